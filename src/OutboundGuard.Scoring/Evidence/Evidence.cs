@@ -1,0 +1,10 @@
+namespace OutboundGuard.Scoring.Evidence;
+
+/// <summary>
+/// One finding of one detector, in words ops staff read as they are: the UI, the API, the CLI and the
+/// logs all show <see cref="Text"/> unchanged, e.g. "61 messages in 1 min, limit 30".
+/// </summary>
+/// <param name="Detector">The detector's stable name, e.g. "rate".</param>
+/// <param name="Weight">How much the finding adds to the message's score (0–100 scale; 100 alone suspends by default).</param>
+/// <param name="Text">A sentence with numbers and units.</param>
+public sealed record Evidence(string Detector, double Weight, string Text);

@@ -1,0 +1,29 @@
+using OutboundGuard.Smtp.Protocol;
+
+namespace OutboundGuard.Smtp.Handoff;
+
+/// <summary>
+/// The one hand-off between the SMTP layer and the rest of the relay. The SMTP layer owns the
+/// protocol; everything that knows about accounts, storage and scoring sits behind this interface.
+/// Every method returns the reply to send; none throws for client mistakes.
+/// </summary>
+public interface ISmtpRelayHandler
+{
+    /// <summary>
+    /// Called when the session starts and again after TLS is established: maps the client IP (connector
+    /// mode) or its certificate subject to an identity, or returns null when the client is unknown.
+    /// </summary>
+    ValueTask<SmtpIdentity?> IdentifyClientAsync(SmtpSessionInfo session, CancellationToken cancellationToken);
+
+    /// <summary>Checks SMTP AUTH credentials. Returns the identity on success, or null when they are wrong.</summary>
+    ValueTask<SmtpIdentity?> AuthenticateAsync(SmtpSessionInfo session, string userName, string password, CancellationToken cancellationToken);
+
+    /// <summary>Decides on MAIL FROM, e.g. refuses a suspended or throttled account early.</summary>
+    ValueTask<SmtpReply> MailFromAsync(SmtpSessionInfo session, SmtpEnvelope envelope, CancellationToken cancellationToken);
+
+    /// <summary>Decides on one RCPT TO.</summary>
+    ValueTask<SmtpReply> RcptToAsync(SmtpSessionInfo session, SmtpEnvelope envelope, SmtpRecipient recipient, CancellationToken cancellationToken);
+
+    /// <summary>Opens the spool entry that the message content is streamed into.</summary>
+    ValueTask<IMessageSink> OpenMessageAsync(SmtpSessionInfo session, SmtpEnvelope envelope, CancellationToken cancellationToken);
+}

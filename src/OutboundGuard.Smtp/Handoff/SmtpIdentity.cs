@@ -1,0 +1,23 @@
+namespace OutboundGuard.Smtp.Handoff;
+
+/// <summary>How the server knows who is sending.</summary>
+public enum SmtpIdentityKind
+{
+    /// <summary>SMTP AUTH (RFC 4954) succeeded; the account is the authenticated user.</summary>
+    Authenticated,
+
+    /// <summary>The client IP is a registered connector of a tenant; the account is the envelope sender within it.</summary>
+    Connector,
+
+    /// <summary>A TLS client certificate's subject is registered for a tenant or account.</summary>
+    Certificate,
+}
+
+/// <summary>
+/// Who is sending on this session. <see cref="Account"/> is set for AUTH and certificate identities;
+/// for connector identities the account is resolved per transaction from the envelope sender.
+/// </summary>
+/// <param name="Kind">How the identity was established.</param>
+/// <param name="Tenant">The tenant (customer domain) the session relays for.</param>
+/// <param name="Account">The account address, e.g. alice@tenant.example, or null for connector sessions.</param>
+public sealed record SmtpIdentity(SmtpIdentityKind Kind, string Tenant, string? Account);

@@ -1,0 +1,6 @@
+namespace OutboundGuard;
+
+internal static class Program
+{
+    public static int Main() => 0;
+}
