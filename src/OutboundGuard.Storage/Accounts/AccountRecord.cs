@@ -1,0 +1,46 @@
+using OutboundGuard.Scoring.Accounts;
+
+namespace OutboundGuard.Storage.Accounts;
+
+/// <summary>An account row as stored, with its tenant's domain.</summary>
+public sealed class AccountRecord
+{
+    public long Id { get; set; }
+    public long TenantId { get; set; }
+    public string Tenant { get; set; } = "";
+    public string Address { get; set; } = "";
+    public string? PasswordHash { get; set; }
+    public string State { get; set; } = "active";
+    public string? StateReason { get; set; }
+    public DateTimeOffset? ThrottledUntil { get; set; }
+    public bool CredentialResetRequired { get; set; }
+    public int? LimitMessagesPerMinute { get; set; }
+    public int? LimitMessagesPerHour { get; set; }
+    public int? LimitRecipientsPerMinute { get; set; }
+    public int? LimitRecipientsPerHour { get; set; }
+    public int? LimitRecipientsPerDay { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    public AccountState StateValue => AccountStates.Parse(State);
+
+    /// <summary>The limits in force: the account's own where set, else the given defaults.</summary>
+    public AccountLimits EffectiveLimits(AccountLimits defaults) => new(
+        LimitMessagesPerMinute ?? defaults.MessagesPerMinute,
+        LimitMessagesPerHour ?? defaults.MessagesPerHour,
+        LimitRecipientsPerMinute ?? defaults.RecipientsPerMinute,
+        LimitRecipientsPerHour ?? defaults.RecipientsPerHour,
+        LimitRecipientsPerDay ?? defaults.RecipientsPerDay);
+
+    /// <summary>What scoring needs of this account.</summary>
+    public AccountProfile ToProfile(AccountLimits defaults) => new()
+    {
+        Id = Id,
+        Address = Address,
+        Tenant = Tenant,
+        State = StateValue,
+        Limits = EffectiveLimits(defaults),
+        CreatedAt = CreatedAt,
+        ThrottledUntil = ThrottledUntil,
+    };
+}

@@ -1,0 +1,209 @@
+using Dapper;
+using Npgsql;
+using OutboundGuard.Scoring.Accounts;
+using OutboundGuard.Storage.Audit;
+using OutboundGuard.Storage.Security;
+using OutboundGuard.Storage.Tenants;
+
+namespace OutboundGuard.Storage.Accounts;
+
+/// <summary>Sending accounts: creation, look-up, credentials, limits and state changes (each audited).</summary>
+public sealed class AccountRepository(NpgsqlDataSource dataSource)
+{
+    /// <summary>The LISTEN/NOTIFY channel on which every state change is announced (payload: account id).</summary>
+    public const string StateChannel = "outboundguard_account_state";
+
+    private const string SelectColumns = """
+        a.id, a.tenant_id, t.domain AS tenant, a.address, a.password_hash, a.state, a.state_reason, a.throttled_until,
+        a.credential_reset_required, a.limit_messages_per_minute, a.limit_messages_per_hour,
+        a.limit_recipients_per_minute, a.limit_recipients_per_hour, a.limit_recipients_per_day, a.created_at, a.updated_at
+        """;
+
+    private const string InsertSql = """
+        INSERT INTO accounts (tenant_id, address, password_hash) VALUES (@tenantId, @address, @passwordHash)
+        RETURNING id
+        """;
+
+    /// <summary>Creates an account in the tenant (created when missing). The password is stored as an Argon2id hash only.</summary>
+    /// <exception cref="ArgumentException">The address is not a mailbox of the form local@domain.</exception>
+    /// <exception cref="DuplicateAccountException">An account with this address exists.</exception>
+    public async Task<AccountRecord> AddAsync(string address, string tenant, string? password, string actor, CancellationToken cancellationToken = default)
+    {
+        address = NormalizeAddress(address);
+        var tenantRow = await new TenantRepository(dataSource).EnsureAsync(tenant, cancellationToken);
+        var hash = password is null ? null : PasswordHasher.Hash(password);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        try
+        {
+            await connection.ExecuteScalarAsync<long>(new CommandDefinition(InsertSql, new { tenantId = tenantRow.Id, address, passwordHash = hash }, transaction, cancellationToken: cancellationToken));
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            throw new DuplicateAccountException(address);
+        }
+
+        await AuditLogRepository.AppendAsync(connection, transaction, actor, "account.create", address, null, new { tenant = tenantRow.Domain }, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return (await FindAsync(address, cancellationToken))!;
+    }
+
+    private const string EnsureConnectorAccountSql = """
+        INSERT INTO accounts (tenant_id, address) VALUES (@tenantId, @address)
+        ON CONFLICT (address) DO NOTHING
+        """;
+
+    /// <summary>Returns the account, creating it without a password on first sight (connector mode).</summary>
+    public async Task<AccountRecord> EnsureConnectorAccountAsync(string address, Tenant tenant, CancellationToken cancellationToken = default)
+    {
+        address = NormalizeAddress(address);
+        var existing = await FindAsync(address, cancellationToken);
+        if (existing is not null)
+        {
+            return existing;
+        }
+
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(EnsureConnectorAccountSql, new { tenantId = tenant.Id, address }, cancellationToken: cancellationToken));
+        return (await FindAsync(address, cancellationToken))!;
+    }
+
+    private const string FindSql = $"SELECT {SelectColumns} FROM accounts a JOIN tenants t ON t.id = a.tenant_id WHERE a.address = @address";
+
+    public async Task<AccountRecord?> FindAsync(string address, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<AccountRecord>(new CommandDefinition(FindSql, new { address = address.Trim().ToLowerInvariant() }, cancellationToken: cancellationToken));
+    }
+
+    private const string FindByIdSql = $"SELECT {SelectColumns} FROM accounts a JOIN tenants t ON t.id = a.tenant_id WHERE a.id = @id";
+
+    public async Task<AccountRecord?> FindByIdAsync(long id, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<AccountRecord>(new CommandDefinition(FindByIdSql, new { id }, cancellationToken: cancellationToken));
+    }
+
+    private const string ListSql = $"""
+        SELECT {SelectColumns} FROM accounts a JOIN tenants t ON t.id = a.tenant_id
+        WHERE (@tenant::text IS NULL OR t.domain = @tenant) AND (@state::text IS NULL OR a.state = @state)
+        ORDER BY a.address
+        LIMIT @limit
+        """;
+
+    /// <summary>Accounts, optionally of one tenant and in one state, ordered by address.</summary>
+    public async Task<IReadOnlyList<AccountRecord>> ListAsync(string? tenant = null, AccountState? state = null, int limit = 1000, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return (await connection.QueryAsync<AccountRecord>(new CommandDefinition(ListSql,
+            new { tenant = tenant is null ? null : TenantRepository.Normalize(tenant), state = state is null ? null : AccountStates.ToText(state.Value), limit },
+            cancellationToken: cancellationToken))).AsList();
+    }
+
+    /// <summary>Checks the account's password. False for unknown accounts and accounts without a password.</summary>
+    public async Task<AccountRecord?> VerifyPasswordAsync(string address, string password, CancellationToken cancellationToken = default)
+    {
+        var account = await FindAsync(address, cancellationToken);
+        if (account?.PasswordHash is null)
+        {
+            // Spend the same work as a real check so that replies' timing does not reveal which accounts exist.
+            PasswordHasher.Verify(password, DummyHash.Value);
+            return null;
+        }
+
+        return PasswordHasher.Verify(password, account.PasswordHash) ? account : null;
+    }
+
+    private static readonly Lazy<string> DummyHash = new(() => PasswordHasher.Hash(Guid.NewGuid().ToString()));
+
+    private const string SetStateSql = """
+        UPDATE accounts SET state = @to, state_reason = @reason, throttled_until = @throttledUntil, updated_at = now()
+        WHERE id = @id
+        """;
+
+    private const string LockSql = "SELECT state FROM accounts WHERE id = @id FOR UPDATE";
+
+    private const string HistorySql = """
+        INSERT INTO account_state_history (account_id, from_state, to_state, reason, actor, verdict_id)
+        VALUES (@id, @from, @to, @reason, @actor, @verdictId)
+        """;
+
+    /// <summary>
+    /// Changes an account's state, writing the history row and the audit entry in the same transaction,
+    /// then announcing the change on <see cref="StateChannel"/> so every relay node enforces it.
+    /// Returns false when the account does not exist.
+    /// </summary>
+    public async Task<bool> SetStateAsync(long accountId, AccountState to, string reason, string actor, DateTimeOffset? throttledUntil = null, long? verdictId = null, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var from = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(LockSql, new { id = accountId }, transaction, cancellationToken: cancellationToken));
+        if (from is null)
+        {
+            return false;
+        }
+
+        var toText = AccountStates.ToText(to);
+        await connection.ExecuteAsync(new CommandDefinition(SetStateSql, new { id = accountId, to = toText, reason, throttledUntil = to == AccountState.Throttled ? throttledUntil : null }, transaction, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(HistorySql, new { id = accountId, from, to = toText, reason, actor, verdictId }, transaction, cancellationToken: cancellationToken));
+        var address = await connection.ExecuteScalarAsync<string>(new CommandDefinition("SELECT address FROM accounts WHERE id = @id", new { id = accountId }, transaction, cancellationToken: cancellationToken));
+        await AuditLogRepository.AppendAsync(connection, transaction, actor, "account." + toText, address!, reason, new { from, to = toText, verdictId }, cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition($"SELECT pg_notify('{StateChannel}', @payload)", new { payload = accountId.ToString(System.Globalization.CultureInfo.InvariantCulture) }, transaction, cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+
+    private const string SetLimitsSql = """
+        UPDATE accounts SET limit_messages_per_minute = @MessagesPerMinute, limit_messages_per_hour = @MessagesPerHour,
+            limit_recipients_per_minute = @RecipientsPerMinute, limit_recipients_per_hour = @RecipientsPerHour,
+            limit_recipients_per_day = @RecipientsPerDay, updated_at = now()
+        WHERE id = @id
+        """;
+
+    /// <summary>Sets the account's own limits (audited). Returns false when the account does not exist.</summary>
+    public async Task<bool> SetLimitsAsync(long accountId, AccountLimitsUpdate limits, string actor, string reason, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var changed = await connection.ExecuteAsync(new CommandDefinition(SetLimitsSql, new
+        {
+            id = accountId, limits.MessagesPerMinute, limits.MessagesPerHour, limits.RecipientsPerMinute, limits.RecipientsPerHour, limits.RecipientsPerDay,
+        }, transaction, cancellationToken: cancellationToken));
+        if (changed == 0)
+        {
+            return false;
+        }
+
+        var address = await connection.ExecuteScalarAsync<string>(new CommandDefinition("SELECT address FROM accounts WHERE id = @id", new { id = accountId }, transaction, cancellationToken: cancellationToken));
+        await AuditLogRepository.AppendAsync(connection, transaction, actor, "account.limits", address!, reason, limits, cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition($"SELECT pg_notify('{StateChannel}', @payload)", new { payload = accountId.ToString(System.Globalization.CultureInfo.InvariantCulture) }, transaction, cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+
+    private const string HistoryListSql = """
+        SELECT from_state, to_state, reason, actor, verdict_id, changed_at FROM account_state_history
+        WHERE account_id = @id ORDER BY changed_at DESC, id DESC LIMIT @limit
+        """;
+
+    /// <summary>The account's latest state changes, newest first.</summary>
+    public async Task<IReadOnlyList<AccountStateChange>> HistoryAsync(long accountId, int limit = 20, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return (await connection.QueryAsync<AccountStateChange>(new CommandDefinition(HistoryListSql, new { id = accountId, limit }, cancellationToken: cancellationToken))).AsList();
+    }
+
+    /// <summary>Lower-cases and checks an address of the form local@domain.</summary>
+    /// <exception cref="ArgumentException">It is not of that form.</exception>
+    public static string NormalizeAddress(string address)
+    {
+        var trimmed = address.Trim().ToLowerInvariant();
+        var at = trimmed.LastIndexOf('@');
+        if (at <= 0 || at == trimmed.Length - 1 || trimmed.Any(char.IsWhiteSpace) || trimmed.IndexOf('@') != at)
+        {
+            throw new ArgumentException($"'{address}' is not a mailbox address of the form local@domain.", nameof(address));
+        }
+
+        return trimmed;
+    }
+}

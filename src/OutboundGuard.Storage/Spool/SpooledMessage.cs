@@ -1,0 +1,25 @@
+namespace OutboundGuard.Storage.Spool;
+
+/// <summary>The envelope row of an accepted message, as it is committed before the 250.</summary>
+public sealed record SpooledMessage
+{
+    public required Guid Id { get; init; }
+    public long? AccountId { get; init; }
+    public required string SessionId { get; init; }
+    public required string ClientIp { get; init; }
+    public required string EnvelopeFrom { get; init; }
+    public required IReadOnlyList<string> Recipients { get; init; }
+    public IReadOnlyList<string>? RecipientNotify { get; init; }
+    public string? DsnRet { get; init; }
+    public string? DsnEnvid { get; init; }
+    public required long SizeOctets { get; init; }
+    public required string SpoolPath { get; init; }
+    public string? Subject { get; init; }
+    public string? HeaderFrom { get; init; }
+
+    /// <summary>'queued' to relay, 'quarantined' to hold for review.</summary>
+    public required string State { get; init; }
+
+    /// <summary>'default' or 'high-risk'.</summary>
+    public string Route { get; init; } = "default";
+}

@@ -1,0 +1,63 @@
+using System.Text.Json;
+using Dapper;
+using Npgsql;
+using OutboundGuard.Scoring.Policy;
+using EvidenceItem = OutboundGuard.Scoring.Evidence.Evidence;
+
+namespace OutboundGuard.Storage.Verdicts;
+
+/// <summary>Every scoring decision with its evidence, also for refused messages that were never spooled.</summary>
+public sealed class VerdictRepository(NpgsqlDataSource dataSource)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    private const string InsertSql = """
+        INSERT INTO verdicts (account_id, message_id, session_id, action, score, reason, evidence, envelope_from, recipient_count, subject)
+        VALUES (@accountId, @messageId, @sessionId, @action, @score, @reason, @evidence::jsonb, @envelopeFrom, @recipientCount, @subject)
+        RETURNING id
+        """;
+
+    /// <summary>Stores a verdict and returns its id.</summary>
+    public async Task<long> InsertAsync(long? accountId, Guid? messageId, string sessionId, Verdict verdict, string? envelopeFrom, int recipientCount, string? subject, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(InsertSql, new
+        {
+            accountId,
+            messageId,
+            sessionId,
+            action = verdict.Action.ToString(),
+            score = verdict.Score,
+            reason = verdict.Reason,
+            evidence = JsonSerializer.Serialize(verdict.Evidence, Json),
+            envelopeFrom,
+            recipientCount,
+            subject,
+        }, cancellationToken: cancellationToken));
+    }
+
+    private const string LatestSql = """
+        SELECT id, account_id, message_id, session_id, action, score, reason, evidence::text AS evidence, envelope_from, recipient_count, subject, decided_at
+        FROM verdicts WHERE account_id = @accountId AND (@onlyFindings = false OR action <> 'Relay' OR score > 0)
+        ORDER BY decided_at DESC, id DESC LIMIT @limit
+        """;
+
+    /// <summary>The account's latest verdicts, newest first; with <paramref name="onlyFindings"/>, only those with evidence or an action.</summary>
+    public async Task<IReadOnlyList<VerdictRecord>> LatestForAccountAsync(long accountId, int limit = 20, bool onlyFindings = false, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return (await connection.QueryAsync<VerdictRecord>(new CommandDefinition(LatestSql, new { accountId, limit, onlyFindings }, cancellationToken: cancellationToken))).AsList();
+    }
+
+    private const string CountsSql = "SELECT action, count(*) FROM verdicts WHERE account_id = @accountId GROUP BY action";
+
+    /// <summary>How many verdicts of each action the account has had.</summary>
+    public async Task<IReadOnlyDictionary<string, long>> CountsForAccountAsync(long accountId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<(string Action, long Count)>(new CommandDefinition(CountsSql, new { accountId }, cancellationToken: cancellationToken));
+        return rows.ToDictionary(r => r.Action, r => r.Count, StringComparer.Ordinal);
+    }
+
+    internal static IReadOnlyList<EvidenceItem> ParseEvidence(string json) => JsonSerializer.Deserialize<List<EvidenceItem>>(json, Json) ?? [];
+}
