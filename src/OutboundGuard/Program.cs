@@ -1,6 +1,22 @@
+using System.CommandLine;
+using OutboundGuard.Cli;
+
 namespace OutboundGuard;
 
 internal static class Program
 {
-    public static int Main() => 0;
+    public static Task<int> Main(string[] args)
+    {
+        var root = new RootCommand("OutboundGuard: an outbound relay that contains compromised and abusive sending accounts before they damage a domain's reputation")
+        {
+            CommonOptions.Data,
+            CommonOptions.ConnectionString,
+            CommonOptions.Config,
+        };
+        root.Subcommands.Add(ServeCommand.Create());
+        root.Subcommands.Add(MigrateCommand.Create());
+        root.Subcommands.Add(AccountsCommand.Create());
+        root.Subcommands.Add(TenantsCommand.Create());
+        return root.Parse(args).InvokeAsync();
+    }
 }

@@ -181,6 +181,26 @@ public sealed class AccountRepository(NpgsqlDataSource dataSource)
         return true;
     }
 
+    private const string SetPasswordSql = "UPDATE accounts SET password_hash = @hash, credential_reset_required = false, updated_at = now() WHERE id = @id";
+
+    /// <summary>Sets a new password (clearing a required credential reset), audited. Returns false when the account does not exist.</summary>
+    public async Task<bool> SetPasswordAsync(long accountId, string password, string actor, string reason, CancellationToken cancellationToken = default)
+    {
+        var hash = PasswordHasher.Hash(password);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var changed = await connection.ExecuteAsync(new CommandDefinition(SetPasswordSql, new { id = accountId, hash }, transaction, cancellationToken: cancellationToken));
+        if (changed == 0)
+        {
+            return false;
+        }
+
+        var address = await connection.ExecuteScalarAsync<string>(new CommandDefinition("SELECT address FROM accounts WHERE id = @id", new { id = accountId }, transaction, cancellationToken: cancellationToken));
+        await AuditLogRepository.AppendAsync(connection, transaction, actor, "account.password", address!, reason, null, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+
     private const string HistoryListSql = """
         SELECT from_state, to_state, reason, actor, verdict_id, changed_at FROM account_state_history
         WHERE account_id = @id ORDER BY changed_at DESC, id DESC LIMIT @limit

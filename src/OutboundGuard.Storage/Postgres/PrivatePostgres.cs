@@ -24,6 +24,7 @@ public sealed class PrivatePostgres : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly bool _deleteOnStop;
     private int _stopped;
+    private bool _owned = true;
 
     private PrivatePostgres(PostgresBinaries binaries, string directory, int port, string password, bool deleteOnStop, ILogger logger)
     {
@@ -87,7 +88,17 @@ public sealed class PrivatePostgres : IAsyncDisposable
 
         var secret = (await File.ReadAllTextAsync(passwordFile, cancellationToken).ConfigureAwait(false)).Trim();
 
-        // A cluster left running by a process that died (kill -9) holds the folder: stop it first.
+        // A cluster already running in this folder belongs to another OutboundGuard process (e.g. `serve`
+        // while the CLI manages accounts): use it, and leave it running.
+        var running = RunningPort(dataDirectory);
+        if (running is int runningPort)
+        {
+            var attached = new PrivatePostgres(binaries, clusterDirectory, runningPort, secret, deleteOnStop: false, logger) { _owned = false };
+            await attached.EnsureDatabaseAsync(cancellationToken).ConfigureAwait(false);
+            return attached;
+        }
+
+        // A stale pid file of a cluster that is gone: let pg_ctl clean up.
         if (File.Exists(Path.Combine(dataDirectory, "postmaster.pid")))
         {
             await ProcessRunner.RunAsync(binaries.PgCtl, ["-D", dataDirectory, "stop", "-m", "fast", "-w"], cancellationToken).ConfigureAwait(false);
@@ -127,7 +138,7 @@ public sealed class PrivatePostgres : IAsyncDisposable
     /// <summary>Stops the cluster (fast shutdown: open sessions are ended, committed data is safe).</summary>
     public async Task StopAsync()
     {
-        if (Interlocked.Exchange(ref _stopped, 1) == 1)
+        if (!_owned || Interlocked.Exchange(ref _stopped, 1) == 1)
         {
             return;
         }
@@ -194,6 +205,27 @@ public sealed class PrivatePostgres : IAsyncDisposable
         info.ArgumentList.Add("-c");
         info.ArgumentList.Add(script);
         using var watchdog = Process.Start(info);
+    }
+
+    /// <summary>The port of a live postmaster in this data folder, from its postmaster.pid, or null.</summary>
+    private static int? RunningPort(string dataDirectory)
+    {
+        var pidFile = Path.Combine(dataDirectory, "postmaster.pid");
+        try
+        {
+            var lines = File.ReadAllLines(pidFile);
+            if (lines.Length < 4 || !int.TryParse(lines[0].Trim(), out var pid) || !int.TryParse(lines[3].Trim(), out var port))
+            {
+                return null;
+            }
+
+            using var process = Process.GetProcessById(pid);
+            return process.HasExited ? null : port;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException)
+        {
+            return null;
+        }
     }
 
     private static int FindFreePort()

@@ -16,10 +16,14 @@ public sealed class SpooledMessageRepository(NpgsqlDataSource dataSource)
                 @SizeOctets, @SpoolPath, @Subject, @HeaderFrom, @State, @Route)
         """;
 
-    /// <summary>Commits the row; when this returns, the message is durably accepted.</summary>
-    public async Task InsertAsync(SpooledMessage message, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Commits the row, and whatever <paramref name="alsoInTransaction"/> writes (the verdict), in one
+    /// transaction; when this returns, the message is durably accepted.
+    /// </summary>
+    public async Task InsertAsync(SpooledMessage message, Func<NpgsqlConnection, NpgsqlTransaction, Task>? alsoInTransaction = null, CancellationToken cancellationToken = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(InsertSql, new
         {
             message.Id,
@@ -37,11 +41,18 @@ public sealed class SpooledMessageRepository(NpgsqlDataSource dataSource)
             message.HeaderFrom,
             message.State,
             message.Route,
-        }, cancellationToken: cancellationToken));
+        }, transaction, cancellationToken: cancellationToken));
+        if (alsoInTransaction is not null)
+        {
+            await alsoInTransaction(connection, transaction);
+        }
+
         if (message.State == "queued")
         {
-            await connection.ExecuteAsync(new CommandDefinition($"SELECT pg_notify('{QueuedChannel}', '')", cancellationToken: cancellationToken));
+            await connection.ExecuteAsync(new CommandDefinition($"SELECT pg_notify('{QueuedChannel}', '')", transaction: transaction, cancellationToken: cancellationToken));
         }
+
+        await transaction.CommitAsync(cancellationToken);
     }
 
     private const string MoveAccountQueueSql = """

@@ -21,7 +21,13 @@ public sealed class VerdictRepository(NpgsqlDataSource dataSource)
     public async Task<long> InsertAsync(long? accountId, Guid? messageId, string sessionId, Verdict verdict, string? envelopeFrom, int recipientCount, string? subject, CancellationToken cancellationToken = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(InsertSql, new
+        return await InsertAsync(connection, null, accountId, messageId, sessionId, verdict, envelopeFrom, recipientCount, subject, cancellationToken);
+    }
+
+    /// <summary>Stores a verdict inside the caller's transaction (with the message row it belongs to).</summary>
+    public static Task<long> InsertAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, long? accountId, Guid? messageId, string sessionId, Verdict verdict, string? envelopeFrom, int recipientCount, string? subject, CancellationToken cancellationToken)
+    {
+        return connection.ExecuteScalarAsync<long>(new CommandDefinition(InsertSql, new
         {
             accountId,
             messageId,
@@ -33,7 +39,7 @@ public sealed class VerdictRepository(NpgsqlDataSource dataSource)
             envelopeFrom,
             recipientCount,
             subject,
-        }, cancellationToken: cancellationToken));
+        }, transaction, cancellationToken: cancellationToken));
     }
 
     private const string LatestSql = """

@@ -1,0 +1,121 @@
+using System.CommandLine;
+using System.Text.Json;
+using OutboundGuard.Scoring.Accounts;
+using OutboundGuard.Storage.Accounts;
+using OutboundGuard.Storage.Spool;
+
+namespace OutboundGuard.Cli;
+
+/// <summary><c>outboundguard accounts add|list|show|suspend|reinstate</c>.</summary>
+internal static class AccountsCommand
+{
+    private static readonly JsonSerializerOptions JsonOutput = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
+    public static Command Create()
+    {
+        var command = new Command("accounts", "Manage sending accounts");
+        command.Subcommands.Add(Add());
+        command.Subcommands.Add(List());
+        command.Subcommands.Add(AccountsShowCommand.Create(JsonOutput));
+        command.Subcommands.Add(ChangeState("suspend", AccountState.Suspended, "Suspend an account: every further message is refused with 550 5.7.1"));
+        command.Subcommands.Add(ChangeState("reinstate", AccountState.Active, "Reinstate a suspended or throttled account"));
+        return command;
+    }
+
+    private static Command Add()
+    {
+        var address = new Argument<string>("address") { Description = "The account's mailbox, e.g. alice@tenant.example" };
+        var tenant = new Option<string?>("--tenant") { Description = "The tenant's domain (default: the address's domain)" };
+        var passwordStdin = new Option<bool>("--password-stdin") { Description = "Read the SMTP AUTH password from standard input (first line)" };
+        var command = new Command("add", "Create an account") { address, tenant, passwordStdin, CommonOptions.Json };
+        command.SetAction((parse, ct) => CliRunner.RunAsync(parse, async (db, _, token) =>
+        {
+            var mailbox = AccountRepository.NormalizeAddress(parse.GetValue(address)!);
+            string? password = null;
+            if (parse.GetValue(passwordStdin))
+            {
+                password = (await Console.In.ReadLineAsync(token))?.TrimEnd('\r');
+                if (string.IsNullOrEmpty(password))
+                {
+                    await Console.Error.WriteLineAsync("error: --password-stdin was given but standard input held no password.");
+                    return CliRunner.ExitUsage;
+                }
+            }
+
+            var created = await new AccountRepository(db.DataSource).AddAsync(mailbox, parse.GetValue(tenant) ?? mailbox[(mailbox.IndexOf('@', StringComparison.Ordinal) + 1)..], password, Actor, token);
+            if (parse.GetValue(CommonOptions.Json))
+            {
+                Console.WriteLine(JsonSerializer.Serialize(new { created.Id, created.Address, created.Tenant, created.State, hasPassword = password is not null }, JsonOutput));
+            }
+            else
+            {
+                Console.WriteLine($"Created {created.Address} in tenant {created.Tenant}{(password is null ? " (no password: connector or certificate only)" : "")}.");
+            }
+
+            return CliRunner.ExitOk;
+        }, ct));
+        return command;
+    }
+
+    private static Command List()
+    {
+        var tenant = new Option<string?>("--tenant") { Description = "Only this tenant's accounts" };
+        var state = new Option<string?>("--state") { Description = "Only accounts in this state: active, throttled or suspended" };
+        var command = new Command("list", "List accounts") { tenant, state, CommonOptions.Json };
+        command.SetAction((parse, ct) => CliRunner.RunAsync(parse, async (db, _, token) =>
+        {
+            var stateText = parse.GetValue(state);
+            AccountState? filter = stateText is null ? null : AccountStates.Parse(stateText);
+            var accounts = await new AccountRepository(db.DataSource).ListAsync(parse.GetValue(tenant), filter, 10_000, token);
+            if (parse.GetValue(CommonOptions.Json))
+            {
+                Console.WriteLine(JsonSerializer.Serialize(accounts.Select(a => new { a.Id, a.Address, a.Tenant, a.State, a.StateReason, a.CreatedAt }), JsonOutput));
+                return CliRunner.ExitOk;
+            }
+
+            Console.WriteLine($"{"ADDRESS",-40} {"TENANT",-24} {"STATE",-10} REASON");
+            foreach (var a in accounts)
+            {
+                Console.WriteLine($"{a.Address,-40} {a.Tenant,-24} {a.State,-10} {a.StateReason}");
+            }
+
+            Console.WriteLine($"{accounts.Count} account(s)");
+            return CliRunner.ExitOk;
+        }, ct));
+        return command;
+    }
+
+    private static Command ChangeState(string name, AccountState to, string description)
+    {
+        var address = new Argument<string>("address") { Description = "The account's mailbox" };
+        var reason = new Option<string>("--reason") { Description = "Why (kept in the audit log)", Required = true };
+        var command = new Command(name, description) { address, reason };
+        command.SetAction((parse, ct) => CliRunner.RunAsync(parse, async (db, _, token) =>
+        {
+            var accounts = new AccountRepository(db.DataSource);
+            var account = await accounts.FindAsync(parse.GetValue(address)!, token);
+            if (account is null)
+            {
+                await Console.Error.WriteLineAsync($"error: no account {parse.GetValue(address)}.");
+                return CliRunner.ExitFailure;
+            }
+
+            await accounts.SetStateAsync(account.Id, to, parse.GetValue(reason)!, Actor, cancellationToken: token);
+            if (to == AccountState.Suspended)
+            {
+                var held = await new SpooledMessageRepository(db.DataSource).QuarantineQueuedForAccountAsync(account.Id, token);
+                Console.WriteLine($"Suspended {account.Address}; {held} queued message(s) moved to quarantine.");
+            }
+            else
+            {
+                Console.WriteLine($"Reinstated {account.Address} (was {account.State}).");
+            }
+
+            return CliRunner.ExitOk;
+        }, ct));
+        return command;
+    }
+
+    /// <summary>Who the audit log names for CLI changes: the operating-system user.</summary>
+    public static string Actor => "cli:" + Environment.UserName;
+}

@@ -1,0 +1,16 @@
+namespace OutboundGuard.Hosting;
+
+/// <summary>Where state lives. Section "OutboundGuard:Storage".</summary>
+public sealed class StorageOptions
+{
+    public const string Section = "OutboundGuard:Storage";
+
+    /// <summary>
+    /// Connection string of an external PostgreSQL. Empty (the default) starts a private cluster in
+    /// <see cref="DataDirectory"/>/postgres on a free loopback port.
+    /// </summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>Folder for the private cluster, the spool, the sink and keys. Defaults to ./data.</summary>
+    public string DataDirectory { get; set; } = "data";
+}

@@ -1,0 +1,122 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OutboundGuard.Scoring.Accounts;
+using OutboundGuard.Scoring.Policy;
+using OutboundGuard.Smtp.Protocol;
+using OutboundGuard.Storage.Accounts;
+using OutboundGuard.Storage.Spool;
+using OutboundGuard.Storage.Verdicts;
+
+namespace OutboundGuard.Relay;
+
+/// <summary>
+/// Acts on a verdict: relay (queue for delivery, or the high-risk route), quarantine, throttle (451 and a
+/// cool-down) or suspend (550 now and for every further message). The verdict and its evidence are
+/// stored in every case; an accepted message's row and its verdict commit together before the 250.
+/// </summary>
+internal sealed partial class ActionDispatcher(
+    SpooledMessageRepository messages,
+    VerdictRepository verdicts,
+    AccountRepository accounts,
+    IDeliverySignal delivery,
+    IOptions<ScoringOptions> scoring,
+    TimeProvider time,
+    ILogger<ActionDispatcher> logger)
+{
+    public async Task<SmtpReply> ApplyAsync(IncomingMessage message, ScoredMessage scored, CancellationToken cancellationToken)
+    {
+        var verdict = scored.Verdict;
+        try
+        {
+            var reply = verdict.Action switch
+            {
+                VerdictAction.Relay => await AcceptAsync(message, scored, "queued", "default", cancellationToken),
+                VerdictAction.HighRiskRoute => await AcceptAsync(message, scored, "queued", "high-risk", cancellationToken),
+                VerdictAction.Quarantine => await AcceptAsync(message, scored, "quarantined", "default", cancellationToken),
+                VerdictAction.Throttle => await ThrottleAsync(message, scored, cancellationToken),
+                VerdictAction.Suspend => await SuspendAsync(message, scored, cancellationToken),
+                _ => throw new InvalidOperationException($"Unknown verdict action {verdict.Action}."),
+            };
+            LogMessageDecided(logger, message.Id, message.Session.SessionId, message.Account.Address, verdict.Action, verdict.Score, verdict.Reason, reply.Code);
+            return reply;
+        }
+        catch (Exception e) when (e is Npgsql.NpgsqlException or IOException or TimeoutException)
+        {
+            // Storage is unavailable: nothing was accepted, the client keeps the message and retries.
+            LogStorageFailed(logger, e, message.Id, message.Session.SessionId);
+            FileSpool.Delete(message.SpoolPath);
+            return SmtpReplies.StorageUnavailable;
+        }
+    }
+
+    private async Task<SmtpReply> AcceptAsync(IncomingMessage message, ScoredMessage scored, string state, string route, CancellationToken cancellationToken)
+    {
+        var envelope = message.Envelope;
+        var row = new SpooledMessage
+        {
+            Id = message.Id,
+            AccountId = message.Account.Id,
+            SessionId = message.Session.SessionId,
+            ClientIp = message.Session.RemoteEndPoint.Address.ToString(),
+            EnvelopeFrom = envelope.ReversePath,
+            Recipients = envelope.Recipients.Select(r => r.Address).ToList(),
+            RecipientNotify = envelope.Recipients.Any(r => r.Notify is not null) ? envelope.Recipients.Select(r => r.Notify ?? "").ToList() : null,
+            DsnRet = envelope.DsnReturn,
+            DsnEnvid = envelope.DsnEnvelopeId,
+            SizeOctets = message.SizeOctets,
+            SpoolPath = message.SpoolPath,
+            Subject = Truncate(scored.Subject, 500),
+            HeaderFrom = Truncate(scored.Review.Content?.From?.ToString(), 500),
+            State = state,
+            Route = route,
+        };
+        await messages.InsertAsync(row, (connection, transaction) => VerdictRepository.InsertAsync(
+            connection, transaction, message.Account.Id, message.Id, message.Session.SessionId, scored.Verdict,
+            envelope.ReversePath, envelope.Recipients.Count, row.Subject, cancellationToken), cancellationToken);
+        if (state == "queued")
+        {
+            delivery.MessageQueued();
+        }
+
+        // The reply is the same for every accepted message: it tells a sender nothing about holding.
+        return SmtpReplies.Queued.WithText($"Queued as {message.Id:N}");
+    }
+
+    private async Task<SmtpReply> ThrottleAsync(IncomingMessage message, ScoredMessage scored, CancellationToken cancellationToken)
+    {
+        FileSpool.Delete(message.SpoolPath);
+        var verdictId = await StoreRefusedAsync(message, scored, cancellationToken);
+        var until = time.GetUtcNow() + scoring.Value.ThrottleCoolDown;
+        if (message.Account.StateValue == AccountState.Active)
+        {
+            await accounts.SetStateAsync(message.Account.Id, AccountState.Throttled, scored.Verdict.Reason, AccountGate.PolicyActor, until, verdictId, cancellationToken);
+        }
+
+        return SmtpReplies.Throttled.WithText($"Account {message.Account.Address} is throttled until {until:HH:mm:ss} UTC: {scored.Verdict.Reason}");
+    }
+
+    private async Task<SmtpReply> SuspendAsync(IncomingMessage message, ScoredMessage scored, CancellationToken cancellationToken)
+    {
+        FileSpool.Delete(message.SpoolPath);
+        var verdictId = await StoreRefusedAsync(message, scored, cancellationToken);
+        await accounts.SetStateAsync(message.Account.Id, AccountState.Suspended, scored.Verdict.Reason, AccountGate.PolicyActor, null, verdictId, cancellationToken);
+        var held = await messages.QuarantineQueuedForAccountAsync(message.Account.Id, cancellationToken);
+        LogAccountSuspended(logger, message.Account.Address, scored.Verdict.Reason, held);
+        return SmtpReplies.Suspended.WithText($"Account {message.Account.Address} is suspended for suspected abuse; contact your administrator");
+    }
+
+    private Task<long> StoreRefusedAsync(IncomingMessage message, ScoredMessage scored, CancellationToken cancellationToken)
+        => verdicts.InsertAsync(message.Account.Id, null, message.Session.SessionId, scored.Verdict, message.Envelope.ReversePath,
+            message.Envelope.Recipients.Count, Truncate(scored.Subject, 500), cancellationToken);
+
+    private static string? Truncate(string? text, int length) => text is null || text.Length <= length ? text : text[..length];
+
+    [LoggerMessage(1201, LogLevel.Information, "Message {MessageId} in session {SessionId} from {AccountAddress}: {Action} (score {Score}, {Reason}) → {ReplyCode}")]
+    private static partial void LogMessageDecided(ILogger logger, Guid messageId, string sessionId, string accountAddress, VerdictAction action, double score, string reason, int replyCode);
+
+    [LoggerMessage(1202, LogLevel.Warning, "Account {AccountAddress} suspended: {Reason}; {HeldCount} queued message(s) moved to quarantine")]
+    private static partial void LogAccountSuspended(ILogger logger, string accountAddress, string reason, int heldCount);
+
+    [LoggerMessage(1203, LogLevel.Error, "Storage failed for message {MessageId} in session {SessionId}; replied 451")]
+    private static partial void LogStorageFailed(ILogger logger, Exception exception, Guid messageId, string sessionId);
+}

@@ -1,0 +1,51 @@
+using MimeKit;
+using OutboundGuard.Scoring;
+using OutboundGuard.Scoring.Accounts;
+using OutboundGuard.Scoring.Messages;
+using OutboundGuard.Scoring.Policy;
+using OutboundGuard.Storage.Spool;
+
+namespace OutboundGuard.Relay;
+
+/// <summary>Parses the spooled message with bounded MIME limits and runs the scoring pipeline over it.</summary>
+internal sealed class MessageScorer(ScoringPipeline pipeline)
+{
+    /// <summary>
+    /// Limits for hostile content: deep nesting and huge header blocks are cut off rather than parsed
+    /// without end (MimeKit's ParserOptions).
+    /// </summary>
+    private static readonly ParserOptions Parsing = new()
+    {
+        MaxMimeDepth = 32,
+        AllowAddressesWithoutDomain = true,
+        RespectContentLength = false,
+    };
+
+    public async Task<ScoredMessage> ScoreAsync(IncomingMessage message, CancellationToken cancellationToken)
+    {
+        MimeMessage? content = null;
+        try
+        {
+            await using var stream = FileSpool.OpenRead(message.SpoolPath);
+            content = await MimeMessage.LoadAsync(Parsing, stream, persistent: false, cancellationToken);
+        }
+        catch (FormatException)
+        {
+            // Unparseable content is scored on the envelope and behaviour alone; it is never dropped.
+        }
+
+        var review = new MessageUnderReview
+        {
+            MessageId = message.Id.ToString(),
+            Account = message.Account.ToProfile(AccountLimits.Default),
+            EnvelopeSender = message.Envelope.ReversePath,
+            Recipients = message.Envelope.Recipients.Select(r => r.Address).ToList(),
+            ClientAddress = message.Session.RemoteEndPoint.Address,
+            SessionId = message.Session.SessionId,
+            Content = content,
+            SizeOctets = message.SizeOctets,
+        };
+        var result = pipeline.Evaluate(review);
+        return new ScoredMessage(review, result);
+    }
+}
