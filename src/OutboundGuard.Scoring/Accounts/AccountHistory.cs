@@ -1,8 +1,13 @@
+using OutboundGuard.Scoring.Campaigns;
+using OutboundGuard.Scoring.Urls;
+
 namespace OutboundGuard.Scoring.Accounts;
 
 /// <summary>
 /// The account's recent activity at the moment a message is scored, the message itself included.
-/// Built from the in-memory sliding windows (recovered from PostgreSQL after a restart).
+/// Built from the in-memory sliding windows (recovered from PostgreSQL after a restart), plus what the
+/// pipeline learned about the message before the detectors ran (its URLs, blocklist answers, campaign
+/// matches), so that every detector stays pure.
 /// </summary>
 public sealed record AccountHistory
 {
@@ -18,4 +23,52 @@ public sealed record AccountHistory
     public int RecipientsLast10Minutes { get; init; }
     public int RecipientsLastHour { get; init; }
     public int RecipientsLastDay { get; init; }
+
+    /// <summary>Distinct recipient domains in the last 10 minutes.</summary>
+    public int DistinctRecipientDomainsLast10Minutes { get; init; }
+
+    /// <summary>Recipients this account had never written to before, in the last 10 minutes.</summary>
+    public int FirstTimeRecipientsLast10Minutes { get; init; }
+
+    /// <summary>Recipients of this message the account had never written to before.</summary>
+    public int FirstTimeRecipientsInMessage { get; init; }
+
+    /// <summary>Distinct client IP addresses the account sent from in the last hour.</summary>
+    public int DistinctClientIpsLastHour { get; init; }
+
+    /// <summary>Distinct SMTP sessions of the account active in the last minute (parallel use).</summary>
+    public int ParallelSessions { get; init; }
+
+    /// <summary>
+    /// The account's learned hourly message rate for this hour of the week (messages per hour), or
+    /// null while fewer than 24 hours of activity have been observed.
+    /// </summary>
+    public double? BaselineMessagesPerHour { get; init; }
+
+    /// <summary>The busiest hour the account ever had in the tracked history (messages).</summary>
+    public int PeakMessagesPerHour { get; init; }
+
+    /// <summary>Messages the account sent that were relayed (not deferred or held), since tracking began.</summary>
+    public long CleanMessages { get; init; }
+
+    /// <summary>Downstream (smarthost) replies for this account in the last hour.</summary>
+    public DownstreamCounts Downstream { get; init; } = DownstreamCounts.None;
+
+    /// <summary>The URLs found in the message, normalised.</summary>
+    public IReadOnlyList<ExtractedUrl> Urls { get; init; } = [];
+
+    /// <summary>Registrable domains (and IP literals) of the message's URLs that a DNS blocklist lists, with the zone that listed them.</summary>
+    public IReadOnlyDictionary<string, string> ListedDomains { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Registrable domains of the message's URLs that nobody in this tenant linked to before.</summary>
+    public IReadOnlyList<string> DomainsNewToTenant { get; init; } = [];
+
+    /// <summary>What the campaign tracker knows of this message's fingerprint; null when the message had no body.</summary>
+    public CampaignObservation? Campaign { get; init; }
+
+    /// <summary>Suspended accounts this account is linked to, each with the reason, e.g. "shares client IP 203.0.113.7".</summary>
+    public IReadOnlyList<string> LinksToSuspendedAccounts { get; init; } = [];
+
+    /// <summary>End of the probation that follows a reinstatement, when the account is on probation.</summary>
+    public DateTimeOffset? ProbationUntil { get; init; }
 }

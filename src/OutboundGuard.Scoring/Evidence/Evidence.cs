@@ -1,3 +1,5 @@
+using OutboundGuard.Scoring.Policy;
+
 namespace OutboundGuard.Scoring.Evidence;
 
 /// <summary>
@@ -7,4 +9,11 @@ namespace OutboundGuard.Scoring.Evidence;
 /// <param name="Detector">The detector's stable name, e.g. "rate".</param>
 /// <param name="Weight">How much the finding adds to the message's score (0–100 scale; 100 alone suspends by default).</param>
 /// <param name="Text">A sentence with numbers and units.</param>
-public sealed record Evidence(string Detector, double Weight, string Text);
+public sealed record Evidence(string Detector, double Weight, string Text)
+{
+    /// <summary>
+    /// When set, the finding is decisive: the policy applies at least this action whatever the score
+    /// (e.g. a rate above twice the limit, a fingerprint confirmed as abuse). Null for ordinary findings.
+    /// </summary>
+    public VerdictAction? Forces { get; init; }
+}

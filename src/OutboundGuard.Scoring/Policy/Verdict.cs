@@ -11,4 +11,10 @@ public sealed record Verdict(VerdictAction Action, double Score, IReadOnlyList<E
 {
     /// <summary>A clean verdict: relay, nothing found.</summary>
     public static Verdict Clean { get; } = new(VerdictAction.Relay, 0, [], "no findings");
+
+    /// <summary>
+    /// For <see cref="VerdictAction.Throttle"/>: how long the host defers the account before it is released
+    /// (the policy's cool-down, <c>OutboundGuard:Scoring:ThrottleCoolDown</c>). Null for other actions.
+    /// </summary>
+    public TimeSpan? CoolDown { get; init; }
 }

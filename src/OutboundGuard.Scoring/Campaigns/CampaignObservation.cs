@@ -1,0 +1,22 @@
+namespace OutboundGuard.Scoring.Campaigns;
+
+/// <summary>What the campaign tracker knows about the fingerprint of the message being scored.</summary>
+/// <param name="Fingerprint">The 64-bit body simhash, hex, for evidence and ops confirmation.</param>
+/// <param name="Accounts">Distinct accounts that sent a near-identical body within the campaign window (this one included).</param>
+/// <param name="Tenants">Distinct tenants among them.</param>
+/// <param name="FreshAccounts">How many of those accounts are not established (young or little clean history).</param>
+/// <param name="Window">The campaign window the counts cover.</param>
+/// <param name="Blocked">Whether the fingerprint was confirmed as abuse (by ops or a suspension).</param>
+/// <param name="BlockedReason">Why it was blocked, e.g. "confirmed by ops" or "sent by suspended account 42".</param>
+/// <param name="TemplateGuard">Whether the tenant-template guard applies: one tenant, established accounts, no bad URLs.</param>
+/// <param name="SharedWithSuspended">A suspended account sent this fingerprint, or null.</param>
+public sealed record CampaignObservation(
+    string Fingerprint,
+    int Accounts,
+    int Tenants,
+    int FreshAccounts,
+    TimeSpan Window,
+    bool Blocked,
+    string? BlockedReason,
+    bool TemplateGuard,
+    long? SharedWithSuspended);

@@ -1,0 +1,73 @@
+namespace OutboundGuard.Scoring.Policy;
+
+/// <summary>
+/// Configuration of the scoring policy, section <c>OutboundGuard:Scoring</c>. Every key and its default
+/// is described in docs/detection.md.
+/// </summary>
+public sealed class ScoringOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string SectionName = "OutboundGuard:Scoring";
+
+    /// <summary>Global thresholds. Defaults: high-risk route 25, throttle 40, quarantine 70, suspend 100.</summary>
+    public PolicyThresholds Thresholds { get; set; } = new() { HighRiskRoute = 25, Throttle = 40, Quarantine = 70, Suspend = 100 };
+
+    /// <summary>Multiplier per detector name applied to each of its findings' weights, e.g. "content": 0.5. Default 1 for every detector.</summary>
+    public Dictionary<string, double> DetectorWeights { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Threshold overrides per tenant domain (e.g. "campus.example").</summary>
+    public Dictionary<string, PolicyThresholds> Tenants { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Threshold overrides per account, keyed by the account's address or its numeric id.</summary>
+    public Dictionary<string, PolicyThresholds> Accounts { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>How long a throttled account is deferred before it is released automatically. Default 15 min.</summary>
+    public TimeSpan ThrottleCoolDown { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// Against flapping: after an account was throttled or worse, its thresholds are multiplied by this
+    /// factor for <see cref="HysteresisWindow"/>, so it does not toggle between relay and throttle at the
+    /// edge. Default 0.8.
+    /// </summary>
+    public double HysteresisFactor { get; set; } = 0.8;
+
+    /// <summary>How long the lowered thresholds apply after a throttle or worse. Default 1 h.</summary>
+    public TimeSpan HysteresisWindow { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Whether decisive findings (<see cref="Evidence.Evidence.Forces"/>) may force their action. Default true.</summary>
+    public bool HonourDecisiveFindings { get; set; } = true;
+
+    /// <summary>Checks the options; the error names the key.</summary>
+    /// <exception cref="InvalidOperationException">A threshold is missing, negative or out of order, or a duration is not positive.</exception>
+    public void Validate()
+    {
+        PolicyThresholds t = Thresholds;
+        if (t.HighRiskRoute is null || t.Throttle is null || t.Quarantine is null || t.Suspend is null)
+        {
+            throw new InvalidOperationException($"{SectionName}:Thresholds must set HighRiskRoute, Throttle, Quarantine and Suspend.");
+        }
+
+        if (!(t.HighRiskRoute <= t.Throttle && t.Throttle <= t.Quarantine && t.Quarantine <= t.Suspend && t.HighRiskRoute > 0))
+        {
+            throw new InvalidOperationException($"{SectionName}:Thresholds must be positive and ordered HighRiskRoute ≤ Throttle ≤ Quarantine ≤ Suspend.");
+        }
+
+        if (ThrottleCoolDown <= TimeSpan.Zero)
+        {
+            throw new InvalidOperationException($"{SectionName}:ThrottleCoolDown must be positive.");
+        }
+
+        if (HysteresisFactor is <= 0 or > 1)
+        {
+            throw new InvalidOperationException($"{SectionName}:HysteresisFactor must be in (0, 1].");
+        }
+
+        foreach ((string name, double w) in DetectorWeights)
+        {
+            if (w < 0)
+            {
+                throw new InvalidOperationException($"{SectionName}:DetectorWeights:{name} must not be negative.");
+            }
+        }
+    }
+}

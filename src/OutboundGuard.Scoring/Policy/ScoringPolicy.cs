@@ -1,0 +1,109 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using OutboundGuard.Scoring.Accounts;
+
+namespace OutboundGuard.Scoring.Policy;
+
+/// <summary>
+/// Turns evidence into a <see cref="Verdict"/>: weights each finding by its detector's multiplier, sums,
+/// compares with the account's thresholds (account → tenant → global), lowers them for a while after a
+/// throttle (hysteresis), never returns less than Throttle during a cool-down, and lets decisive findings
+/// force their action. Keeps a small per-account memory of recent escalations; thread-safe.
+/// </summary>
+public sealed class ScoringPolicy
+{
+    private readonly ScoringOptions _options;
+    private readonly ConcurrentDictionary<long, DateTimeOffset> _lastEscalation = new();
+
+    /// <exception cref="InvalidOperationException">The options are invalid (see <see cref="ScoringOptions.Validate"/>).</exception>
+    public ScoringPolicy(ScoringOptions options)
+    {
+        options.Validate();
+        _options = options;
+    }
+
+    public ScoringOptions Options => _options;
+
+    /// <summary>Decides on one message of <paramref name="account"/> from <paramref name="findings"/> at <paramref name="now"/>.</summary>
+    public Verdict Decide(AccountProfile account, IEnumerable<Evidence.Evidence> findings, DateTimeOffset now, bool remember = true)
+    {
+        List<Evidence.Evidence> weighted = [];
+        foreach (Evidence.Evidence e in findings)
+        {
+            double m = _options.DetectorWeights.TryGetValue(e.Detector, out double w) ? w : 1.0;
+            weighted.Add(m == 1.0 ? e : e with { Weight = Math.Round(e.Weight * m, 1) });
+        }
+
+        weighted.Sort((a, b) => b.Weight.CompareTo(a.Weight));
+        double score = Math.Round(weighted.Sum(e => e.Weight), 1);
+        (double highRisk, double throttle, double quarantine, double suspend) = ThresholdsFor(account);
+
+        bool recentlyEscalated = _lastEscalation.TryGetValue(account.Id, out DateTimeOffset last) && now - last < _options.HysteresisWindow;
+        bool inCoolDown = account.State == AccountState.Throttled && account.ThrottledUntil is { } until && until > now;
+        if (recentlyEscalated || inCoolDown)
+        {
+            double f = _options.HysteresisFactor;
+            (highRisk, throttle, quarantine, suspend) = (highRisk * f, throttle * f, quarantine * f, suspend * f);
+        }
+
+        VerdictAction action = score >= suspend ? VerdictAction.Suspend
+            : score >= quarantine ? VerdictAction.Quarantine
+            : score >= throttle ? VerdictAction.Throttle
+            : score >= highRisk ? VerdictAction.HighRiskRoute
+            : VerdictAction.Relay;
+        string reason = weighted.Count > 0 ? weighted[0].Text : "no findings";
+
+        if (_options.HonourDecisiveFindings)
+        {
+            foreach (Evidence.Evidence e in weighted)
+            {
+                if (e.Forces is { } forced && forced > action)
+                {
+                    action = forced;
+                    reason = e.Text;
+                }
+            }
+        }
+
+        if (account.State == AccountState.Suspended)
+        {
+            action = VerdictAction.Suspend;
+        }
+        else if (inCoolDown && action < VerdictAction.Throttle)
+        {
+            action = VerdictAction.Throttle;
+            reason = $"account is cooling down until {account.ThrottledUntil!.Value.ToString("u", CultureInfo.InvariantCulture)}";
+        }
+
+        if (remember && action >= VerdictAction.Throttle)
+        {
+            _lastEscalation[account.Id] = now;
+        }
+
+        if (weighted.Count == 0 && action == VerdictAction.Relay)
+        {
+            return Verdict.Clean;
+        }
+
+        return new Verdict(action, score, weighted, reason)
+        {
+            CoolDown = action == VerdictAction.Throttle ? _options.ThrottleCoolDown : null,
+        };
+    }
+
+    /// <summary>Forgets the escalation memory of an account (e.g. after ops reinstated it).</summary>
+    public void Forget(long accountId) => _lastEscalation.TryRemove(accountId, out _);
+
+    private (double HighRisk, double Throttle, double Quarantine, double Suspend) ThresholdsFor(AccountProfile account)
+    {
+        PolicyThresholds g = _options.Thresholds;
+        _options.Tenants.TryGetValue(account.Tenant, out PolicyThresholds? t);
+        PolicyThresholds? a = _options.Accounts.TryGetValue(account.Address, out PolicyThresholds? byAddress) ? byAddress
+            : _options.Accounts.TryGetValue(account.Id.ToString(CultureInfo.InvariantCulture), out PolicyThresholds? byId) ? byId : null;
+        return (
+            a?.HighRiskRoute ?? t?.HighRiskRoute ?? g.HighRiskRoute!.Value,
+            a?.Throttle ?? t?.Throttle ?? g.Throttle!.Value,
+            a?.Quarantine ?? t?.Quarantine ?? g.Quarantine!.Value,
+            a?.Suspend ?? t?.Suspend ?? g.Suspend!.Value);
+    }
+}

@@ -1,0 +1,6 @@
+namespace OutboundGuard.Scoring.Policy;
+
+/// <summary>The live verdict the host acts on and, in shadow mode, what the candidate policy would have decided.</summary>
+/// <param name="Live">The verdict to enforce.</param>
+/// <param name="Shadow">The candidate policy's would-be verdict, never enforced; null without a shadow policy.</param>
+public sealed record ScoringResult(Verdict Live, Verdict? Shadow);

@@ -1,0 +1,81 @@
+using System.Net;
+using OutboundGuard.Scoring.Accounts;
+
+namespace OutboundGuard.Scoring.Tracking;
+
+/// <summary>The hot state of one account; every member is guarded by the instance's lock.</summary>
+internal sealed class AccountActivity
+{
+    public AccountActivity(long id, string tenant, DateTimeOffset firstSeen, ActivityTrackerOptions options)
+    {
+        Id = id;
+        Tenant = tenant;
+        FirstSeen = firstSeen;
+        int cap = options.DistinctObservationsPerAccount;
+        Domains10 = new DistinctWindow<string>(TimeSpan.FromMinutes(10), cap);
+        IpsHour = new DistinctWindow<IPAddress>(TimeSpan.FromHours(1), cap);
+        IpsDay = new DistinctWindow<IPAddress>(TimeSpan.FromDays(1), cap);
+        Sessions1 = new DistinctWindow<string>(TimeSpan.FromMinutes(1), cap);
+        Downstream = new Queue<(long, DownstreamKind)>();
+    }
+
+    public long Id { get; }
+    public string Tenant { get; set; }
+    public DateTimeOffset FirstSeen { get; set; }
+    public SlidingCounter Minute { get; } = new(TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(1));
+    public SlidingCounter TenMinutes { get; } = new(TimeSpan.FromMinutes(10), TimeSpan.FromSeconds(5));
+    public SlidingCounter Hour { get; } = new(TimeSpan.FromHours(1), TimeSpan.FromMinutes(1));
+    public SlidingCounter Day { get; } = new(TimeSpan.FromDays(1), TimeSpan.FromMinutes(15));
+    public DistinctWindow<string> Domains10 { get; }
+    public DistinctWindow<IPAddress> IpsHour { get; }
+    public DistinctWindow<IPAddress> IpsDay { get; }
+    public DistinctWindow<string> Sessions1 { get; }
+    public HourOfWeekBaseline Baseline { get; } = new();
+    public Dictionary<ulong, long> KnownRecipients { get; } = new();
+    public Queue<(long Ticks, DownstreamKind Kind)> Downstream { get; }
+    public long CleanMessages { get; set; }
+    public DateTimeOffset? ProbationUntil { get; set; }
+    public List<string> Links { get; } = [];
+
+    public void Evict(DateTimeOffset now)
+    {
+        Minute.Evict(now);
+        TenMinutes.Evict(now);
+        Hour.Evict(now);
+        Day.Evict(now);
+        Domains10.Evict(now);
+        IpsHour.Evict(now);
+        IpsDay.Evict(now);
+        Sessions1.Evict(now);
+        long oldest = now.UtcTicks - TimeSpan.TicksPerHour;
+        while (Downstream.Count > 0 && Downstream.Peek().Ticks <= oldest)
+        {
+            Downstream.Dequeue();
+        }
+    }
+
+    public DownstreamCounts DownstreamCounts()
+    {
+        int unknown = 0, blocked = 0;
+        foreach ((_, DownstreamKind kind) in Downstream)
+        {
+            if (kind == DownstreamKind.UnknownUser)
+            {
+                unknown++;
+            }
+            else if (kind == DownstreamKind.Blocked)
+            {
+                blocked++;
+            }
+        }
+
+        return new DownstreamCounts(Downstream.Count, unknown, blocked);
+    }
+}
+
+internal enum DownstreamKind
+{
+    Other = 0,
+    UnknownUser = 1,
+    Blocked = 2,
+}

@@ -1,0 +1,381 @@
+using System.Collections.Concurrent;
+using System.Net;
+using OutboundGuard.Scoring.Accounts;
+using OutboundGuard.Scoring.Messages;
+
+namespace OutboundGuard.Scoring.Tracking;
+
+/// <summary>
+/// The per-node hot counters of every account: sliding windows of 1 min, 10 min, 1 h and 1 day of
+/// messages and recipients, distinct recipient domains, first-time recipients, client IPs, parallel
+/// sessions, the learned hour-of-week baseline and downstream replies. Memory per account is bounded
+/// (buckets and capped key sets, see <see cref="ActivityTrackerOptions"/>). Time comes from the
+/// <see cref="TimeProvider"/>. After a restart, <see cref="Seed"/> and <see cref="SeedKnownRecipients"/>
+/// restore the windows from persisted history. Thread-safe.
+/// </summary>
+public sealed class AccountActivityTracker
+{
+    private readonly TimeProvider _time;
+    private readonly ActivityTrackerOptions _options;
+    private readonly ConcurrentDictionary<long, AccountActivity> _accounts = new();
+    private readonly Lock _linksLock = new();
+    private readonly Dictionary<IPAddress, (long AccountId, DateTimeOffset Until)> _taintedIps = new();
+    private readonly HashSet<long> _suspended = [];
+    private readonly Dictionary<string, Dictionary<string, long>> _tenantDomains = new(StringComparer.OrdinalIgnoreCase);
+
+    public AccountActivityTracker(TimeProvider timeProvider, ActivityTrackerOptions? options = null)
+    {
+        _time = timeProvider;
+        _options = options ?? new ActivityTrackerOptions();
+    }
+
+    /// <summary>Accounts currently tracked on this node.</summary>
+    public int AccountCount => _accounts.Count;
+
+    /// <summary>
+    /// Records one message attempt (whatever its verdict will be) and returns the account's activity with
+    /// it included. Called by <c>ScoringPipeline.Score</c>; the host does not call it directly.
+    /// </summary>
+    public AccountHistory RecordAttempt(MessageUnderReview message)
+    {
+        DateTimeOffset now = _time.GetUtcNow();
+        AccountActivity a = Get(message.Account.Id, message.Account.Tenant, now);
+        lock (a)
+        {
+            a.Evict(now);
+            int firstTime = 0;
+            foreach (string rcpt in message.Recipients)
+            {
+                ulong h = Hash(rcpt);
+                if (!a.KnownRecipients.ContainsKey(h))
+                {
+                    firstTime++;
+                }
+
+                a.KnownRecipients[h] = now.UtcTicks;
+                a.Domains10.Add(now, DomainOf(rcpt));
+            }
+
+            TrimKnownRecipients(a);
+            int n = message.Recipients.Count;
+            a.Minute.Add(now, 1, n, firstTime);
+            a.TenMinutes.Add(now, 1, n, firstTime);
+            a.Hour.Add(now, 1, n, firstTime);
+            a.Day.Add(now, 1, n, firstTime);
+            a.IpsHour.Add(now, message.ClientAddress);
+            a.IpsDay.Add(now, message.ClientAddress);
+            a.Sessions1.Add(now, message.SessionId);
+            return Snapshot(a, now, firstTime);
+        }
+    }
+
+    /// <summary>Counts a relayed message into the account's baseline and clean history (called by the pipeline).</summary>
+    public void RecordRelayed(long accountId)
+    {
+        DateTimeOffset now = _time.GetUtcNow();
+        if (_accounts.TryGetValue(accountId, out AccountActivity? a))
+        {
+            lock (a)
+            {
+                a.Baseline.Count(now, 1);
+                a.CleanMessages++;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Restores an account's windows and baseline from persisted history after a restart: each entry is a
+    /// relayed message with its recipient count. Entries older than a week only teach nothing and are skipped.
+    /// </summary>
+    public void Seed(long accountId, IEnumerable<(DateTimeOffset At, int Recipients)> history, string tenant = "")
+    {
+        DateTimeOffset now = _time.GetUtcNow();
+        List<(DateTimeOffset At, int Recipients)> ordered = history.Where(h => h.At <= now && h.At > now.AddDays(-7)).OrderBy(h => h.At).ToList();
+        if (ordered.Count == 0)
+        {
+            return;
+        }
+
+        AccountActivity a = Get(accountId, tenant, ordered[0].At);
+        lock (a)
+        {
+            if (ordered[0].At < a.FirstSeen)
+            {
+                a.FirstSeen = ordered[0].At;
+            }
+
+            foreach ((DateTimeOffset at, int recipients) in ordered)
+            {
+                a.Minute.Add(at, 1, recipients, 0);
+                a.TenMinutes.Add(at, 1, recipients, 0);
+                a.Hour.Add(at, 1, recipients, 0);
+                a.Day.Add(at, 1, recipients, 0);
+                a.Baseline.Count(at, 1);
+                a.CleanMessages++;
+            }
+
+            a.Baseline.Roll(now);
+            a.Evict(now);
+        }
+    }
+
+    /// <summary>Restores the recipients an account wrote to before (persisted), so they are not first-time after a restart.</summary>
+    public void SeedKnownRecipients(long accountId, IEnumerable<string> recipients, string tenant = "")
+    {
+        DateTimeOffset now = _time.GetUtcNow();
+        AccountActivity a = Get(accountId, tenant, now);
+        lock (a)
+        {
+            foreach (string r in recipients)
+            {
+                a.KnownRecipients[Hash(r)] = now.UtcTicks;
+            }
+
+            TrimKnownRecipients(a);
+        }
+    }
+
+    /// <summary>
+    /// Records the smarthost's reply to a message of this account (the Delivery box calls it for every
+    /// reply it gets): 5xx "unknown user" and "blocked" replies feed the downstream-feedback detector.
+    /// </summary>
+    public void RecordDownstreamReply(long accountId, int code, string text, DateTimeOffset at)
+    {
+        AccountActivity a = Get(accountId, string.Empty, at);
+        DownstreamKind kind = ClassifyReply(code, text);
+        lock (a)
+        {
+            a.Downstream.Enqueue((at.UtcTicks, kind));
+            while (a.Downstream.Count > _options.DownstreamRepliesPerAccount)
+            {
+                a.Downstream.Dequeue();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Notes that an account was suspended (by the policy or by ops): its client IPs of the last day taint
+    /// other accounts that use them, and accounts of its tenant first seen together with it are linked to it.
+    /// </summary>
+    public void MarkSuspended(long accountId)
+    {
+        DateTimeOffset now = _time.GetUtcNow();
+        if (!_accounts.TryGetValue(accountId, out AccountActivity? s))
+        {
+            return;
+        }
+
+        List<IPAddress> ips;
+        string tenant;
+        DateTimeOffset firstSeen;
+        lock (s)
+        {
+            s.Evict(now);
+            ips = [.. s.IpsDay.Keys];
+            tenant = s.Tenant;
+            firstSeen = s.FirstSeen;
+            s.ProbationUntil = null;
+        }
+
+        lock (_linksLock)
+        {
+            _suspended.Add(accountId);
+            foreach (IPAddress ip in ips)
+            {
+                _taintedIps[ip] = (accountId, now + _options.LinkedIpMemory);
+            }
+        }
+
+        // Accounts that appeared within minutes of the suspended one in the same tenant are likely made by the same hand.
+        if (firstSeen > now.AddDays(-7))
+        {
+            foreach (AccountActivity other in _accounts.Values)
+            {
+                if (other.Id == accountId)
+                {
+                    continue;
+                }
+
+                lock (other)
+                {
+                    if (string.Equals(other.Tenant, tenant, StringComparison.OrdinalIgnoreCase)
+                        && (other.FirstSeen - firstSeen).Duration() <= _options.FirstSeenTogetherWindow)
+                    {
+                        string reason = $"first seen within {(other.FirstSeen - firstSeen).Duration().TotalMinutes:0} min of suspended account {accountId}";
+                        if (!other.Links.Contains(reason) && other.Links.Count < 16)
+                        {
+                            other.Links.Add(reason);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Notes that ops reinstated an account: it is on probation (tighter scoring) until <paramref name="probationUntil"/>.</summary>
+    public void Reinstate(long accountId, DateTimeOffset probationUntil)
+    {
+        lock (_linksLock)
+        {
+            _suspended.Remove(accountId);
+            List<IPAddress> stale = [.. _taintedIps.Where(kv => kv.Value.AccountId == accountId).Select(kv => kv.Key)];
+            foreach (IPAddress ip in stale)
+            {
+                _taintedIps.Remove(ip);
+            }
+        }
+
+        AccountActivity a = Get(accountId, string.Empty, _time.GetUtcNow());
+        lock (a)
+        {
+            a.ProbationUntil = probationUntil;
+            a.Links.Clear();
+        }
+    }
+
+    /// <summary>Returns those of <paramref name="domains"/> that no account of the tenant linked to before, and remembers them.</summary>
+    internal List<string> ObserveTenantDomains(string tenant, IEnumerable<string> domains)
+    {
+        long now = _time.GetUtcNow().UtcTicks;
+        List<string> fresh = [];
+        lock (_tenantDomains)
+        {
+            if (!_tenantDomains.TryGetValue(tenant, out Dictionary<string, long>? known))
+            {
+                known = new Dictionary<string, long>(StringComparer.OrdinalIgnoreCase);
+                _tenantDomains[tenant] = known;
+            }
+
+            foreach (string d in domains)
+            {
+                if (!known.ContainsKey(d))
+                {
+                    fresh.Add(d);
+                }
+
+                known[d] = now;
+            }
+
+            if (known.Count > _options.LinkDomainsPerTenant)
+            {
+                foreach (string old in known.OrderBy(kv => kv.Value).Take(known.Count / 2).Select(kv => kv.Key).ToList())
+                {
+                    known.Remove(old);
+                }
+            }
+        }
+
+        return fresh;
+    }
+
+    /// <summary>Teaches the tenant's usual link domains (e.g. its own web site) so they are not reported as new.</summary>
+    public void SeedTenantDomains(string tenant, IEnumerable<string> domains) => ObserveTenantDomains(tenant, domains);
+
+    private AccountHistory Snapshot(AccountActivity a, DateTimeOffset now, int firstTimeInMessage)
+    {
+        List<string> links = [.. a.Links];
+        lock (_linksLock)
+        {
+            foreach (IPAddress ip in a.IpsDay.Keys)
+            {
+                if (_taintedIps.TryGetValue(ip, out (long AccountId, DateTimeOffset Until) t) && t.AccountId != a.Id && t.Until > now)
+                {
+                    links.Add($"shares client IP {ip} with suspended account {t.AccountId}");
+                }
+            }
+        }
+
+        return new AccountHistory
+        {
+            Now = now,
+            MessagesLastMinute = a.Minute.Messages,
+            MessagesLast10Minutes = a.TenMinutes.Messages,
+            MessagesLastHour = a.Hour.Messages,
+            MessagesLastDay = a.Day.Messages,
+            RecipientsLastMinute = a.Minute.Recipients,
+            RecipientsLast10Minutes = a.TenMinutes.Recipients,
+            RecipientsLastHour = a.Hour.Recipients,
+            RecipientsLastDay = a.Day.Recipients,
+            DistinctRecipientDomainsLast10Minutes = a.Domains10.Count,
+            FirstTimeRecipientsLast10Minutes = a.TenMinutes.FirstTimeRecipients,
+            FirstTimeRecipientsInMessage = firstTimeInMessage,
+            DistinctClientIpsLastHour = a.IpsHour.Count,
+            ParallelSessions = a.Sessions1.Count,
+            BaselineMessagesPerHour = a.Baseline.Expected(now),
+            PeakMessagesPerHour = a.Baseline.PeakHour,
+            CleanMessages = a.CleanMessages,
+            Downstream = a.DownstreamCounts(),
+            LinksToSuspendedAccounts = links,
+            ProbationUntil = a.ProbationUntil is { } p && p > now ? p : null,
+        };
+    }
+
+    private AccountActivity Get(long id, string tenant, DateTimeOffset firstSeen)
+    {
+        AccountActivity a = _accounts.GetOrAdd(id, static (key, s) => new AccountActivity(key, s.tenant, s.firstSeen, s.options), (tenant, firstSeen, options: _options));
+        if (a.Tenant.Length == 0 && tenant.Length > 0)
+        {
+            lock (a)
+            {
+                a.Tenant = tenant;
+            }
+        }
+
+        return a;
+    }
+
+    private void TrimKnownRecipients(AccountActivity a)
+    {
+        if (a.KnownRecipients.Count <= _options.KnownRecipientsPerAccount)
+        {
+            return;
+        }
+
+        foreach (ulong old in a.KnownRecipients.OrderBy(kv => kv.Value).Take(a.KnownRecipients.Count / 2).Select(kv => kv.Key).ToList())
+        {
+            a.KnownRecipients.Remove(old);
+        }
+    }
+
+    internal static DownstreamKind ClassifyReply(int code, string text)
+    {
+        if (code is < 500 or > 599)
+        {
+            return DownstreamKind.Other;
+        }
+
+        string t = text.ToLowerInvariant();
+        if (t.Contains("5.1.1", StringComparison.Ordinal) || t.Contains("unknown user", StringComparison.Ordinal) || t.Contains("user unknown", StringComparison.Ordinal)
+            || t.Contains("no such user", StringComparison.Ordinal) || t.Contains("does not exist", StringComparison.Ordinal) || t.Contains("mailbox unavailable", StringComparison.Ordinal))
+        {
+            return DownstreamKind.UnknownUser;
+        }
+
+        if (t.Contains("blocked", StringComparison.Ordinal) || t.Contains("blocklist", StringComparison.Ordinal) || t.Contains("blacklist", StringComparison.Ordinal)
+            || t.Contains("spam", StringComparison.Ordinal) || t.Contains("5.7.1", StringComparison.Ordinal) || t.Contains("policy", StringComparison.Ordinal))
+        {
+            return DownstreamKind.Blocked;
+        }
+
+        return DownstreamKind.Other;
+    }
+
+    internal static string DomainOf(string address)
+    {
+        int at = address.LastIndexOf('@');
+        return (at >= 0 ? address[(at + 1)..] : address).Trim().TrimEnd('>').ToLowerInvariant();
+    }
+
+    private static ulong Hash(string s)
+    {
+        // FNV-1a over the lower-cased address: 8 bytes per remembered recipient instead of the string.
+        ulong h = 14695981039346656037UL;
+        foreach (char c in s)
+        {
+            h ^= char.ToLowerInvariant(c);
+            h *= 1099511628211UL;
+        }
+
+        return h;
+    }
+}

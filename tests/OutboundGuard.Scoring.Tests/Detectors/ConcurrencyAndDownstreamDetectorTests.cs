@@ -1,0 +1,36 @@
+using OutboundGuard.Scoring.Accounts;
+using OutboundGuard.Scoring.Detectors;
+using OutboundGuard.Scoring.Policy;
+
+namespace OutboundGuard.Scoring.Tests.Detectors;
+
+public class ConcurrencyAndDownstreamDetectorTests
+{
+    [Fact]
+    public void Many_client_IPs_and_parallel_sessions_are_reported()
+    {
+        var findings = new List<Evidence.Evidence>();
+        new ConcurrencyDetector().Inspect(TestData.Message(TestData.Account()), new AccountHistory { Now = TestData.Start, DistinctClientIpsLastHour = 6, ParallelSessions = 5 }, findings);
+        Assert.Equal([("sent from 6 client IPs in 1 h", 48.0), ("5 parallel sessions in 1 min", 16.0)], findings.Select(f => (f.Text, f.Weight)));
+    }
+
+    [Fact]
+    public void Three_client_IPs_are_ordinary()
+    {
+        var findings = new List<Evidence.Evidence>();
+        new ConcurrencyDetector().Inspect(TestData.Message(TestData.Account()), new AccountHistory { Now = TestData.Start, DistinctClientIpsLastHour = 3, ParallelSessions = 2 }, findings);
+        Assert.Empty(findings);
+    }
+
+    [Fact]
+    public void A_spike_of_unknown_user_and_blocked_replies_is_reported()
+    {
+        var findings = new List<Evidence.Evidence>();
+        var h = new AccountHistory { Now = TestData.Start, RecipientsLastHour = 30, Downstream = new DownstreamCounts(40, 12, 4) };
+        new DownstreamFeedbackDetector().Inspect(TestData.Message(TestData.Account()), h, findings);
+        Assert.Equal("12 of 40 smarthost replies in 1 h were 5xx unknown user (30 %)", findings[0].Text);
+        Assert.Equal(30, findings[0].Weight);
+        Assert.Equal("4 smarthost replies in 1 h were 5xx blocked as spam", findings[1].Text);
+        Assert.Equal(VerdictAction.HighRiskRoute, findings[1].Forces);
+    }
+}
