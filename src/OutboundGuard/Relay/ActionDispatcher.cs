@@ -19,6 +19,7 @@ internal sealed partial class ActionDispatcher(
     VerdictRepository verdicts,
     AccountRepository accounts,
     IDeliverySignal delivery,
+    AccountGate gate,
     IOptions<ScoringOptions> scoring,
     TimeProvider time,
     ILogger<ActionDispatcher> logger)
@@ -28,7 +29,9 @@ internal sealed partial class ActionDispatcher(
         var verdict = scored.Verdict;
         try
         {
-            var reply = verdict.Action switch
+            // A throttled account's message is scored like any other, but nothing milder than the throttle applies until the cool-down ends.
+            var action = verdict.Action < VerdictAction.Throttle && gate.IsThrottled(message.Account) ? VerdictAction.Throttle : verdict.Action;
+            var reply = action switch
             {
                 VerdictAction.Relay => await AcceptAsync(message, scored, "queued", "default", cancellationToken),
                 VerdictAction.HighRiskRoute => await AcceptAsync(message, scored, "queued", "high-risk", cancellationToken),
@@ -86,12 +89,13 @@ internal sealed partial class ActionDispatcher(
     {
         FileSpool.Delete(message.SpoolPath);
         var verdictId = await StoreRefusedAsync(message, scored, cancellationToken);
-        var until = time.GetUtcNow() + scoring.Value.ThrottleCoolDown;
-        if (message.Account.StateValue == AccountState.Active)
+        if (gate.IsThrottled(message.Account))
         {
-            await accounts.SetStateAsync(message.Account.Id, AccountState.Throttled, scored.Verdict.Reason, AccountGate.PolicyActor, until, verdictId, cancellationToken);
+            return SmtpReplies.Throttled.WithText($"Account {message.Account.Address} is throttled until {message.Account.ThrottledUntil:HH:mm:ss} UTC: {message.Account.StateReason}");
         }
 
+        var until = time.GetUtcNow() + scoring.Value.ThrottleCoolDown;
+        await accounts.SetStateAsync(message.Account.Id, AccountState.Throttled, scored.Verdict.Reason, AccountGate.PolicyActor, until, verdictId, cancellationToken);
         return SmtpReplies.Throttled.WithText($"Account {message.Account.Address} is throttled until {until:HH:mm:ss} UTC: {scored.Verdict.Reason}");
     }
 

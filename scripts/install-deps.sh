@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs what OutboundGuard's run, tests and benchmarks need from Debian's packages, idempotently.
+# Run as root (or with sudo); without root it prints the one apt-get line to run instead.
+#   scripts/install-deps.sh          # the run and test set
+#   scripts/install-deps.sh --bench  # plus the peers measured in benchmarks (rspamd, spamassassin)
+set -euo pipefail
+
+packages=(postgresql postfix swaks dnsmasq haproxy chromium chromium-driver)
+if [[ "${1:-}" == "--bench" ]]; then
+  packages+=(rspamd spamassassin spamc)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if ((${#missing[@]} == 0)); then
+  exit 0
+fi
+
+if [[ $(id -u) -ne 0 ]]; then
+  echo "Missing Debian packages: ${missing[*]}" >&2
+  echo "Install them with: sudo apt-get install -y ${missing[*]}" >&2
+  exit 1
+fi
+
+echo "Installing: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+# postfix asks where it sends mail; we only use its binaries (smtp-sink, smtp-source, a private instance in tests).
+echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
+apt-get update -q >/dev/null
+apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+# The packages' own services are not used: tests and benchmarks start private instances.
+for svc in postgresql postfix dnsmasq haproxy rspamd spamassassin; do
+  (service "$svc" stop >/dev/null 2>&1 || true)
+done
+echo "Installed: ${missing[*]}"

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Runs the whole test suite against real components (private PostgreSQL clusters, Postfix, swaks,
+# dnsmasq, Chromium) and ends with the line "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")"
+bash scripts/install-deps.sh || exit 1
+results=artifacts/test-results
+rm -rf "$results" && mkdir -p "$results"
+dotnet build OutboundGuard.sln -c Release -nologo -v quiet -clp:ErrorsOnly || { echo "0 passed, 1 failed"; exit 1; }
+dotnet test OutboundGuard.sln -c Release --no-build -nologo \
+  --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" 2>&1 | tee "$results/console.log" \
+  | grep -E "^\s+Failed |Passed!|Failed!| error |\[FAIL\]" || true
+status=${PIPESTATUS[0]}
+passed=0; failed=0
+for trx in "$results"/*.trx; do
+  [[ -f $trx ]] || continue
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -1)
+  p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters"); f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
+done
+if [[ $status -ne 0 && $failed -eq 0 ]]; then failed=1; fi
+echo "$passed passed, $failed failed"
+[[ $status -eq 0 && $failed -eq 0 ]]

@@ -1,0 +1,135 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text;
+
+namespace OutboundGuard.Testing.Processes;
+
+/// <summary>
+/// A real <c>outboundguard</c> process (the built host), started the way scripts and CI start it, with its
+/// output captured. Used for end-to-end tests of serve and of the CLI verbs.
+/// </summary>
+public sealed class RelayProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _output = new();
+
+    private RelayProcess(Process process)
+    {
+        _process = process;
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) _output.Enqueue(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) _output.Enqueue(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    public int ProcessId => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    public int ExitCode => _process.ExitCode;
+
+    public string Output => string.Join('\n', _output);
+
+    /// <summary>The host's entry assembly, copied beside the test assembly by the project reference.</summary>
+    public static string HostAssembly => Path.Combine(AppContext.BaseDirectory, "outboundguard.dll");
+
+    public static RelayProcess Start(IEnumerable<string> arguments, IDictionary<string, string>? environment = null)
+    {
+        var info = CreateStartInfo(arguments, environment);
+        info.RedirectStandardInput = true;
+        return new RelayProcess(Process.Start(info)!);
+    }
+
+    /// <summary>Runs a CLI verb to completion and returns its exit code and output.</summary>
+    public static async Task<(int ExitCode, string StdOut, string StdErr)> RunAsync(IEnumerable<string> arguments, string? standardInput = null, IDictionary<string, string>? environment = null, TimeSpan? timeout = null)
+    {
+        var info = CreateStartInfo(arguments, environment);
+        info.RedirectStandardInput = true;
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (standardInput is not null)
+        {
+            await process.StandardInput.WriteAsync(standardInput);
+        }
+
+        process.StandardInput.Close();
+        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(120));
+        await process.WaitForExitAsync(cts.Token);
+        return (process.ExitCode, await stdout, await stderr);
+    }
+
+    /// <summary>Waits until a line of output contains <paramref name="text"/>; fails with the output so far.</summary>
+    public async Task WaitForOutputAsync(string text, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!_output.Any(l => l.Contains(text, StringComparison.Ordinal)))
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"outboundguard exited with {_process.ExitCode} before printing '{text}':\n{Output}");
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"outboundguard did not print '{text}' within {timeout}:\n{Output}");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>Sends SIGINT (as Ctrl-C does) and waits for the process to exit.</summary>
+    public async Task<int> InterruptAsync(TimeSpan timeout)
+    {
+        using (var kill = Process.Start(new ProcessStartInfo("kill", $"-INT {_process.Id}") { UseShellExecute = false })!)
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        using var cts = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cts.Token);
+        return _process.ExitCode;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            try
+            {
+                await InterruptAsync(TimeSpan.FromSeconds(30));
+            }
+            catch (OperationCanceledException)
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+        }
+
+        _process.Dispose();
+    }
+
+    private static ProcessStartInfo CreateStartInfo(IEnumerable<string> arguments, IDictionary<string, string>? environment)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            StandardOutputEncoding = Encoding.UTF8,
+        };
+        info.ArgumentList.Add(HostAssembly);
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        info.Environment["DOTNET_ENVIRONMENT"] = "Development";
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[key] = value;
+        }
+
+        return info;
+    }
+}

@@ -1,0 +1,128 @@
+using System.Text.Json;
+using MailKit;
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using MimeKit;
+using Xunit;
+
+namespace OutboundGuard.Tests.EndToEnd;
+
+/// <summary>The walking skeleton over real sockets: MailKit in, real PostgreSQL, Postfix smtp-sink out.</summary>
+public sealed class RelayEndToEndTests(RelayFixture relay) : IClassFixture<RelayFixture>
+{
+    private async Task<SmtpClient> ConnectAsync(string? user = null, string? password = null)
+    {
+        var client = new SmtpClient { ServerCertificateValidationCallback = (_, _, _, _) => true, Timeout = 30_000 };
+        await client.ConnectAsync("127.0.0.1", relay.SmtpPort, SecureSocketOptions.StartTls);
+        if (user is not null)
+        {
+            await client.AuthenticateAsync(user, password);
+        }
+
+        return client;
+    }
+
+    private static MimeMessage Message(string from, string to, string subject, string body = "Hello,\r\n\r\nthe minutes of today's meeting are attached.\r\n")
+    {
+        var message = new MimeMessage();
+        message.From.Add(MailboxAddress.Parse(from));
+        message.To.Add(MailboxAddress.Parse(to));
+        message.Subject = subject;
+        message.Body = new TextPart("plain") { Text = body };
+        return message;
+    }
+
+    [Fact]
+    public async Task An_authenticated_message_is_relayed_to_a_real_smtp_sink()
+    {
+        var address = $"alice{Guid.NewGuid():N}"[..13] + "@tenant.example";
+        var password = await relay.AddAccountAsync(address);
+        var subject = "Quarterly report " + Guid.NewGuid().ToString("N")[..8];
+
+        using (var client = await ConnectAsync(address, password))
+        {
+            var reply = await client.SendAsync(Message(address, "bob@example.org", subject));
+            Assert.Contains("Queued as", reply, StringComparison.Ordinal);
+            await client.DisconnectAsync(true);
+        }
+
+        Assert.NotNull(await relay.Sink.WaitForMessageContainingAsync(subject, TimeSpan.FromSeconds(30)));
+        var (code, stdout, _) = await relay.CliAsync("accounts", "show", address, "--json");
+        Assert.Equal(0, code);
+        using var json = JsonDocument.Parse(stdout);
+        Assert.Equal("active", json.RootElement.GetProperty("state").GetString());
+    }
+
+    [Fact]
+    public async Task An_unauthenticated_client_cannot_relay()
+    {
+        using var client = await ConnectAsync();
+
+        var error = await Assert.ThrowsAsync<SmtpCommandException>(() => client.SendAsync(Message("mallory@tenant.example", "victim@example.org", "open relay?")));
+
+        Assert.Equal(SmtpErrorCode.SenderNotAccepted, error.ErrorCode);
+        Assert.True((int)error.StatusCode is 530 or 550, $"expected 530 or 550, got {(int)error.StatusCode}");
+    }
+
+    [Fact]
+    public async Task Wrong_credentials_are_refused_with_535()
+    {
+        var address = $"carol{Guid.NewGuid():N}"[..13] + "@tenant.example";
+        await relay.AddAccountAsync(address);
+        using var client = await ConnectAsync();
+
+        var error = await Assert.ThrowsAsync<AuthenticationException>(() => client.AuthenticateAsync(address, "not-the-password"));
+
+        Assert.Contains("535", error.Message + (error.InnerException?.Message ?? ""), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_account_over_its_limit_is_throttled_then_suspended_and_the_evidence_is_stored()
+    {
+        var address = $"hijack{Guid.NewGuid():N}"[..14] + "@tenant.example";
+        var password = await relay.AddAccountAsync(address);
+        var replies = new List<int>();
+        using (var client = await ConnectAsync(address, password))
+        {
+            for (var i = 0; i < 200 && !replies.Contains(550); i++)
+            {
+                try
+                {
+                    await client.SendAsync(Message(address, $"target{i}@victim{i % 40}.example", $"Your account needs verification {i}",
+                        $"Dear customer,\r\n\r\nverify your account now at http://login-verify{i % 3}.example/secure or it will be closed.\r\n"));
+                    replies.Add(250);
+                }
+                catch (SmtpCommandException e)
+                {
+                    replies.Add((int)e.StatusCode);
+                }
+            }
+
+            await client.DisconnectAsync(true);
+        }
+
+        var firstThrottle = replies.IndexOf(451);
+        var suspension = replies.IndexOf(550);
+        Assert.True(firstThrottle >= 0, $"never throttled: {string.Join(',', replies)}");
+        Assert.True(suspension > firstThrottle, $"not suspended after the throttle: {string.Join(',', replies)}");
+        Assert.True(replies.Count(r => r == 250) <= 30, $"too many accepted before containment: {replies.Count(r => r == 250)}");
+
+        // Every further message is refused at MAIL FROM with 5.7.1.
+        using (var again = await ConnectAsync(address, password))
+        {
+            var refused = await Assert.ThrowsAsync<SmtpCommandException>(() => again.SendAsync(Message(address, "someone@example.org", "after suspension")));
+            Assert.Equal(550, (int)refused.StatusCode);
+            Assert.Contains("suspended", refused.Message, StringComparison.OrdinalIgnoreCase);
+        }
+
+        var (code, stdout, _) = await relay.CliAsync("accounts", "show", address, "--json");
+        Assert.Equal(0, code);
+        using var json = JsonDocument.Parse(stdout);
+        Assert.Equal("suspended", json.RootElement.GetProperty("state").GetString());
+        var verdicts = json.RootElement.GetProperty("verdicts").EnumerateArray().ToList();
+        Assert.Contains(verdicts, v => v.GetProperty("action").GetString() == "Suspend");
+        Assert.Contains(verdicts, v => v.GetProperty("action").GetString() == "Throttle");
+        var evidence = verdicts.SelectMany(v => v.GetProperty("evidence").EnumerateArray()).Select(e => e.GetProperty("text").GetString()!).ToList();
+        Assert.Contains(evidence, t => t.Contains("messages in", StringComparison.Ordinal) || t.Contains("recipients in", StringComparison.Ordinal));
+    }
+}

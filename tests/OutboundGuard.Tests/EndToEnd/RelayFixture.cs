@@ -1,0 +1,63 @@
+using OutboundGuard.Testing.Processes;
+using Xunit;
+
+namespace OutboundGuard.Tests.EndToEnd;
+
+/// <summary>
+/// One real relay for a test class: `outboundguard serve` as a process with its private PostgreSQL in a
+/// temp data folder, relaying to a real Postfix smtp-sink.
+/// </summary>
+public sealed class RelayFixture : IAsyncLifetime
+{
+    public PostfixSmtpSink Sink { get; private set; } = null!;
+
+    public RelayProcess Relay { get; private set; } = null!;
+
+    public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "og-e2e-" + Guid.NewGuid().ToString("N")[..10]);
+
+    public int SmtpPort { get; } = FreePort.Next();
+
+    public int HttpPort { get; } = FreePort.Next();
+
+    public async Task InitializeAsync()
+    {
+        Sink = await PostfixSmtpSink.StartAsync();
+        Relay = RelayProcess.Start(
+            ["serve", "--smtp", $"127.0.0.1:{SmtpPort}", "--http", $"127.0.0.1:{HttpPort}", "--smarthost", $"127.0.0.1:{Sink.Port}", "--data", DataDirectory],
+            new Dictionary<string, string>
+            {
+                // Short retries so delivery tests need not wait minutes.
+                ["OutboundGuard__Delivery__PollInterval"] = "00:00:01",
+            });
+        await Relay.WaitForOutputAsync("OutboundGuard is running.", TimeSpan.FromSeconds(90));
+    }
+
+    /// <summary>Creates an account through the CLI, as an admin would, and returns its password.</summary>
+    public async Task<string> AddAccountAsync(string address)
+    {
+        var password = "pw-" + Guid.NewGuid().ToString("N")[..12];
+        var (code, stdout, stderr) = await RelayProcess.RunAsync(["accounts", "add", address, "--password-stdin", "--data", DataDirectory], password + "\n");
+        Assert.True(code == 0, $"accounts add failed ({code}): {stdout} {stderr}");
+        return password;
+    }
+
+    /// <summary>Runs a CLI verb against this relay's data folder.</summary>
+    public Task<(int ExitCode, string StdOut, string StdErr)> CliAsync(params string[] arguments)
+        => RelayProcess.RunAsync([.. arguments, "--data", DataDirectory]);
+
+    public async Task DisposeAsync()
+    {
+        await Relay.DisposeAsync();
+        await Sink.DisposeAsync();
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}
