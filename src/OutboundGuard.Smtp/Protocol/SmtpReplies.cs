@@ -45,5 +45,18 @@ public static class SmtpReplies
     public static readonly SmtpReply TooBig = new(552, "5.3.4", "Message size exceeds fixed maximum message size");
     public static readonly SmtpReply BadSenderSyntax = new(553, "5.1.7", "Bad sender address syntax");
     public static readonly SmtpReply BadRecipientSyntax = new(553, "5.1.3", "Bad recipient address syntax");
+    public static readonly SmtpReply ParameterNotRecognized = new(555, "5.5.4", "MAIL FROM/RCPT TO parameter not recognized or not implemented");
+    public static readonly SmtpReply UnauthorisedPipelining = new(554, "5.5.0", "Protocol error: client sent data before the greeting or ahead of a reply");
+    public static readonly SmtpReply NulInData = new(550, "5.6.0", "NUL octet in message content; encode binary content");
+    public static readonly SmtpReply TextLineTooLong = new(500, "5.5.2", "Message text line longer than allowed; wrap lines or use an encoding");
+    public static readonly SmtpReply ServiceReady = new(220, "", "ESMTP ready");
+    public static readonly SmtpReply AuthCancelled = new(501, "5.0.0", "Authentication cancelled");
+    public static readonly SmtpReply AuthMechanismUnsupported = new(504, "5.5.4", "Unrecognized authentication mechanism");
+    public static readonly SmtpReply AuthInvalidBase64 = new(501, "5.5.2", "Cannot decode base64 response");
+    public static readonly SmtpReply AlreadyAuthenticated = new(503, "5.5.1", "Already authenticated");
+    public static readonly SmtpReply AuthNotAvailable = new(503, "5.5.1", "AUTH not available on this connection; use STARTTLS first");
+    public static readonly SmtpReply DataMixedWithBdat = new(503, "5.5.1", "DATA cannot follow BDAT in the same transaction");
+    public static readonly SmtpReply NoValidRecipients = new(554, "5.5.1", "No valid recipients");
+    public static readonly SmtpReply Timeout = new(451, "4.4.2", "Timeout while processing the message, try again later");
     public static readonly SmtpReply BareLineEnding = new(550, "5.6.11", "Bare CR or LF in message; use CRLF line endings");
 }

@@ -1,0 +1,65 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace OutboundGuard.Smtp.Hosting;
+
+/// <summary>
+/// Provides the server certificate for STARTTLS and implicit TLS: from PEM files, or a generated
+/// self-signed one in development mode, or none (then TLS is not offered). Loaded once, on first use.
+/// </summary>
+public sealed class SmtpCertificateLoader
+{
+    private readonly Lazy<X509Certificate2?> _certificate;
+
+    public SmtpCertificateLoader(IOptions<SmtpOptions> options, ILogger<SmtpCertificateLoader> logger)
+    {
+        var value = options.Value;
+        _certificate = new Lazy<X509Certificate2?>(() => Load(value, logger));
+    }
+
+    /// <summary>The server certificate with its private key, or null when TLS is not configured.</summary>
+    public X509Certificate2? Certificate => _certificate.Value;
+
+    /// <summary>Loads a PEM certificate and key, re-imported as PKCS#12 so that SslStream can use the key on every platform.</summary>
+    public static X509Certificate2 LoadPem(string certificatePath, string? privateKeyPath)
+    {
+        using var pem = X509Certificate2.CreateFromPemFile(certificatePath, privateKeyPath);
+        return X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), null);
+    }
+
+    /// <summary>Generates a self-signed RSA 2048 certificate for <paramref name="serverName"/>, valid for one year.</summary>
+    public static X509Certificate2 CreateSelfSigned(string serverName, DateTimeOffset now)
+    {
+        using var rsa = RSA.Create(2048);
+        var request = new CertificateRequest($"CN={serverName}", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, false));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment, false));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
+        var san = new SubjectAlternativeNameBuilder();
+        san.AddDnsName(serverName);
+        request.CertificateExtensions.Add(san.Build());
+        using var certificate = request.CreateSelfSigned(now.AddMinutes(-5), now.AddYears(1));
+        return X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pkcs12), null);
+    }
+
+    private static X509Certificate2? Load(SmtpOptions options, ILogger logger)
+    {
+        if (!string.IsNullOrEmpty(options.CertificatePath))
+        {
+            var certificate = LoadPem(options.CertificatePath, options.PrivateKeyPath);
+            Log.CertificateLoaded(logger, certificate.Subject, certificate.NotAfter);
+            return certificate;
+        }
+
+        if (options.DevelopmentCertificate)
+        {
+            var certificate = CreateSelfSigned(options.ServerName, DateTimeOffset.UtcNow);
+            Log.DevelopmentCertificateGenerated(logger, certificate.Subject);
+            return certificate;
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,63 @@
+namespace OutboundGuard.Smtp.Hosting;
+
+/// <summary>Protocol limits and timeouts, each with its default and where the default comes from.</summary>
+public sealed class SmtpLimits
+{
+    /// <summary>Longest command line in octets, CRLF included. Defaults to 512, RFC 5321 §4.5.3.1.4. A longer line gets 500 5.5.2 and is discarded.</summary>
+    public int MaxCommandLineLength { get; set; } = 512;
+
+    /// <summary>Longest text line of message content in octets, CRLF included. Defaults to 1000, RFC 5321 §4.5.3.1.6. A longer line makes the message refused with 500 5.5.2 after the end of data.</summary>
+    public int MaxTextLineLength { get; set; } = 1000;
+
+    /// <summary>Recipients per message. Defaults to 100, the minimum RFC 5321 §4.5.3.1.8 requires servers to accept. More get 452 4.5.3.</summary>
+    public int MaxRecipients { get; set; } = 100;
+
+    /// <summary>Largest message in octets, advertised as SIZE (RFC 1870). Defaults to 35 MB (36,700,160 octets), the Exchange Online limit.</summary>
+    public long MaxMessageSize { get; set; } = 35L * 1024 * 1024;
+
+    /// <summary>Client errors (4xx/5xx replies to commands) before the session is closed with 421 4.7.0. Defaults to 10, as Postfix's smtpd_hard_error_limit limits abuse.</summary>
+    public int MaxErrors { get; set; } = 10;
+
+    /// <summary>Concurrent connections per client IP. Defaults to 20; more get 421 4.7.0 at connect.</summary>
+    public int MaxConnectionsPerIp { get; set; } = 20;
+
+    /// <summary>Concurrent connections in total. Defaults to 2000; more get 421 4.7.0 at connect.</summary>
+    public int MaxConnections { get; set; } = 2000;
+
+    /// <summary>Wait for the first command after the greeting. Defaults to 5 minutes, RFC 5321 §4.5.3.2.1 (initial 220 message).</summary>
+    public TimeSpan InitialTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Wait for the next command after MAIL. Defaults to 5 minutes, RFC 5321 §4.5.3.2.2.</summary>
+    public TimeSpan MailTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Wait for the next command after RCPT. Defaults to 5 minutes, RFC 5321 §4.5.3.2.3.</summary>
+    public TimeSpan RcptTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Wait for the first content after 354. Defaults to 2 minutes, RFC 5321 §4.5.3.2.4.</summary>
+    public TimeSpan DataInitiationTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Wait for each further block of content (DATA or BDAT). Defaults to 3 minutes, RFC 5321 §4.5.3.2.5.</summary>
+    public TimeSpan DataBlockTimeout { get; set; } = TimeSpan.FromMinutes(3);
+
+    /// <summary>Time allowed to store and decide on a message after its end (the client waits this long, RFC 5321 §4.5.3.2.6). Defaults to 10 minutes; exceeded gives 451 4.4.2.</summary>
+    public TimeSpan DataTerminationTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Wait for the next command between transactions. Defaults to 5 minutes, RFC 5321 §4.5.3.2.7. Exceeded gives 421 4.4.2.</summary>
+    public TimeSpan ServerTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// Pause before the 220 greeting; a client that sends anything during it is refused with 554 5.5.0
+    /// (it talks before the greeting, like spam bots). Defaults to zero: only input already buffered when
+    /// the greeting is due is detected. Postfix postscreen uses 6 seconds.
+    /// </summary>
+    public TimeSpan GreetingDelay { get; set; } = TimeSpan.Zero;
+
+    /// <summary>AUTH failures per client IP or per user name before further AUTH is refused with 454 4.7.0. Defaults to 5.</summary>
+    public int MaxAuthFailures { get; set; } = 5;
+
+    /// <summary>How long an IP or user name stays locked out after <see cref="MaxAuthFailures"/>; also the window failures are counted in. Defaults to 15 minutes.</summary>
+    public TimeSpan AuthLockout { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>Delay before answering a failed AUTH, multiplied by the failures so far (capped at 5×). Defaults to 1 second.</summary>
+    public TimeSpan AuthFailureDelay { get; set; } = TimeSpan.FromSeconds(1);
+}

@@ -1,0 +1,29 @@
+namespace OutboundGuard.Smtp.Hosting;
+
+/// <summary>Settings of the SMTP server, bound from the configuration section <see cref="SectionName"/>.</summary>
+public sealed class SmtpOptions
+{
+    /// <summary>The configuration section these options are bound from.</summary>
+    public const string SectionName = "OutboundGuard:Smtp";
+
+    /// <summary>Name announced in the greeting and EHLO reply, and the development certificate's CN. Defaults to the machine name.</summary>
+    public string ServerName { get; set; } = Environment.MachineName;
+
+    /// <summary>The endpoints to listen on. Defaults to none: the host must configure at least one.</summary>
+    public List<SmtpListenerOptions> Listeners { get; set; } = [];
+
+    /// <summary>Path of the PEM certificate (chain) used for STARTTLS and implicit TLS, or null for none.</summary>
+    public string? CertificatePath { get; set; }
+
+    /// <summary>Path of the PEM private key for <see cref="CertificatePath"/>; null when the certificate file holds the key.</summary>
+    public string? PrivateKeyPath { get; set; }
+
+    /// <summary>When true and no certificate path is set, a self-signed certificate for <see cref="ServerName"/> is generated at start. Development only.</summary>
+    public bool DevelopmentCertificate { get; set; }
+
+    /// <summary>When true, AUTH is offered and accepted before TLS. Defaults to false: passwords never cross the network in clear text.</summary>
+    public bool AllowAuthWithoutTls { get; set; }
+
+    /// <summary>Protocol limits and timeouts.</summary>
+    public SmtpLimits Limits { get; set; } = new();
+}

@@ -1,0 +1,81 @@
+using System.Net;
+using Microsoft.Extensions.Options;
+
+namespace OutboundGuard.Smtp.Hosting;
+
+/// <summary>Checks <see cref="SmtpOptions"/> at start; every error names the configuration key.</summary>
+internal sealed class SmtpOptionsValidator : IValidateOptions<SmtpOptions>
+{
+    private const string Prefix = SmtpOptions.SectionName + ":";
+
+    public ValidateOptionsResult Validate(string? name, SmtpOptions options)
+    {
+        var errors = new List<string>();
+        if (string.IsNullOrWhiteSpace(options.ServerName))
+        {
+            errors.Add($"{Prefix}ServerName must not be empty.");
+        }
+
+        for (var i = 0; i < options.Listeners.Count; i++)
+        {
+            var listener = options.Listeners[i];
+            if (!IPEndPoint.TryParse(listener.Endpoint ?? string.Empty, out _))
+            {
+                errors.Add($"{Prefix}Listeners:{i}:Endpoint '{listener.Endpoint}' is not an address:port such as 127.0.0.1:2525.");
+            }
+
+            var hasCertificate = !string.IsNullOrEmpty(options.CertificatePath) || options.DevelopmentCertificate;
+            if (listener.Mode is SmtpListenerMode.ImplicitTls or SmtpListenerMode.StartTls && !hasCertificate)
+            {
+                errors.Add($"{Prefix}Listeners:{i}:Mode {listener.Mode} needs {Prefix}CertificatePath (or {Prefix}DevelopmentCertificate).");
+            }
+        }
+
+        if (!string.IsNullOrEmpty(options.CertificatePath) && !File.Exists(options.CertificatePath))
+        {
+            errors.Add($"{Prefix}CertificatePath '{options.CertificatePath}' does not exist.");
+        }
+
+        if (!string.IsNullOrEmpty(options.PrivateKeyPath) && !File.Exists(options.PrivateKeyPath))
+        {
+            errors.Add($"{Prefix}PrivateKeyPath '{options.PrivateKeyPath}' does not exist.");
+        }
+
+        var limits = options.Limits;
+        Positive(errors, "MaxCommandLineLength", limits.MaxCommandLineLength, 512);
+        Positive(errors, "MaxTextLineLength", limits.MaxTextLineLength, 1000);
+        Positive(errors, "MaxRecipients", limits.MaxRecipients, 1);
+        Positive(errors, "MaxMessageSize", limits.MaxMessageSize, 1);
+        Positive(errors, "MaxErrors", limits.MaxErrors, 1);
+        Positive(errors, "MaxConnectionsPerIp", limits.MaxConnectionsPerIp, 1);
+        Positive(errors, "MaxConnections", limits.MaxConnections, 1);
+        Positive(errors, "MaxAuthFailures", limits.MaxAuthFailures, 1);
+        foreach (var (key, value) in new[]
+        {
+            ("InitialTimeout", limits.InitialTimeout), ("MailTimeout", limits.MailTimeout), ("RcptTimeout", limits.RcptTimeout),
+            ("DataInitiationTimeout", limits.DataInitiationTimeout), ("DataBlockTimeout", limits.DataBlockTimeout),
+            ("DataTerminationTimeout", limits.DataTerminationTimeout), ("ServerTimeout", limits.ServerTimeout), ("AuthLockout", limits.AuthLockout),
+        })
+        {
+            if (value <= TimeSpan.Zero)
+            {
+                errors.Add($"{Prefix}Limits:{key} must be positive.");
+            }
+        }
+
+        if (limits.GreetingDelay < TimeSpan.Zero || limits.AuthFailureDelay < TimeSpan.Zero)
+        {
+            errors.Add($"{Prefix}Limits:GreetingDelay and {Prefix}Limits:AuthFailureDelay must not be negative.");
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private static void Positive(List<string> errors, string key, long value, long minimum)
+    {
+        if (value < minimum)
+        {
+            errors.Add($"{Prefix}Limits:{key} must be at least {minimum} (is {value}).");
+        }
+    }
+}

@@ -1,0 +1,112 @@
+using System.IO.Pipelines;
+using System.Net.Security;
+using System.Security.Authentication;
+using OutboundGuard.Smtp.Protocol;
+
+namespace OutboundGuard.Smtp.Session;
+
+internal sealed partial class SmtpSession
+{
+    private SslStream? _tls;
+
+    /// <summary>
+    /// STARTTLS (RFC 3207): 220, then the handshake. Input the client sent after STARTTLS before the
+    /// handshake is discarded unread (§4.2, and it is how STARTTLS command injection is defeated); after
+    /// the handshake the session starts over: no HELO name, no transaction, identity asked again.
+    /// </summary>
+    private async Task HandleStartTlsAsync(SmtpReply? refusal)
+    {
+        if (refusal is { } refused)
+        {
+            WriteError(refused);
+            return;
+        }
+
+        WriteReply(SmtpReplies.ReadyToStartTls);
+        await FlushAsync();
+        if (_input.TryRead(out var leftover))
+        {
+            _input.AdvanceTo(leftover.Buffer.End);
+        }
+
+        if (!await TryStartTlsAsync())
+        {
+            return;
+        }
+
+        await ResetTransactionAsync();
+        _state = SmtpState.Connected;
+        _authenticated = false;
+        Info.HeloName = null;
+        Info.Identity = await _server.Relay.IdentifyClientAsync(Info, Closed);
+    }
+
+    /// <summary>Runs the server side of the TLS handshake over the raw transport and swaps the session's pipes to the TLS stream.</summary>
+    private async Task<bool> TryStartTlsAsync()
+    {
+        var certificate = _server.Certificates.Certificate;
+        if (certificate is null)
+        {
+            Log.TlsFailed(_logger, "no certificate configured");
+            _closing = true;
+            _endReason = "TLS not available";
+            return false;
+        }
+
+        var raw = new DuplexPipeStream(_connection.Transport.Input, _connection.Transport.Output);
+        var tls = new SslStream(raw, leaveInnerStreamOpen: false);
+        // CA5359: a client certificate is optional and never trusted blindly: the callback accepts the
+        // handshake, but only a certificate whose chain validates makes its subject known to the relay.
+#pragma warning disable CA5359
+        var options = new SslServerAuthenticationOptions
+        {
+            ServerCertificate = certificate,
+            ClientCertificateRequired = false,
+            CertificateRevocationCheckMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck,
+            RemoteCertificateValidationCallback = (_, clientCertificate, _, errors) =>
+            {
+                // A client certificate is optional; its subject becomes known only when its chain is valid.
+                if (clientCertificate is not null && errors == SslPolicyErrors.None)
+                {
+                    Info.ClientCertificateSubject = clientCertificate.Subject;
+                }
+
+                return true;
+            },
+        };
+#pragma warning restore CA5359
+
+        using var timeout = new CancellationTokenSource(_limits.ServerTimeout, _server.Time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, Closed);
+        try
+        {
+            await tls.AuthenticateAsServerAsync(options, linked.Token);
+        }
+        catch (Exception ex) when (ex is AuthenticationException or IOException or OperationCanceledException)
+        {
+            Log.TlsFailed(_logger, ex.Message);
+            await tls.DisposeAsync();
+            _closing = true;
+            _endReason = "TLS handshake failed";
+            return false;
+        }
+
+        Log.TlsEstablished(_logger, tls.SslProtocol.ToString(), tls.NegotiatedCipherSuite.ToString());
+        _tls = tls;
+        _input = PipeReader.Create(tls, new StreamPipeReaderOptions(leaveOpen: true));
+        _output = PipeWriter.Create(tls, new StreamPipeWriterOptions(leaveOpen: true));
+        Info.IsSecure = true;
+        return true;
+    }
+
+    /// <summary>Releases the TLS layer at the end of the session.</summary>
+    private async ValueTask DisposeTlsAsync()
+    {
+        if (_tls is { } tls)
+        {
+            await _input.CompleteAsync();
+            await _output.CompleteAsync();
+            await tls.DisposeAsync();
+        }
+    }
+}

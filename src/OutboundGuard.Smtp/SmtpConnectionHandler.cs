@@ -1,0 +1,82 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OutboundGuard.Smtp.Handoff;
+using OutboundGuard.Smtp.Hosting;
+using OutboundGuard.Smtp.Protocol;
+using OutboundGuard.Smtp.Session;
+
+namespace OutboundGuard.Smtp;
+
+/// <summary>
+/// The Kestrel connection handler serving every SMTP connection: enforces the connection limits, then
+/// runs one <c>SmtpSession</c> per connection with a logging scope carrying SessionId and ClientIp.
+/// Bound to listeners by <see cref="SmtpKestrelExtensions.ListenSmtp(Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions, SmtpOptions, Action{SmtpListenerOptions, Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions}?)"/>.
+/// </summary>
+public sealed class SmtpConnectionHandler : ConnectionHandler
+{
+    private readonly SmtpServerContext _server;
+    private readonly SmtpConnectionLimiter _limiter;
+    private readonly ILogger<SmtpConnectionHandler> _logger;
+
+    public SmtpConnectionHandler(
+        ISmtpRelayHandler relay,
+        IOptions<SmtpOptions> options,
+        SmtpCertificateLoader certificates,
+        AuthThrottle throttle,
+        SmtpConnectionLimiter limiter,
+        TimeProvider time,
+        ILogger<SmtpConnectionHandler> logger)
+    {
+        _server = new SmtpServerContext(relay, options.Value, certificates, throttle, time, logger);
+        _limiter = limiter;
+        _logger = logger;
+    }
+
+    public override async Task OnConnectedAsync(ConnectionContext connection)
+    {
+        var remote = connection.RemoteEndPoint as IPEndPoint ?? new IPEndPoint(IPAddress.None, 0);
+        var local = connection.LocalEndPoint as IPEndPoint ?? new IPEndPoint(IPAddress.None, 0);
+        var mode = connection.Features.Get<SmtpListenerFeature>()?.Mode ?? SmtpListenerMode.Plain;
+        var sessionId = connection.ConnectionId;
+        using var scope = _logger.BeginScope(new Dictionary<string, object>
+        {
+            ["SessionId"] = sessionId,
+            ["ClientIp"] = remote.Address.ToString(),
+        });
+
+        if (!_limiter.TryAcquire(remote.Address))
+        {
+            Log.ConnectionRefused(_logger, remote.Address.ToString(), _limiter.CountFor(remote.Address), _limiter.Total);
+            await RefuseAsync(connection, SmtpReplies.TooManyConnections);
+            return;
+        }
+
+        try
+        {
+            var info = new SmtpSessionInfo { SessionId = sessionId, RemoteEndPoint = remote, LocalEndPoint = local };
+            var session = new SmtpSession(connection, _server, mode, info);
+            await session.RunAsync();
+        }
+        finally
+        {
+            _limiter.Release(remote.Address);
+        }
+    }
+
+    private static async Task RefuseAsync(ConnectionContext connection, SmtpReply reply)
+    {
+        try
+        {
+            var text = string.Create(CultureInfo.InvariantCulture, $"{reply}\r\n");
+            await connection.Transport.Output.WriteAsync(Encoding.ASCII.GetBytes(text), connection.ConnectionClosed);
+        }
+        catch (Exception ex) when (ex is IOException or ConnectionResetException or OperationCanceledException)
+        {
+            // The client is gone already.
+        }
+    }
+}
