@@ -1,0 +1,25 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using OutboundGuard.Delivery;
+using OutboundGuard.Relay;
+
+namespace OutboundGuard.Hosting;
+
+/// <summary>The delivery queue, the built-in sink in the data folder, and the feedback of downstream replies to scoring.</summary>
+internal static class DeliveryRegistration
+{
+    public static IServiceCollection AddRelayDelivery(this IServiceCollection services, IConfiguration configuration, StorageOptions storage)
+    {
+        services.AddOutboundGuardDelivery(configuration);
+        services.PostConfigure<DeliveryOptions>(o =>
+        {
+            if (string.IsNullOrWhiteSpace(configuration[$"{DeliveryOptions.SectionName}:SinkDirectory"]))
+            {
+                o.SinkDirectory = Path.Combine(storage.DataDirectory, "sink");
+            }
+        });
+        services.AddSingleton<IDownstreamFeedback, ScoringDownstreamFeedback>();
+        services.AddSingleton<IDeliverySignal, DeliveryQueueSignal>();
+        return services;
+    }
+}

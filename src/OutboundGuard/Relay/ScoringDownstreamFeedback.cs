@@ -1,0 +1,19 @@
+using OutboundGuard.Delivery;
+using OutboundGuard.Scoring.Tracking;
+
+namespace OutboundGuard.Relay;
+
+/// <summary>
+/// Offers every downstream reply to scoring: a spike of 5xx "unknown user" or "blocked using ..." replies
+/// for one account is evidence that it sends spam. Connection failures (code 0) say nothing about the account.
+/// </summary>
+internal sealed class ScoringDownstreamFeedback(AccountActivityTracker tracker, TimeProvider time) : IDownstreamFeedback
+{
+    public void OnReply(long? accountId, Guid messageId, int code, string text, string outcome)
+    {
+        if (accountId is { } id && code > 0)
+        {
+            tracker.RecordDownstreamReply(id, code, text, time.GetUtcNow());
+        }
+    }
+}
