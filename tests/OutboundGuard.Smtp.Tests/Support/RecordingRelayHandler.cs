@@ -1,0 +1,102 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using OutboundGuard.Smtp.Handoff;
+using OutboundGuard.Smtp.Protocol;
+
+namespace OutboundGuard.Smtp.Tests.Support;
+
+/// <summary>A message as the relay layer received it.</summary>
+public sealed record ReceivedMessage(SmtpEnvelope Envelope, byte[] Content, int Writes, SmtpIdentity? Identity);
+
+/// <summary>
+/// A relay handler for protocol tests: knows a few users and connector IPs, records completed messages in
+/// memory and counts abandoned ones.
+/// </summary>
+public sealed class RecordingRelayHandler : ISmtpRelayHandler
+{
+    private readonly Channel<ReceivedMessage> _messages = Channel.CreateUnbounded<ReceivedMessage>();
+    private int _abandoned;
+    private int _identifyCalls;
+
+    /// <summary>User name → password accepted by AUTH.</summary>
+    public ConcurrentDictionary<string, string> Users { get; } = new(StringComparer.Ordinal) { ["alice@tenant.example"] = "correct horse" };
+
+    /// <summary>The identity given to every client at connect (a connector), or null for unknown clients.</summary>
+    public SmtpIdentity? ConnectorIdentity { get; set; } = new(SmtpIdentityKind.Connector, "tenant.example", null);
+
+    /// <summary>The reply to the end of a message.</summary>
+    public SmtpReply CompleteReply { get; set; } = SmtpReplies.Queued;
+
+    /// <summary>Messages disposed without being completed.</summary>
+    public int Abandoned => Volatile.Read(ref _abandoned);
+
+    /// <summary>How often IdentifyClientAsync was called.</summary>
+    public int IdentifyCalls => Volatile.Read(ref _identifyCalls);
+
+    public ValueTask<SmtpIdentity?> IdentifyClientAsync(SmtpSessionInfo session, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _identifyCalls);
+        return ValueTask.FromResult(ConnectorIdentity);
+    }
+
+    public ValueTask<SmtpIdentity?> AuthenticateAsync(SmtpSessionInfo session, string userName, string password, CancellationToken cancellationToken)
+        => ValueTask.FromResult(Users.TryGetValue(userName, out var expected) && expected == password
+            ? new SmtpIdentity(SmtpIdentityKind.Authenticated, "tenant.example", userName)
+            : null);
+
+    public ValueTask<SmtpReply> MailFromAsync(SmtpSessionInfo session, SmtpEnvelope envelope, CancellationToken cancellationToken)
+        => ValueTask.FromResult(envelope.ReversePath.StartsWith("suspended@", StringComparison.Ordinal) ? SmtpReplies.Suspended : SmtpReplies.SenderOk);
+
+    public ValueTask<SmtpReply> RcptToAsync(SmtpSessionInfo session, SmtpEnvelope envelope, SmtpRecipient recipient, CancellationToken cancellationToken)
+        => ValueTask.FromResult(recipient.Address.StartsWith("unknown@", StringComparison.Ordinal)
+            ? new SmtpReply(550, "5.1.1", "No such user")
+            : SmtpReplies.RecipientOk);
+
+    public ValueTask<IMessageSink> OpenMessageAsync(SmtpSessionInfo session, SmtpEnvelope envelope, CancellationToken cancellationToken)
+        => ValueTask.FromResult<IMessageSink>(new Sink(this, envelope, session.Identity));
+
+    /// <summary>Waits (real time, bounded) for the next completed message.</summary>
+    public async Task<ReceivedMessage> NextMessageAsync()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        return await _messages.Reader.ReadAsync(cts.Token);
+    }
+
+    /// <summary>True when a message was completed and not yet taken.</summary>
+    public bool HasMessage => _messages.Reader.TryPeek(out _);
+
+    private sealed class Sink(RecordingRelayHandler owner, SmtpEnvelope envelope, SmtpIdentity? identity) : IMessageSink
+    {
+        private readonly MemoryStream _content = new();
+        private int _writes;
+        private bool _completed;
+
+        public ValueTask WriteAsync(ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
+        {
+            _writes++;
+            _content.Write(content.Span);
+            return ValueTask.CompletedTask;
+        }
+
+        public ValueTask<SmtpReply> CompleteAsync(CancellationToken cancellationToken)
+        {
+            _completed = true;
+            if (owner.CompleteReply.Code == 250)
+            {
+                owner._messages.Writer.TryWrite(new ReceivedMessage(envelope, _content.ToArray(), _writes, identity));
+            }
+
+            return ValueTask.FromResult(owner.CompleteReply);
+        }
+
+        public ValueTask DisposeAsync()
+        {
+            if (!_completed)
+            {
+                Interlocked.Increment(ref owner._abandoned);
+            }
+
+            return ValueTask.CompletedTask;
+        }
+    }
+}
