@@ -5,7 +5,7 @@ using System.Text.RegularExpressions;
 namespace OutboundGuard.Scoring.Campaigns;
 
 /// <summary>
-/// A 64-bit simhash of the normalised body: URLs, e-mail addresses, numbers and long random-looking
+/// A 64-bit simhash of the normalised body: URLs, e-mail addresses, numbers, dates and long random-looking
 /// tokens are replaced by placeholders and greetings' names folded, so the same template with a different
 /// name, link or tracking id gives a fingerprint a few bits away; different texts land about 32 bits apart.
 /// Features are word 3-shingles.
@@ -17,6 +17,13 @@ public static partial class BodyFingerprint
 
     /// <summary>Bodies with fewer words than this get no fingerprint (too short to tell templates apart). 8.</summary>
     public const int MinWords = 8;
+
+    private static readonly HashSet<string> DateWords = new(StringComparer.Ordinal)
+    {
+        "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december",
+        "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+        "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today", "tomorrow", "tonight",
+    };
 
     /// <summary>The normalised words of a text.</summary>
     public static List<string> Normalise(string text)
@@ -34,7 +41,11 @@ public static partial class BodyFingerprint
             }
 
             w = w.ToLowerInvariant();
-            if (w.Any(char.IsDigit))
+            if (DateWords.Contains(w))
+            {
+                w = "DATE";
+            }
+            else if (w.Any(char.IsDigit))
             {
                 w = "#";
             }
