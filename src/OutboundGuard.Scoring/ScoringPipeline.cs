@@ -1,52 +1,137 @@
 using OutboundGuard.Scoring.Accounts;
+using OutboundGuard.Scoring.Campaigns;
+using OutboundGuard.Scoring.Content;
 using OutboundGuard.Scoring.Detectors;
+using OutboundGuard.Scoring.Dns;
 using OutboundGuard.Scoring.Messages;
 using OutboundGuard.Scoring.Policy;
 using OutboundGuard.Scoring.Tracking;
+using OutboundGuard.Scoring.Urls;
 
 namespace OutboundGuard.Scoring;
 
 /// <summary>
 /// The per-message entry of the scoring box: records the attempt in the account's hot counters, gathers
-/// what the detectors need, runs every detector, and lets the policy (and a shadow policy, if any) turn
-/// the evidence into a verdict. Thread-safe; one instance per node.
+/// what the detectors need (links, blocklist answers, link domains new to the tenant, campaign matches), runs
+/// every detector, and lets the policy (and a shadow policy, if any) turn the evidence into a verdict. A
+/// suspension it decides also blocks the account's recent fingerprints and links its IPs. Thread-safe; one
+/// instance per node.
 /// </summary>
-public sealed partial class ScoringPipeline
+public sealed class ScoringPipeline
 {
     private readonly IReadOnlyList<IDetector> _detectors;
     private readonly ScoringPolicy _policy;
     private readonly ScoringPolicy? _shadow;
     private readonly AccountActivityTracker _tracker;
+    private readonly CampaignTracker? _campaigns;
+    private readonly IDnsBlocklistResolver? _resolver;
+    private readonly UrlReputationDetector? _urls;
     private readonly TimeProvider _time;
 
     /// <param name="detectors">The detectors to run, in order.</param>
     /// <param name="policy">The live policy.</param>
     /// <param name="tracker">The node's account counters (seed them after a restart).</param>
     /// <param name="timeProvider">The clock.</param>
+    /// <param name="campaigns">The node's campaign tracker; null disables campaign fingerprints.</param>
+    /// <param name="resolver">DNS blocklists for link domains; null for none.</param>
     /// <param name="shadowPolicy">A candidate policy evaluated beside the live one and never enforced; null for none.</param>
-    public ScoringPipeline(IEnumerable<IDetector> detectors, ScoringPolicy policy, AccountActivityTracker tracker, TimeProvider timeProvider, ScoringPolicy? shadowPolicy = null)
+    public ScoringPipeline(IEnumerable<IDetector> detectors, ScoringPolicy policy, AccountActivityTracker tracker, TimeProvider timeProvider,
+        CampaignTracker? campaigns = null, IDnsBlocklistResolver? resolver = null, ScoringPolicy? shadowPolicy = null)
     {
         _detectors = [.. detectors];
         _policy = policy;
         _tracker = tracker;
         _time = timeProvider;
+        _campaigns = campaigns;
+        _resolver = resolver;
         _shadow = shadowPolicy;
+        _urls = _detectors.OfType<UrlReputationDetector>().FirstOrDefault();
     }
 
+    /// <summary>
+    /// A pipeline with every detector and the default lists: rate, volume, concurrency, url, content (rules, plus
+    /// <paramref name="model"/> when given), campaign, linked, downstream.
+    /// </summary>
+    public static ScoringPipeline CreateDefault(ScoringOptions options, TimeProvider timeProvider, NaiveBayesModel? model = null,
+        UrlReputationOptions? urlOptions = null, IDnsBlocklistResolver? resolver = null, ScoringOptions? shadowOptions = null)
+    {
+        urlOptions ??= new UrlReputationOptions();
+        IDetector[] detectors =
+        [
+            new RateDetector(), new VolumeDetector(), new ConcurrencyDetector(), new UrlReputationDetector(urlOptions),
+            new ContentDetector(model, urlOptions), new CampaignDetector(), new LinkedAccountsDetector(), new DownstreamFeedbackDetector(),
+        ];
+        return new ScoringPipeline(detectors, new ScoringPolicy(options), new AccountActivityTracker(timeProvider), timeProvider,
+            new CampaignTracker(), resolver, shadowOptions is null ? null : new ScoringPolicy(shadowOptions));
+    }
+
+    /// <summary>The account counters; the Delivery box feeds <see cref="AccountActivityTracker.RecordDownstreamReply"/> through it.</summary>
     public AccountActivityTracker Tracker => _tracker;
 
-    /// <summary>Scores one message and returns the verdict to enforce.</summary>
+    /// <summary>The campaign tracker, or null.</summary>
+    public CampaignTracker? Campaigns => _campaigns;
+
+    /// <summary>Scores one message and returns the verdict to enforce. Uses cached DNS blocklist answers only.</summary>
     public Verdict Score(MessageUnderReview message) => Evaluate(message).Live;
 
-    /// <summary>Scores one message and returns the live verdict and, with a shadow policy, its would-be verdict.</summary>
+    /// <summary>Scores one message; returns the live verdict and, with a shadow policy, its would-be verdict. Cached DNS answers only.</summary>
     public ScoringResult Evaluate(MessageUnderReview message)
     {
-        AccountHistory history = _tracker.RecordAttempt(message);
-        return Decide(message, history);
+        IReadOnlyList<ExtractedUrl> urls = UrlExtractor.Extract(message.Content);
+        IReadOnlyDictionary<string, string> listed = _resolver is null || urls.Count == 0
+            ? Empty
+            : _resolver.LookupCached(DomainsOf(urls));
+        return Run(message, urls, listed);
     }
 
-    private ScoringResult Decide(MessageUnderReview message, AccountHistory history)
+    /// <summary>Like <see cref="Evaluate"/>, but first asks the DNS blocklists about the message's link domains (bounded by their timeout).</summary>
+    public async ValueTask<ScoringResult> EvaluateAsync(MessageUnderReview message, CancellationToken cancellationToken)
     {
+        IReadOnlyList<ExtractedUrl> urls = UrlExtractor.Extract(message.Content);
+        IReadOnlyDictionary<string, string> listed = _resolver is null || urls.Count == 0
+            ? Empty
+            : await _resolver.LookupAsync(DomainsOf(urls), cancellationToken).ConfigureAwait(false);
+        return Run(message, urls, listed);
+    }
+
+    /// <summary>
+    /// Tells scoring that ops (or the host) suspended an account: its client IPs and recent fingerprints taint
+    /// other accounts. The pipeline does this itself for the suspensions it decides.
+    /// </summary>
+    public void AccountSuspended(long accountId)
+    {
+        _tracker.MarkSuspended(accountId);
+        _campaigns?.AccountSuspended(accountId, _time.GetUtcNow());
+    }
+
+    /// <summary>Tells scoring that ops reinstated an account: it is scored on probation until <paramref name="probationUntil"/>.</summary>
+    public void AccountReinstated(long accountId, DateTimeOffset probationUntil)
+    {
+        _tracker.Reinstate(accountId, probationUntil);
+        _policy.Forget(accountId);
+    }
+
+    private static readonly IReadOnlyDictionary<string, string> Empty = new Dictionary<string, string>();
+
+    private static List<string> DomainsOf(IReadOnlyList<ExtractedUrl> urls) => [.. urls.Select(u => u.RegistrableDomain).Distinct(StringComparer.OrdinalIgnoreCase)];
+
+    private ScoringResult Run(MessageUnderReview message, IReadOnlyList<ExtractedUrl> urls, IReadOnlyDictionary<string, string> listed)
+    {
+        AccountHistory history = _tracker.RecordAttempt(message);
+        List<string> newDomains = urls.Count == 0 ? [] : _tracker.ObserveTenantDomains(message.Account.Tenant, DomainsOf(urls));
+        CampaignObservation? campaign = null;
+        if (_campaigns is not null && message.Content is not null)
+        {
+            MessageText text = MessageText.Of(message.Content);
+            if (BodyFingerprint.Compute(text.Subject, text.Body) is { } fingerprint)
+            {
+                bool established = history.Now - message.Account.CreatedAt >= _campaigns.Options.EstablishedAge;
+                bool bad = _urls is not null && urls.Any(u => _urls.IsBad(u, listed));
+                campaign = _campaigns.Observe(fingerprint, BodyFingerprint.OfUrlSet(DomainsOf(urls)), message.Account.Id, message.Account.Tenant, established, bad, history.Now);
+            }
+        }
+
+        history = history with { Urls = urls, ListedDomains = listed, DomainsNewToTenant = newDomains, Campaign = campaign };
         List<Evidence.Evidence> findings = [];
         foreach (IDetector detector in _detectors)
         {
@@ -70,7 +155,7 @@ public sealed partial class ScoringPipeline
         }
         else if (live.Action == VerdictAction.Suspend && message.Account.State != AccountState.Suspended)
         {
-            _tracker.MarkSuspended(message.Account.Id);
+            AccountSuspended(message.Account.Id);
         }
 
         return new ScoringResult(live, shadow);

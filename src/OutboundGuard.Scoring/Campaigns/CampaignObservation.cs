@@ -19,4 +19,8 @@ public sealed record CampaignObservation(
     bool Blocked,
     string? BlockedReason,
     bool TemplateGuard,
-    long? SharedWithSuspended);
+    long? SharedWithSuspended)
+{
+    /// <summary>Distinct accounts that sent messages with exactly this message's set of link domains within the window.</summary>
+    public int UrlSetAccounts { get; init; }
+}

@@ -1,0 +1,206 @@
+using System.Globalization;
+
+namespace OutboundGuard.Scoring.Campaigns;
+
+/// <summary>
+/// Groups messages by fuzzy body fingerprint (simhash, <see cref="BodyFingerprint"/>) across all accounts
+/// and tenants of the node, so the same template sent by many accounts within minutes is seen as one
+/// campaign; also counts accounts per exact link-domain set. Fingerprints confirmed as abuse (by ops or by a
+/// suspension) are blocked for every account. Bounded (<see cref="CampaignTrackerOptions"/>); thread-safe.
+/// </summary>
+/// <remarks>
+/// Tenant-template guard: a cluster whose senders are all established accounts of one tenant and whose
+/// messages carry no bad URL is that tenant's own template (a newsletter, a notice sent by many staff), not
+/// a campaign; it is reported with <see cref="CampaignObservation.TemplateGuard"/> set and never auto-blocked.
+/// </remarks>
+public sealed class CampaignTracker
+{
+    private readonly CampaignTrackerOptions _options;
+    private readonly Lock _lock = new();
+    private readonly List<Cluster> _clusters = [];
+    private readonly List<(ulong Fingerprint, string Reason)> _blocked = [];
+    private readonly Dictionary<ulong, Dictionary<long, (long Ticks, string Tenant)>> _urlSets = new();
+
+    public CampaignTracker(CampaignTrackerOptions? options = null) => _options = options ?? new CampaignTrackerOptions();
+
+    public CampaignTrackerOptions Options => _options;
+
+    /// <summary>Fingerprints currently blocked, hex, with the reason.</summary>
+    public IReadOnlyList<(string Fingerprint, string Reason)> Blocked
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _blocked.Select(b => (Hex(b.Fingerprint), b.Reason))];
+            }
+        }
+    }
+
+    /// <summary>Records one message's fingerprint and returns what is known of its campaign.</summary>
+    /// <param name="fingerprint">The body simhash.</param>
+    /// <param name="urlSet">The link-domain-set fingerprint (0 for none).</param>
+    /// <param name="accountId">The sending account.</param>
+    /// <param name="tenant">Its tenant.</param>
+    /// <param name="established">Whether the account is established (old enough, clean).</param>
+    /// <param name="badUrls">Whether the message carries a bad URL (look-alike, blocklisted, mismatched text, IP literal).</param>
+    /// <param name="now">The clock's time.</param>
+    public CampaignObservation Observe(ulong fingerprint, ulong urlSet, long accountId, string tenant, bool established, bool badUrls, DateTimeOffset now)
+    {
+        long t = now.UtcTicks;
+        long since = t - _options.Window.Ticks;
+        lock (_lock)
+        {
+            Expire(t);
+            Cluster? c = null;
+            foreach (Cluster candidate in _clusters)
+            {
+                if (BodyFingerprint.Distance(candidate.Fingerprint, fingerprint) <= BodyFingerprint.SameCampaignDistance)
+                {
+                    c = candidate;
+                    break;
+                }
+            }
+
+            if (c is null)
+            {
+                c = new Cluster(fingerprint);
+                _clusters.Add(c);
+                if (_clusters.Count > _options.MaxClusters)
+                {
+                    _clusters.Remove(_clusters.MinBy(x => x.LastTicks)!);
+                }
+            }
+
+            c.LastTicks = t;
+            c.BadUrls |= badUrls;
+            if (c.Accounts.Count < _options.MaxAccountsPerCluster || c.Accounts.ContainsKey(accountId))
+            {
+                c.Accounts[accountId] = (t, tenant, established);
+            }
+
+            int accounts = 0, fresh = 0;
+            var tenants = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            foreach ((long _, (long ticks, string ten, bool est)) in c.Accounts)
+            {
+                if (ticks >= since)
+                {
+                    accounts++;
+                    tenants.Add(ten);
+                    fresh += est ? 0 : 1;
+                }
+            }
+
+            string? blockedReason = c.BlockedReason ?? _blocked.FirstOrDefault(b => BodyFingerprint.Distance(b.Fingerprint, fingerprint) <= BodyFingerprint.SameCampaignDistance).Reason;
+            bool guard = tenants.Count == 1 && fresh == 0 && !c.BadUrls;
+            int urlSetAccounts = 0;
+            if (urlSet != 0)
+            {
+                if (!_urlSets.TryGetValue(urlSet, out Dictionary<long, (long, string)>? senders))
+                {
+                    senders = [];
+                    _urlSets[urlSet] = senders;
+                }
+
+                if (senders.Count < _options.MaxAccountsPerCluster)
+                {
+                    senders[accountId] = (t, tenant);
+                }
+
+                urlSetAccounts = senders.Count(s => s.Value.Item1 >= since);
+            }
+
+            return new CampaignObservation(Hex(c.Fingerprint), accounts, tenants.Count, fresh, _options.Window, blockedReason is not null, blockedReason, guard,
+                c.SuspendedAccount is { } s && s != accountId ? s : null)
+            {
+                UrlSetAccounts = urlSetAccounts,
+            };
+        }
+    }
+
+    /// <summary>Blocks a fingerprint (hex, as shown in evidence) for every account; used when ops confirm a campaign as abuse.</summary>
+    /// <exception cref="FormatException">The fingerprint is not 16 hex digits.</exception>
+    public void Block(string fingerprintHex, string reason)
+    {
+        ulong f = ulong.Parse(fingerprintHex, NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+        lock (_lock)
+        {
+            _blocked.Add((f, reason));
+            foreach (Cluster c in _clusters.Where(c => BodyFingerprint.Distance(c.Fingerprint, f) <= BodyFingerprint.SameCampaignDistance))
+            {
+                c.BlockedReason ??= reason;
+            }
+        }
+    }
+
+    /// <summary>Lifts a block set by ops or a suspension (e.g. after ops reinstated the account on review).</summary>
+    public void Unblock(string fingerprintHex)
+    {
+        ulong f = ulong.Parse(fingerprintHex, NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+        lock (_lock)
+        {
+            _blocked.RemoveAll(b => BodyFingerprint.Distance(b.Fingerprint, f) <= BodyFingerprint.SameCampaignDistance);
+            foreach (Cluster c in _clusters.Where(c => BodyFingerprint.Distance(c.Fingerprint, f) <= BodyFingerprint.SameCampaignDistance))
+            {
+                c.BlockedReason = null;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Called when an account is suspended: every fingerprint it sent within the window is blocked and marked
+    /// as shared with a suspended account — except clusters the tenant-template guard protects.
+    /// </summary>
+    /// <returns>The fingerprints blocked, hex.</returns>
+    public IReadOnlyList<string> AccountSuspended(long accountId, DateTimeOffset now)
+    {
+        long since = now.UtcTicks - _options.Window.Ticks;
+        var blocked = new List<string>();
+        lock (_lock)
+        {
+            foreach (Cluster c in _clusters)
+            {
+                if (!c.Accounts.TryGetValue(accountId, out (long Ticks, string Tenant, bool Established) entry) || entry.Ticks < since)
+                {
+                    continue;
+                }
+
+                bool guarded = !c.BadUrls && c.Accounts.Values.All(a => a.Established) && c.Accounts.Values.Select(a => a.Tenant).Distinct(StringComparer.OrdinalIgnoreCase).Count() == 1;
+                c.SuspendedAccount ??= accountId;
+                if (!guarded && c.BlockedReason is null)
+                {
+                    c.BlockedReason = $"sent by suspended account {accountId}";
+                    _blocked.Add((c.Fingerprint, c.BlockedReason));
+                    blocked.Add(Hex(c.Fingerprint));
+                }
+            }
+        }
+
+        return blocked;
+    }
+
+    private void Expire(long now)
+    {
+        long oldest = now - _options.Retention.Ticks;
+        _clusters.RemoveAll(c => c.LastTicks < oldest);
+        if (_urlSets.Count > _options.MaxClusters)
+        {
+            foreach (ulong k in _urlSets.Where(kv => kv.Value.Values.All(v => v.Item1 < oldest)).Select(kv => kv.Key).ToList())
+            {
+                _urlSets.Remove(k);
+            }
+        }
+    }
+
+    internal static string Hex(ulong f) => f.ToString("x16", CultureInfo.InvariantCulture);
+
+    private sealed class Cluster(ulong fingerprint)
+    {
+        public ulong Fingerprint { get; } = fingerprint;
+        public long LastTicks { get; set; }
+        public bool BadUrls { get; set; }
+        public string? BlockedReason { get; set; }
+        public long? SuspendedAccount { get; set; }
+        public Dictionary<long, (long Ticks, string Tenant, bool Established)> Accounts { get; } = [];
+    }
+}

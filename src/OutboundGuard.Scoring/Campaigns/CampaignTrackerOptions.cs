@@ -1,0 +1,20 @@
+namespace OutboundGuard.Scoring.Campaigns;
+
+/// <summary>Bounds of the <see cref="CampaignTracker"/>.</summary>
+public sealed class CampaignTrackerOptions
+{
+    /// <summary>Accounts sending a near-identical body within this window count as one campaign. Default 10 min.</summary>
+    public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>A fingerprint cluster with no message for this long is forgotten (unless blocked). Default 1 h.</summary>
+    public TimeSpan Retention { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Clusters kept at most; past it the least recently active go first. Default 20,000.</summary>
+    public int MaxClusters { get; set; } = 20_000;
+
+    /// <summary>Accounts remembered per cluster. Default 1,000.</summary>
+    public int MaxAccountsPerCluster { get; set; } = 1_000;
+
+    /// <summary>An account at least this old is established (the tenant-template guard needs all senders established). Default 14 days.</summary>
+    public TimeSpan EstablishedAge { get; set; } = TimeSpan.FromDays(14);
+}

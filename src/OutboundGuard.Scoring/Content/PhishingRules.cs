@@ -1,0 +1,56 @@
+using System.Text.RegularExpressions;
+
+namespace OutboundGuard.Scoring.Content;
+
+/// <summary>
+/// Phrasing typical of credential phishing (fake sign-in alerts, "verify your account", a private message
+/// waiting, password expiry, mailbox quota, account closure threats). Each rule has a label shown in evidence
+/// and a weight; matching is case-insensitive on the subject and the readable body.
+/// </summary>
+public static partial class PhishingRules
+{
+    /// <summary>The rules: label (what ops read), weight, pattern.</summary>
+    public static IReadOnlyList<(string Label, double Weight, Regex Pattern)> All { get; } =
+    [
+        ("verify your account", 30, VerifyAccount()),
+        ("unusual sign-in activity", 30, SignIn()),
+        ("password expiry", 30, PasswordExpiry()),
+        ("private message waiting", 25, PrivateMessage()),
+        ("mailbox quota", 25, Mailbox()),
+        ("account closure threat", 30, Closure()),
+        ("confirm your details", 25, ConfirmDetails()),
+        ("click to sign in", 20, ClickToLogin()),
+        ("payment update request", 25, Payment()),
+        ("shared document lure", 15, SharedDocument()),
+    ];
+
+    [GeneratedRegex(@"\b(verify|validate|re-?confirm)\s+your\s+(e-?mail\s+)?(account|mailbox|identity)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex VerifyAccount();
+
+    [GeneratedRegex(@"\b(unusual|suspicious|unrecogni[sz]ed|new)\s+(sign-?in|log-?in)\s+(activity|attempt)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex SignIn();
+
+    [GeneratedRegex(@"\bpassword\s+(will\s+)?(expire|expires|expired|expiring)\b|\bkeep\s+(your\s+)?(same|current)\s+password\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex PasswordExpiry();
+
+    [GeneratedRegex(@"\b(you\s+have\s+(a\s+|\d+\s+)?(new\s+)?(private|secure|encrypted|pending|undelivered)\s+messages?|(private|secure)\s+message\s+(is\s+)?waiting)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex PrivateMessage();
+
+    [GeneratedRegex(@"\bmailbox\s+(is\s+)?(almost\s+)?(full|over\s+quota|storage\s+limit)|\bstorage\s+quota\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex Mailbox();
+
+    [GeneratedRegex(@"\baccount\s+(will\s+be|has\s+been)\s+(suspended|closed|deactivated|disabled|locked|terminated)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex Closure();
+
+    [GeneratedRegex(@"\b(confirm|update)\s+your\s+(identity|details|billing|information|credentials)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex ConfirmDetails();
+
+    [GeneratedRegex(@"\bclick\s+(here|below|the\s+link)\s+to\s+(log\s*in|sign\s*in|verify|validate|restore|unlock|reactivate)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex ClickToLogin();
+
+    [GeneratedRegex(@"\b(update|verify)\s+your\s+(payment|card|bank)\s+(method|details|information)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex Payment();
+
+    [GeneratedRegex(@"\bshared\s+(a\s+)?(document|file)\s+with\s+you\b.*\b(sign\s*in|log\s*in)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Singleline)]
+    private static partial Regex SharedDocument();
+}

@@ -1,0 +1,50 @@
+using OutboundGuard.Scoring.Accounts;
+using OutboundGuard.Scoring.Campaigns;
+using OutboundGuard.Scoring.Messages;
+using OutboundGuard.Scoring.Policy;
+using static OutboundGuard.Scoring.Detectors.DetectorMath;
+
+namespace OutboundGuard.Scoring.Detectors;
+
+/// <summary>
+/// The same body sent by many accounts within minutes (the pipeline asks the <see cref="CampaignTracker"/>
+/// before the detectors run): raises every sender, more so across tenants and from fresh accounts; a
+/// fingerprint confirmed as abuse suspends whoever sends it. The tenant-template guard (one tenant, only
+/// established accounts, no bad URL) keeps a tenant's own templates out.
+/// </summary>
+public sealed class CampaignDetector : IDetector
+{
+    public string Name => "campaign";
+
+    public void Inspect(MessageUnderReview message, AccountHistory history, ICollection<Evidence.Evidence> findings)
+    {
+        if (history.Campaign is not { } c)
+        {
+            return;
+        }
+
+        if (c.Blocked)
+        {
+            findings.Add(new Evidence.Evidence(Name, 100, $"body fingerprint {c.Fingerprint} is blocked as abuse ({c.BlockedReason})") { Forces = VerdictAction.Suspend });
+            return;
+        }
+
+        if (c.TemplateGuard)
+        {
+            return;
+        }
+
+        string minutes = N(c.Window.TotalMinutes);
+        if (c.Accounts >= 3)
+        {
+            double w = Math.Min(80, 15.0 * (c.Accounts - 1)) + (c.Tenants >= 2 ? 10 : 0) + (c.FreshAccounts * 2 >= c.Accounts ? 10 : 0);
+            string tenants = c.Tenants >= 2 ? $" across {I(c.Tenants)} tenants" : string.Empty;
+            string fresh = c.FreshAccounts > 0 ? $", {I(c.FreshAccounts)} of them new" : string.Empty;
+            findings.Add(new Evidence.Evidence(Name, Round(Math.Min(90, w)), $"same body fingerprint sent by {I(c.Accounts)} accounts{tenants} in {minutes} min{fresh}"));
+        }
+        else if (c.UrlSetAccounts >= 5)
+        {
+            findings.Add(new Evidence.Evidence(Name, Round(Math.Min(40, 5.0 * c.UrlSetAccounts)), $"same set of link domains sent by {I(c.UrlSetAccounts)} accounts in {minutes} min"));
+        }
+    }
+}

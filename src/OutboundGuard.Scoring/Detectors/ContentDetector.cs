@@ -1,0 +1,105 @@
+using MimeKit;
+using OutboundGuard.Scoring.Accounts;
+using OutboundGuard.Scoring.Content;
+using OutboundGuard.Scoring.Messages;
+using OutboundGuard.Scoring.Urls;
+using static OutboundGuard.Scoring.Detectors.DetectorMath;
+
+namespace OutboundGuard.Scoring.Detectors;
+
+/// <summary>
+/// What the message says and who it claims to be from: a statistical classifier (when a trained
+/// <see cref="NaiveBayesModel"/> is given), phishing phrasing rules, and header anomalies — a From domain the
+/// tenant does not own, a Reply-To to free mail, a display name imitating a protected brand.
+/// </summary>
+public sealed class ContentDetector : IDetector
+{
+    private static readonly HashSet<string> FreeMail = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "gmail.com", "googlemail.com", "outlook.com", "hotmail.com", "live.com", "yahoo.com", "aol.com", "icloud.com", "me.com",
+        "proton.me", "protonmail.com", "gmx.com", "gmx.net", "gmx.de", "mail.com", "mail.ru", "yandex.com", "yandex.ru", "zoho.com", "tutanota.com",
+    };
+
+    private readonly NaiveBayesModel? _model;
+    private readonly UrlReputationOptions _brands;
+
+    /// <param name="model">A trained classifier, or null to use only the rules.</param>
+    /// <param name="brands">The protected brands (shared with the URL detector); defaults when null.</param>
+    public ContentDetector(NaiveBayesModel? model = null, UrlReputationOptions? brands = null)
+    {
+        _model = model;
+        _brands = brands ?? new UrlReputationOptions();
+    }
+
+    public string Name => "content";
+
+    public void Inspect(MessageUnderReview message, AccountHistory history, ICollection<Evidence.Evidence> findings)
+    {
+        if (message.Content is not { } content)
+        {
+            return;
+        }
+
+        MessageText text = MessageText.Of(content);
+        if (_model is { IsTrained: true })
+        {
+            double p = _model.SpamProbability(text.Subject, text.Body);
+            if (p >= 0.8)
+            {
+                findings.Add(new Evidence.Evidence(Name, Round(10 + (30 * (p - 0.8) / 0.2)), $"content classifier: {N(Math.Floor(p * 100))} % spam"));
+            }
+        }
+
+        double phrasing = 0;
+        var labels = new List<string>();
+        string all = text.Subject + "\n" + text.Body;
+        foreach ((string label, double weight, System.Text.RegularExpressions.Regex pattern) in PhishingRules.All)
+        {
+            if (pattern.IsMatch(all))
+            {
+                phrasing += weight;
+                labels.Add(label);
+            }
+        }
+
+        if (labels.Count > 0)
+        {
+            findings.Add(new Evidence.Evidence(Name, Round(Math.Min(50, phrasing)), $"phishing phrasing: {string.Join(", ", labels.Select(l => $"\"{l}\""))}"));
+        }
+
+        HeaderAnomalies(message, content, findings);
+    }
+
+    private void HeaderAnomalies(MessageUnderReview message, MimeMessage content, ICollection<Evidence.Evidence> findings)
+    {
+        string tenant = message.Account.Tenant.ToLowerInvariant();
+        MailboxAddress? from = content.From.Mailboxes.FirstOrDefault();
+        string fromDomain = from is null ? string.Empty : from.Domain.ToLowerInvariant();
+        bool owned = fromDomain == tenant || fromDomain.EndsWith("." + tenant, StringComparison.Ordinal);
+        if (from is not null && !owned)
+        {
+            findings.Add(new Evidence.Evidence(Name, 20, $"From domain {fromDomain} is not owned by tenant {tenant}"));
+        }
+
+        MailboxAddress? replyTo = content.ReplyTo.Mailboxes.FirstOrDefault();
+        if (replyTo is not null && FreeMail.Contains(replyTo.Domain) && !FreeMail.Contains(fromDomain)
+            && !string.Equals(replyTo.Domain, fromDomain, StringComparison.OrdinalIgnoreCase))
+        {
+            findings.Add(new Evidence.Evidence(Name, 20, $"Reply-To goes to free mail {replyTo.Domain.ToLowerInvariant()} while From is {fromDomain}"));
+        }
+
+        if (from is not null && !string.IsNullOrWhiteSpace(from.Name) && !_brands.IsBrandDomain(PublicSuffixes.RegistrableDomain(fromDomain)))
+        {
+            string skeleton = LookAlike.Skeleton(from.Name);
+            foreach (string brand in _brands.ProtectedBrands.Keys)
+            {
+                string b = LookAlike.Skeleton(brand);
+                if (b.Length >= 4 && from.Name.Split(' ', '-', '.', '_').Any(w => LookAlike.Skeleton(w) == b || (b.Length >= 6 && skeleton.Contains(b, StringComparison.Ordinal))))
+                {
+                    findings.Add(new Evidence.Evidence(Name, 25, $"display name \"{from.Name}\" imitates {brand} from {fromDomain}"));
+                    break;
+                }
+            }
+        }
+    }
+}

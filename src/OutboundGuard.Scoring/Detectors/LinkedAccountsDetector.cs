@@ -1,0 +1,34 @@
+using System.Globalization;
+using OutboundGuard.Scoring.Accounts;
+using OutboundGuard.Scoring.Messages;
+using static OutboundGuard.Scoring.Detectors.DetectorMath;
+
+namespace OutboundGuard.Scoring.Detectors;
+
+/// <summary>
+/// Accounts tied to a suspended one — a shared client IP, the same campaign fingerprint, first seen within
+/// minutes of it in the same tenant — are tightened; a reinstated account is on probation for a while.
+/// </summary>
+public sealed class LinkedAccountsDetector : IDetector
+{
+    public string Name => "linked";
+
+    public void Inspect(MessageUnderReview message, AccountHistory history, ICollection<Evidence.Evidence> findings)
+    {
+        int n = 0;
+        foreach (string link in history.LinksToSuspendedAccounts.Take(2))
+        {
+            findings.Add(new Evidence.Evidence(Name, n++ == 0 ? 30 : 15, $"linked to a suspended account: {link}"));
+        }
+
+        if (history.Campaign?.SharedWithSuspended is { } suspended)
+        {
+            findings.Add(new Evidence.Evidence(Name, 40, $"sent the same body fingerprint as suspended account {I(suspended)}"));
+        }
+
+        if (history.ProbationUntil is { } until)
+        {
+            findings.Add(new Evidence.Evidence(Name, 15, $"on probation after reinstatement until {until.ToString("u", CultureInfo.InvariantCulture)}"));
+        }
+    }
+}
