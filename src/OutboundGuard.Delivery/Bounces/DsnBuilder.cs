@@ -138,7 +138,7 @@ internal sealed partial class DsnBuilder(DeliveryOptions options, TimeProvider t
                 group.Add("Remote-MTA", $"dns; {remoteMta}");
             }
 
-            group.Add("Diagnostic-Code", recipient.Code is { } code ? $"smtp; {code} {Clean(recipient.Reply)}" : $"x-outboundguard; {Clean(recipient.Reply)}");
+            group.Add("Diagnostic-Code", recipient.Code is { } code ? $"smtp; {code} {WithoutCommand(recipient.Reply)}" : $"x-outboundguard; {Clean(recipient.Reply)}");
             group.Add("Last-Attempt-Date", DateUtils.FormatDate(now));
             status.StatusGroups.Add(group);
         }
@@ -166,6 +166,20 @@ internal sealed partial class DsnBuilder(DeliveryOptions options, TimeProvider t
     private static string Reply(FailedRecipient recipient) => recipient.Code is { } code ? $"{code} {Clean(recipient.Reply)}" : Clean(recipient.Reply);
 
     private static string Clean(string text) => text.ReplaceLineEndings(" ").Trim();
+
+    /// <summary>The reply text without the command it answered ("RCPT TO: "), which the attempt rows carry but an RFC 3464 Diagnostic-Code does not.</summary>
+    private static string WithoutCommand(string text)
+    {
+        foreach (var prefix in (ReadOnlySpan<string>)["RCPT TO: ", "MAIL FROM: ", "DATA: "])
+        {
+            if (text.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                return Clean(text[prefix.Length..]);
+            }
+        }
+
+        return Clean(text);
+    }
 
     private async Task<MimeEntity?> OriginalPartAsync(QueuedMessage original, CancellationToken cancellationToken)
     {

@@ -18,8 +18,11 @@ public sealed class DeliveryHarness : IAsyncDisposable
     private DeliveryQueue? _queue;
     private DeliveryRouter? _router;
 
-    private DeliveryHarness(NpgsqlDataSource dataSource, DeliveryOptions options, string root)
+    private readonly bool _ownsDatabase = true;
+
+    private DeliveryHarness(NpgsqlDataSource dataSource, DeliveryOptions options, string root, bool ownsDatabase = true)
     {
+        _ownsDatabase = ownsDatabase;
         DataSource = dataSource;
         Options = options;
         Root = root;
@@ -61,6 +64,9 @@ public sealed class DeliveryHarness : IAsyncDisposable
         configure?.Invoke(options);
         return new DeliveryHarness(dataSource, options, root);
     }
+
+    /// <summary>A second relay node on the same database and spool (its own queue and lease owner).</summary>
+    public DeliveryHarness SecondNode() => new(DataSource, Options, Root, ownsDatabase: false);
 
     /// <summary>Options for a smarthost on loopback without TLS.</summary>
     public static SmarthostOptions Loopback(int port, int maxConnections = 2) => new()
@@ -193,6 +199,11 @@ public sealed class DeliveryHarness : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await StopAsync();
+        if (!_ownsDatabase)
+        {
+            return;
+        }
+
         await DataSource.DisposeAsync();
         try
         {

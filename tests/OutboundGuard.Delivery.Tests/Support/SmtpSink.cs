@@ -15,6 +15,11 @@ public sealed class SmtpSink : IAsyncDisposable
     private Process? _process;
 
     public SmtpSink()
+        : this(FreePort())
+    {
+    }
+
+    public SmtpSink(int port)
     {
         Directory = Path.Combine(Path.GetTempPath(), "og-smtp-sink-" + Guid.NewGuid().ToString("N")[..8]);
         System.IO.Directory.CreateDirectory(Directory);
@@ -24,7 +29,7 @@ public sealed class SmtpSink : IAsyncDisposable
             File.SetUnixFileMode(Directory, (UnixFileMode)0x1FF);
         }
 
-        Port = FreePort();
+        Port = port;
     }
 
     public static bool IsInstalled => File.Exists(Binary);
