@@ -1,0 +1,222 @@
+using Microsoft.Extensions.Logging;
+using OutboundGuard.Delivery.Bounces;
+using OutboundGuard.Delivery.Content;
+using OutboundGuard.Delivery.Routes;
+using OutboundGuard.Storage.Queue;
+
+namespace OutboundGuard.Delivery;
+
+public sealed partial class DeliveryQueue
+{
+    /// <summary>One attempt for one claimed message: deliver over its route, then record what happened.</summary>
+    private async Task AttemptAsync(QueuedMessage message, CancellationToken cancellationToken)
+    {
+        var route = _router.For(message.Route);
+        RouteResult result;
+        FileStream? file = null;
+        try
+        {
+            file = new FileStream(message.SpoolPath, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, useAsync: true);
+        }
+        catch (Exception exception) when (exception is FileNotFoundException or DirectoryNotFoundException)
+        {
+            Log.SpoolFileMissing(_logger, message.Id, message.SpoolPath);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            Log.SpoolFileUnreadable(_logger, message.Id, message.SpoolPath, exception);
+            result = RouteResult.ForAll(message.PendingRecipients, DeliveryAttempt.Deferred, null, "spool file unreadable: " + exception.Message);
+            result.RouteFailure = null;
+            await RecordAsync(message, route, result).ConfigureAwait(false);
+            return;
+        }
+
+        if (file is null)
+        {
+            result = RouteResult.ForAll(message.PendingRecipients, DeliveryAttempt.Rejected, null, "the message content was lost in the relay's spool");
+        }
+        else if (file.Length > _options.MaxMessageSize)
+        {
+            await file.DisposeAsync().ConfigureAwait(false);
+            result = RouteResult.ForAll(message.PendingRecipients, DeliveryAttempt.Rejected, null, $"message of {message.SizeOctets} octets exceeds the relay's limit of {_options.MaxMessageSize} octets");
+        }
+        else
+        {
+            await using var content = new LineEndingNormalizingStream(file);
+            try
+            {
+                result = await route.DeliverAsync(message, content, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception exception)
+            {
+                // Cut off by shutdown, or a local failure (sink disk full): nothing downstream refused the message.
+                result = RouteResult.ForAll(message.PendingRecipients, DeliveryAttempt.Deferred, null,
+                    exception is OperationCanceledException ? "delivery cut off by shutdown" : $"{exception.GetType().Name}: {exception.Message}");
+                result.RouteFailure = null;
+            }
+
+            if (content.Repairs > 0)
+            {
+                Log.LineEndingsRepaired(_logger, message.Id, content.Repairs);
+            }
+        }
+
+        await RecordAsync(message, route, result).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Writes the outcome: per recipient accepted / deferred / rejected, the DSN for recipients that failed
+    /// for good, the new state; then route health, feedback and spool file removal. Runs to the end even
+    /// during shutdown (no token), so an attempt that happened is recorded.
+    /// </summary>
+    private async Task RecordAsync(QueuedMessage message, IDeliveryRoute route, RouteResult result)
+    {
+        var accepted = new List<string>();
+        var rejected = new List<FailedRecipient>();
+        var deferred = new List<(string Recipient, DeliveryAttempt? Reply)>();
+        foreach (var recipient in message.PendingRecipients)
+        {
+            if (!result.Recipients.TryGetValue(recipient, out var reply))
+            {
+                deferred.Add((recipient, null));
+            }
+            else if (reply.Outcome == DeliveryAttempt.Accepted)
+            {
+                accepted.Add(recipient);
+            }
+            else if (reply.Outcome == DeliveryAttempt.Rejected)
+            {
+                rejected.Add(new FailedRecipient(recipient, reply.Code, reply.Text, Expired: false));
+            }
+            else
+            {
+                deferred.Add((recipient, reply));
+            }
+        }
+
+        var newlyFailed = new List<FailedRecipient>(rejected);
+        var stillPending = deferred.Select(d => d.Recipient).ToList();
+        if (message.LifetimeExpired && deferred.Count > 0)
+        {
+            // RFC 5321 §4.5.4.1: give up after the queue lifetime and tell the sender.
+            newlyFailed.AddRange(deferred.Select(d => new FailedRecipient(d.Recipient, d.Reply?.Code, d.Reply?.Text ?? "no reply", Expired: true)));
+            stillPending.Clear();
+        }
+
+        NewQueuedMessage? bounce = null;
+        if (newlyFailed.Count > 0)
+        {
+            if (string.IsNullOrEmpty(message.EnvelopeFrom))
+            {
+                Log.BounceSuppressed(_logger, message.Id, newlyFailed.Count);
+            }
+            else
+            {
+                var notify = newlyFailed.Where(f => WantsFailureNotice(message.NotifyFor(f.Address))).ToList();
+                if (notify.Count > 0)
+                {
+                    try
+                    {
+                        bounce = await _dsn.WriteAsync(message, notify, _router.RemoteMta(route), CancellationToken.None).ConfigureAwait(false);
+                    }
+                    catch (Exception exception)
+                    {
+                        // Without the DSN on disk the failure cannot be reported: keep those recipients pending and try again.
+                        Log.BounceWriteFailed(_logger, message.Id, exception);
+                        stillPending.AddRange(newlyFailed.Select(f => f.Address));
+                        newlyFailed.Clear();
+                    }
+                }
+            }
+        }
+
+        var failedAll = message.FailedRecipients.Length + newlyFailed.Count;
+        var state = stillPending.Count > 0 ? "deferred"
+            : failedAll == 0 ? "delivered"
+            : string.IsNullOrEmpty(message.EnvelopeFrom) ? "failed"
+            : "bounced";
+        var last = result.Replies.Count > 0 ? result.Replies[^1] : null;
+        var completion = new AttemptCompletion
+        {
+            MessageId = message.Id,
+            LeaseOwner = LeaseOwner,
+            AccountId = message.AccountId,
+            Route = route.Name,
+            State = state,
+            PendingRecipients = [.. stillPending],
+            NewlyFailedRecipients = [.. newlyFailed.Select(f => f.Address)],
+            RetryAfter = RetrySchedule.Next(_options, message.Attempts, _random),
+            LastReply = last is null ? null : last.Code is { } code ? $"{code} {last.Text}" : last.Text,
+            Attempts = result.Replies,
+            Bounce = bounce,
+        };
+
+        if (!await _repository.CompleteAsync(completion, CancellationToken.None).ConfigureAwait(false))
+        {
+            Log.LeaseLost(_logger, message.Id);
+            if (bounce is not null)
+            {
+                TryDeleteSpoolFile(bounce.SpoolPath);
+            }
+
+            return;
+        }
+
+        Log.MessageAttempted(_logger, message.Id, message.Attempts, route.Name, state, accepted.Count, stillPending.Count, rejected.Count, completion.LastReply);
+        if (bounce is not null)
+        {
+            Log.BounceQueued(_logger, bounce.Id, message.EnvelopeFrom, message.Id, newlyFailed.Count);
+            Notify();
+        }
+
+        await RecordRouteHealthAsync(route, result, accepted.Count > 0).ConfigureAwait(false);
+        foreach (var reply in result.Replies)
+        {
+            try
+            {
+                _feedback.OnReply(message.AccountId, message.Id, reply.Code ?? 0, reply.Text, reply.Outcome);
+            }
+            catch (Exception exception)
+            {
+                Log.FeedbackFailed(_logger, message.Id, exception);
+            }
+        }
+
+        if (state != "deferred" && _options.SpoolRetention == TimeSpan.Zero && TryDeleteSpoolFile(message.SpoolPath))
+        {
+            try
+            {
+                await _repository.MarkSpoolRemovedAsync([message.Id], CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception exception)
+            {
+                // The periodic clean-up finds the row again; deleting a missing file is harmless.
+                Log.SpoolRemoveFailed(_logger, message.SpoolPath, exception);
+            }
+        }
+    }
+
+    private async Task RecordRouteHealthAsync(IDeliveryRoute route, RouteResult result, bool anyAccepted)
+    {
+        try
+        {
+            if (result.RouteFailure is { } failure)
+            {
+                Log.RouteFailed(_logger, route.Name, failure);
+                await _repository.RecordRouteFailureAsync(route.Name, failure, CancellationToken.None).ConfigureAwait(false);
+            }
+            else if (anyAccepted)
+            {
+                await _repository.RecordRouteSuccessAsync(route.Name, CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+        catch (Exception exception)
+        {
+            Log.QueueLoopFailed(_logger, exception);
+        }
+    }
+
+    /// <summary>RFC 3461 §4.1: without NOTIFY a failure is reported; with it, only when FAILURE is listed.</summary>
+    private static bool WantsFailureNotice(string? notify) =>
+        string.IsNullOrWhiteSpace(notify) || notify.Contains("FAILURE", StringComparison.OrdinalIgnoreCase);
+}

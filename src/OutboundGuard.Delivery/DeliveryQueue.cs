@@ -1,0 +1,247 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OutboundGuard.Delivery.Bounces;
+using OutboundGuard.Delivery.Routes;
+using OutboundGuard.Storage.Queue;
+
+namespace OutboundGuard.Delivery;
+
+/// <summary>
+/// The outbound queue: claims due spool rows in batches (several relay nodes can share one database),
+/// delivers them with bounded parallelism over their route, records every downstream reply, retries with
+/// backoff, bounces what fails for good and moves each message to a final state ('delivered', 'bounced',
+/// 'failed'). The host calls <see cref="Notify"/> after it queues a message so delivery starts at once;
+/// otherwise the queue looks every <see cref="DeliveryOptions.PollInterval"/>.
+/// </summary>
+public sealed partial class DeliveryQueue : BackgroundService
+{
+    private readonly MessageQueueRepository _repository;
+    private readonly DeliveryOptions _options;
+    private readonly DeliveryRouter _router;
+    private readonly DsnBuilder _dsn;
+    private readonly IDownstreamFeedback _feedback;
+    private readonly TimeProvider _time;
+    private readonly ILogger<DeliveryQueue> _logger;
+    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly Dictionary<Guid, Task> _inFlight = [];
+    private readonly Lock _inFlightLock = new();
+    private readonly Random _random = new();
+    private readonly CancellationTokenSource _abort = new();
+
+    internal DeliveryQueue(MessageQueueRepository repository, IOptions<DeliveryOptions> options, DeliveryRouter router, IDownstreamFeedback feedback, TimeProvider time, ILogger<DeliveryQueue> logger)
+    {
+        _repository = repository;
+        _options = options.Value;
+        _router = router;
+        _feedback = feedback;
+        _time = time;
+        _logger = logger;
+        _dsn = new DsnBuilder(_options, time);
+        LeaseOwner = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
+    }
+
+    /// <summary>This queue's lease owner name (node, process, instance), as stored in messages.lease_owner.</summary>
+    public string LeaseOwner { get; }
+
+    /// <summary>How long in-flight deliveries may finish after a stop is requested before they are cut off. Defaults to 20 s.</summary>
+    public TimeSpan ShutdownGrace { get; init; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>Wakes the queue at once (the host calls it after inserting a 'queued' row). Cheap and thread-safe.</summary>
+    public void Notify() => _wake.Writer.TryWrite(true);
+
+    /// <summary>Counts by state, age of the oldest pending message and per-route health (for metrics and the admin API).</summary>
+    public Task<QueueStatus> GetStatusAsync(CancellationToken cancellationToken = default) => _repository.GetStatusAsync(cancellationToken);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        Log.QueueStarted(_logger, LeaseOwner, _options.Parallelism, _router.Describe());
+        var lastRenewal = _time.GetTimestamp();
+        var lastCleanup = 0L;
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                try
+                {
+                    var claimedFull = await ClaimAndStartAsync(stoppingToken).ConfigureAwait(false);
+
+                    if (_time.GetElapsedTime(lastRenewal) >= _options.LeaseDuration / 3)
+                    {
+                        await _repository.RenewLeasesAsync(LeaseOwner, InFlightIds(), _options.LeaseDuration, stoppingToken).ConfigureAwait(false);
+                        lastRenewal = _time.GetTimestamp();
+                    }
+
+                    if (lastCleanup == 0 || _time.GetElapsedTime(lastCleanup) >= _options.PollInterval)
+                    {
+                        await RemoveSpoolFilesAsync(stoppingToken).ConfigureAwait(false);
+                        lastCleanup = _time.GetTimestamp();
+                    }
+
+                    if (claimedFull && InFlightCount() < _options.Parallelism)
+                    {
+                        // A full batch and room for more: there may be more due rows right now.
+                        continue;
+                    }
+
+                    await WaitAsync(stoppingToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                {
+                    break;
+                }
+                catch (Exception exception)
+                {
+                    // The database is unreachable or similar: nothing is lost (rows stay due), try again later.
+                    Log.QueueLoopFailed(_logger, exception);
+                    try
+                    {
+                        await Task.Delay(_options.PollInterval, _time, stoppingToken).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        break;
+                    }
+                }
+            }
+        }
+        finally
+        {
+            await DrainAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Claims as many due messages as there are free delivery slots and starts them. True when the batch was full.</summary>
+    private async Task<bool> ClaimAndStartAsync(CancellationToken stoppingToken)
+    {
+        var free = _options.Parallelism - InFlightCount();
+        if (free <= 0)
+        {
+            return false;
+        }
+
+        var claimed = await _repository.ClaimDueAsync(LeaseOwner, free, _options.LeaseDuration, _options.MaxQueueLifetime, stoppingToken).ConfigureAwait(false);
+        foreach (var message in claimed)
+        {
+            lock (_inFlightLock)
+            {
+                _inFlight[message.Id] = RunAttemptAsync(message);
+            }
+        }
+
+        return claimed.Count == free;
+    }
+
+    private async Task RunAttemptAsync(QueuedMessage message)
+    {
+        await Task.Yield();
+        try
+        {
+            await AttemptAsync(message, _abort.Token).ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            // AttemptAsync records its own failures; reaching this means recording failed. The lease expires and the message is retried.
+            Log.RecordingFailed(_logger, message.Id, exception);
+        }
+        finally
+        {
+            lock (_inFlightLock)
+            {
+                _inFlight.Remove(message.Id);
+            }
+
+            // A slot is free: look for more work.
+            Notify();
+        }
+    }
+
+    private async Task WaitAsync(CancellationToken stoppingToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        timeout.CancelAfter(_options.PollInterval);
+        try
+        {
+            await _wake.Reader.WaitToReadAsync(timeout.Token).ConfigureAwait(false);
+            _wake.Reader.TryRead(out _);
+        }
+        catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+        {
+            // Poll interval passed.
+        }
+    }
+
+    private async Task DrainAsync()
+    {
+        Task[] running;
+        lock (_inFlightLock)
+        {
+            running = [.. _inFlight.Values];
+        }
+
+        if (running.Length > 0)
+        {
+            // Let running transfers finish (cutting one off after DATA was sent could deliver it twice); then cut off.
+            var all = Task.WhenAll(running);
+            if (await Task.WhenAny(all, Task.Delay(ShutdownGrace, _time)).ConfigureAwait(false) != all)
+            {
+                await _abort.CancelAsync().ConfigureAwait(false);
+                await Task.WhenAny(all, Task.Delay(TimeSpan.FromSeconds(5), _time)).ConfigureAwait(false);
+            }
+        }
+
+        Log.QueueStopped(_logger, running.Length);
+    }
+
+    private int InFlightCount()
+    {
+        lock (_inFlightLock)
+        {
+            return _inFlight.Count;
+        }
+    }
+
+    private Guid[] InFlightIds()
+    {
+        lock (_inFlightLock)
+        {
+            return [.. _inFlight.Keys];
+        }
+    }
+
+    private async Task RemoveSpoolFilesAsync(CancellationToken cancellationToken)
+    {
+        var files = await _repository.GetSpoolFilesToRemoveAsync(_options.SpoolRetention, 500, cancellationToken).ConfigureAwait(false);
+        var removed = new List<Guid>(files.Count);
+        foreach (var (id, path) in files)
+        {
+            if (TryDeleteSpoolFile(path))
+            {
+                removed.Add(id);
+            }
+        }
+
+        await _repository.MarkSpoolRemovedAsync(removed, cancellationToken).ConfigureAwait(false);
+    }
+
+    private bool TryDeleteSpoolFile(string path)
+    {
+        try
+        {
+            File.Delete(path);
+            return true;
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            Log.SpoolRemoveFailed(_logger, path, exception);
+            return false;
+        }
+    }
+
+    public override void Dispose()
+    {
+        _abort.Dispose();
+        base.Dispose();
+    }
+}

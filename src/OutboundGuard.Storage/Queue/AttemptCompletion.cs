@@ -1,0 +1,37 @@
+namespace OutboundGuard.Storage.Queue;
+
+/// <summary>
+/// What one delivery attempt did to a claimed message, written in one transaction: the replies, the new
+/// state, the recipients still pending and, when some recipients failed for good, the DSN to queue.
+/// </summary>
+public sealed record AttemptCompletion
+{
+    public required Guid MessageId { get; init; }
+
+    /// <summary>The lease owner that claimed the row; the update is skipped when the lease was lost.</summary>
+    public required string LeaseOwner { get; init; }
+
+    public long? AccountId { get; init; }
+
+    public required string Route { get; init; }
+
+    /// <summary>'delivered', 'deferred', 'bounced' or 'failed'.</summary>
+    public required string State { get; init; }
+
+    /// <summary>Recipients still to deliver (empty for a final state).</summary>
+    public required string[] PendingRecipients { get; init; }
+
+    /// <summary>Recipients refused for good in this attempt (added to the row's failed_recipients).</summary>
+    public string[] NewlyFailedRecipients { get; init; } = [];
+
+    /// <summary>For 'deferred': how long until the next attempt.</summary>
+    public TimeSpan RetryAfter { get; init; }
+
+    /// <summary>Short summary of the last reply, shown in queue listings.</summary>
+    public string? LastReply { get; init; }
+
+    public IReadOnlyList<DeliveryAttempt> Attempts { get; init; } = [];
+
+    /// <summary>A DSN to queue in the same transaction (its spool file already fsynced), or null.</summary>
+    public NewQueuedMessage? Bounce { get; init; }
+}

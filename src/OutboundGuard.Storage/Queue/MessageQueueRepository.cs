@@ -1,0 +1,254 @@
+using Dapper;
+using Npgsql;
+
+namespace OutboundGuard.Storage.Queue;
+
+/// <summary>
+/// The delivery queue over the <c>messages</c> spool rows and <c>delivery_attempts</c>. Due rows are
+/// claimed with <c>FOR UPDATE SKIP LOCKED</c> under a lease, so several relay nodes can share one
+/// database and a row claimed by a node that died is due again once its lease expires. All times are
+/// the database clock, so nodes with skewed clocks agree.
+/// </summary>
+public sealed class MessageQueueRepository(NpgsqlDataSource dataSource)
+{
+    /// <summary>Final states: the row is done and its spool file may be removed.</summary>
+    public static readonly IReadOnlyList<string> FinalStates = ["delivered", "bounced", "failed"];
+
+    private const string ClaimSql = """
+        WITH due AS (
+            SELECT id FROM messages
+            WHERE (state IN ('queued', 'deferred') AND next_attempt_at <= now())
+               OR (state = 'delivering' AND lease_expires_at <= now())
+            ORDER BY next_attempt_at
+            LIMIT @Batch
+            FOR UPDATE SKIP LOCKED)
+        UPDATE messages m
+        SET state = 'delivering', lease_owner = @Owner, lease_expires_at = now() + @Lease,
+            attempts = m.attempts + 1, updated_at = now()
+        FROM due
+        WHERE m.id = due.id
+        RETURNING m.id AS Id, m.account_id AS AccountId, m.envelope_from AS EnvelopeFrom, m.recipients AS Recipients,
+                  coalesce(m.pending_recipients, m.recipients) AS PendingRecipients, m.failed_recipients AS FailedRecipients,
+                  m.dsn_ret AS DsnRet, m.dsn_envid AS DsnEnvid, m.recipient_notify AS RecipientNotify,
+                  m.size_octets AS SizeOctets, m.spool_path AS SpoolPath, m.route AS Route, m.attempts AS Attempts,
+                  m.received_at AS ReceivedAt, (m.received_at + @Lifetime <= now()) AS LifetimeExpired,
+                  m.subject AS Subject, m.bounce_of AS BounceOf
+        """;
+
+    /// <summary>
+    /// Claims up to <paramref name="batch"/> due messages (queued or deferred with next_attempt_at passed, or
+    /// 'delivering' with an expired lease) for <paramref name="owner"/>: state 'delivering', lease until now +
+    /// <paramref name="lease"/>, attempts + 1.
+    /// </summary>
+    /// <param name="owner">Lease owner, unique per running queue (node and process).</param>
+    /// <param name="batch">Most rows to claim.</param>
+    /// <param name="lease">How long the claim holds without renewal.</param>
+    /// <param name="lifetime">Maximum queue lifetime; sets <see cref="QueuedMessage.LifetimeExpired"/>.</param>
+    /// <param name="cancellationToken">Cancels the query.</param>
+    public async Task<IReadOnlyList<QueuedMessage>> ClaimDueAsync(string owner, int batch, TimeSpan lease, TimeSpan lifetime, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await connection.QueryAsync<QueuedMessage>(new CommandDefinition(ClaimSql,
+            new { Owner = owner, Batch = batch, Lease = lease, Lifetime = lifetime }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return rows.OrderBy(r => r.ReceivedAt).ToList();
+    }
+
+    private const string RenewSql = """
+        UPDATE messages SET lease_expires_at = now() + @Lease
+        WHERE state = 'delivering' AND lease_owner = @Owner AND id = ANY(@Ids)
+        """;
+
+    /// <summary>Extends the leases of messages still being delivered, so a long transfer is not claimed twice.</summary>
+    public async Task<int> RenewLeasesAsync(string owner, IReadOnlyCollection<Guid> ids, TimeSpan lease, CancellationToken cancellationToken)
+    {
+        if (ids.Count == 0)
+        {
+            return 0;
+        }
+
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        return await connection.ExecuteAsync(new CommandDefinition(RenewSql,
+            new { Owner = owner, Ids = ids.ToArray(), Lease = lease }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+    }
+
+    private const string ReleaseSql = """
+        UPDATE messages
+        SET state = CASE WHEN attempts <= 1 THEN 'queued' ELSE 'deferred' END, attempts = greatest(attempts - 1, 0),
+            next_attempt_at = now(), lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
+        WHERE id = @Id AND state = 'delivering' AND lease_owner = @Owner
+        """;
+
+    /// <summary>Gives a claimed message back untried (shutdown before its attempt started): due again at once.</summary>
+    public async Task<bool> ReleaseAsync(Guid id, string owner, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        return await connection.ExecuteAsync(new CommandDefinition(ReleaseSql, new { Id = id, Owner = owner }, cancellationToken: cancellationToken)).ConfigureAwait(false) == 1;
+    }
+
+    private const string CompleteSql = """
+        UPDATE messages
+        SET state = @State,
+            pending_recipients = @Pending,
+            failed_recipients = failed_recipients || @Failed,
+            next_attempt_at = CASE WHEN @State = 'deferred' THEN now() + @RetryAfter ELSE next_attempt_at END,
+            last_reply = @LastReply,
+            lease_owner = NULL, lease_expires_at = NULL,
+            final_at = CASE WHEN @State IN ('delivered', 'bounced', 'failed') THEN now() ELSE NULL END,
+            updated_at = now()
+        WHERE id = @Id AND state = 'delivering' AND lease_owner = @Owner
+        """;
+
+    private const string InsertAttemptSql = """
+        INSERT INTO delivery_attempts (message_id, account_id, route, outcome, reply_code, reply_text, recipient)
+        VALUES (@MessageId, @AccountId, @Route, @Outcome, @Code, @Text, @Recipient)
+        """;
+
+    private const string EnqueueSql = """
+        INSERT INTO messages (id, account_id, session_id, client_ip, envelope_from, recipients, size_octets, spool_path,
+                              subject, header_from, state, route, next_attempt_at, bounce_of)
+        VALUES (@Id, @AccountId, @SessionId, '127.0.0.1', @EnvelopeFrom, @Recipients, @SizeOctets, @SpoolPath,
+                @Subject, @HeaderFrom, 'queued', @Route, now(), @BounceOf)
+        """;
+
+    /// <summary>
+    /// Records one attempt in one transaction: the replies, the message's new state and pending recipients,
+    /// and the DSN row when there is one. Returns false (and writes nothing) when this owner no longer holds
+    /// the lease, i.e. another node has taken the message over.
+    /// </summary>
+    public async Task<bool> CompleteAsync(AttemptCompletion completion, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var updated = await connection.ExecuteAsync(new CommandDefinition(CompleteSql, new
+        {
+            Id = completion.MessageId,
+            Owner = completion.LeaseOwner,
+            completion.State,
+            Pending = completion.PendingRecipients,
+            Failed = completion.NewlyFailedRecipients,
+            completion.RetryAfter,
+            completion.LastReply,
+        }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        if (updated != 1)
+        {
+            await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
+            return false;
+        }
+
+        foreach (var attempt in completion.Attempts)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(InsertAttemptSql, new
+            {
+                completion.MessageId,
+                completion.AccountId,
+                completion.Route,
+                attempt.Outcome,
+                attempt.Code,
+                attempt.Text,
+                attempt.Recipient,
+            }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        }
+
+        if (completion.Bounce is { } bounce)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(EnqueueSql, bounce, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    private const string RouteSuccessSql = """
+        INSERT INTO delivery_routes (route, last_success_at, consecutive_failures) VALUES (@Route, now(), 0)
+        ON CONFLICT (route) DO UPDATE SET last_success_at = now(), consecutive_failures = 0
+        """;
+
+    private const string RouteFailureSql = """
+        INSERT INTO delivery_routes (route, last_failure_at, last_failure, consecutive_failures) VALUES (@Route, now(), @Failure, 1)
+        ON CONFLICT (route) DO UPDATE
+        SET last_failure_at = now(), last_failure = @Failure, consecutive_failures = delivery_routes.consecutive_failures + 1
+        """;
+
+    /// <summary>Records that a route accepted a transaction (resets its consecutive failures).</summary>
+    public async Task RecordRouteSuccessAsync(string route, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await connection.ExecuteAsync(new CommandDefinition(RouteSuccessSql, new { Route = route }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+    }
+
+    /// <summary>Records that a route failed as a whole (no connection, broken connection, 4xx for the transaction).</summary>
+    public async Task RecordRouteFailureAsync(string route, string failure, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await connection.ExecuteAsync(new CommandDefinition(RouteFailureSql, new { Route = route, Failure = failure }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+    }
+
+    private const string SpoolFilesDueSql = """
+        SELECT id AS Id, spool_path AS SpoolPath FROM messages
+        WHERE spool_removed_at IS NULL AND state IN ('delivered', 'bounced', 'failed') AND final_at <= now() - @Retention
+        ORDER BY final_at
+        LIMIT @Limit
+        """;
+
+    private const string SpoolRemovedSql = "UPDATE messages SET spool_removed_at = now() WHERE id = ANY(@Ids)";
+
+    /// <summary>Spool files of messages in a final state for at least <paramref name="retention"/>, not yet removed.</summary>
+    public async Task<IReadOnlyList<(Guid Id, string SpoolPath)>> GetSpoolFilesToRemoveAsync(TimeSpan retention, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await connection.QueryAsync<(Guid, string)>(new CommandDefinition(SpoolFilesDueSql,
+            new { Retention = retention, Limit = limit }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return rows.ToList();
+    }
+
+    /// <summary>Marks spool files as removed.</summary>
+    public async Task MarkSpoolRemovedAsync(IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken)
+    {
+        if (ids.Count == 0)
+        {
+            return;
+        }
+
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await connection.ExecuteAsync(new CommandDefinition(SpoolRemovedSql, new { Ids = ids.ToArray() }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+    }
+
+    private const string CountsSql = "SELECT state, count(*) FROM messages GROUP BY state";
+
+    private const string OldestSql = """
+        SELECT extract(epoch FROM now() - min(received_at))::double precision FROM messages
+        WHERE state IN ('queued', 'deferred', 'delivering')
+        """;
+
+    private const string RoutesSql = """
+        SELECT route AS Route, last_success_at AS LastSuccessAt, last_failure_at AS LastFailureAt,
+               last_failure AS LastFailure, consecutive_failures AS ConsecutiveFailures
+        FROM delivery_routes ORDER BY route
+        """;
+
+    /// <summary>Counts by state, age of the oldest pending message and per-route health.</summary>
+    public async Task<QueueStatus> GetStatusAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var counts = (await connection.QueryAsync<(string, long)>(new CommandDefinition(CountsSql, cancellationToken: cancellationToken)).ConfigureAwait(false))
+            .ToDictionary(r => r.Item1, r => r.Item2, StringComparer.Ordinal);
+        var oldest = await connection.ExecuteScalarAsync<double?>(new CommandDefinition(OldestSql, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        var routes = (await connection.QueryAsync<RouteHealthRow>(new CommandDefinition(RoutesSql, cancellationToken: cancellationToken)).ConfigureAwait(false))
+            .Select(r => new RouteHealth(r.Route, r.LastSuccessAt, r.LastFailureAt, r.LastFailure, r.ConsecutiveFailures))
+            .ToList();
+        return new QueueStatus(counts, oldest is { } seconds ? TimeSpan.FromSeconds(Math.Max(0, seconds)) : null, routes);
+    }
+
+    private sealed record RouteHealthRow
+    {
+        public string Route { get; init; } = "";
+
+        public DateTime? LastSuccessAt { get; init; }
+
+        public DateTime? LastFailureAt { get; init; }
+
+        public string? LastFailure { get; init; }
+
+        public int ConsecutiveFailures { get; init; }
+    }
+}
