@@ -2,32 +2,70 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using OutboundGuard.Scoring;
+using OutboundGuard.Scoring.Campaigns;
+using OutboundGuard.Scoring.Content;
 using OutboundGuard.Scoring.Detectors;
+using OutboundGuard.Scoring.Dns;
 using OutboundGuard.Scoring.Policy;
 using OutboundGuard.Scoring.Tracking;
+using OutboundGuard.Scoring.Urls;
 
 namespace OutboundGuard.Hosting;
 
-/// <summary>The scoring pipeline with its detectors, policy and in-memory activity tracker.</summary>
+/// <summary>
+/// The scoring pipeline with every detector, the live policy (and a shadow one when configured), the
+/// in-memory activity and campaign trackers, the DNS blocklists and the content model when configured.
+/// </summary>
 internal static class ScoringRegistration
 {
+    public const string Section = ScoringOptions.SectionName;
+
     public static IServiceCollection AddScoring(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<ScoringOptions>()
-            .Bind(configuration.GetSection(ScoringOptions.SectionName))
+            .Bind(configuration.GetSection(Section))
             .Validate(o => { o.Validate(); return true; })
             .ValidateOnStart();
-        services.AddSingleton(sp => new AccountActivityTracker(sp.GetRequiredService<TimeProvider>(), configuration.GetSection("OutboundGuard:Scoring:Tracker").Get<ActivityTrackerOptions>()));
+        var urls = configuration.GetSection($"{Section}:Urls").Get<UrlReputationOptions>() ?? new UrlReputationOptions();
+        var dnsbl = configuration.GetSection($"{Section}:Dnsbl").Get<DnsBlocklistOptions>() ?? new DnsBlocklistOptions();
+        var modelPath = configuration[$"{Section}:ModelPath"];
+        var shadow = configuration.GetSection($"{Section}:Shadow");
+
+        services.AddSingleton(sp => new AccountActivityTracker(sp.GetRequiredService<TimeProvider>(), configuration.GetSection($"{Section}:Tracker").Get<ActivityTrackerOptions>()));
+        services.AddSingleton(_ => new CampaignTracker());
         services.AddSingleton<IDetector, RateDetector>();
         services.AddSingleton<IDetector, VolumeDetector>();
         services.AddSingleton<IDetector, ConcurrencyDetector>();
+        services.AddSingleton<IDetector>(_ => new UrlReputationDetector(urls));
+        services.AddSingleton<IDetector>(_ => new ContentDetector(LoadModel(modelPath), urls));
+        services.AddSingleton<IDetector, CampaignDetector>();
+        services.AddSingleton<IDetector, LinkedAccountsDetector>();
         services.AddSingleton<IDetector, DownstreamFeedbackDetector>();
         services.AddSingleton(sp => new ScoringPolicy(sp.GetRequiredService<IOptions<ScoringOptions>>().Value));
         services.AddSingleton(sp => new ScoringPipeline(
             sp.GetServices<IDetector>(),
             sp.GetRequiredService<ScoringPolicy>(),
             sp.GetRequiredService<AccountActivityTracker>(),
-            sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<CampaignTracker>(),
+            dnsbl.DomainZones.Count + dnsbl.IpZones.Count == 0 ? null : new DnsBlocklistResolver(dnsbl, sp.GetRequiredService<TimeProvider>()),
+            shadow.Exists() ? new ScoringPolicy(shadow.Get<ScoringOptions>()!) : null));
         return services;
+    }
+
+    /// <exception cref="FileNotFoundException">The configured model file does not exist.</exception>
+    private static NaiveBayesModel? LoadModel(string? path)
+    {
+        if (string.IsNullOrWhiteSpace(path))
+        {
+            return null;
+        }
+
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"{Section}:ModelPath names {Path.GetFullPath(path)}, which does not exist.", path);
+        }
+
+        return NaiveBayesModel.Load(path);
     }
 }

@@ -108,6 +108,19 @@ internal static partial class ServeHost
 
         // Session → spool → pipeline → verdict → action → delivery
         builder.Services.AddSmtpServer(configuration.GetSection(SmtpOptions.SectionName));
+        builder.Services.PostConfigure<SmtpOptions>(o =>
+        {
+            // Development default: STARTTLS with a self-signed certificate unless PEM files are configured.
+            if (string.IsNullOrWhiteSpace(o.CertificatePath) && !HostLogging.IsProduction(configuration))
+            {
+                o.DevelopmentCertificate = true;
+            }
+
+            if (o.Listeners.Count == 0)
+            {
+                o.Listeners.Add(new SmtpListenerOptions());
+            }
+        });
         builder.Services.AddOptions<RelayOptions>().Bind(configuration.GetSection(RelayOptions.Section));
         builder.Services.AddSingleton<ISmtpRelayHandler, RelayHandler>();
         builder.Services.AddSingleton<AccountGate>();

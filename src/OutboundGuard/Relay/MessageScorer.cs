@@ -45,7 +45,7 @@ internal sealed class MessageScorer(ScoringPipeline pipeline)
             Content = content,
             SizeOctets = message.SizeOctets,
         };
-        var result = pipeline.Evaluate(review);
+        var result = await pipeline.EvaluateAsync(review, cancellationToken);
         return new ScoredMessage(review, result);
     }
 }
