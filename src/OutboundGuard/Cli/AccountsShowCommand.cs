@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using Microsoft.Extensions.Configuration;
 using OutboundGuard.Scoring.Accounts;
 using OutboundGuard.Storage.Accounts;
 using OutboundGuard.Storage.Spool;
@@ -16,7 +17,7 @@ internal static class AccountsShowCommand
         var address = new Argument<string>("address") { Description = "The account's mailbox" };
         var count = new Option<int>("--verdicts") { Description = "How many recent verdicts with findings to show", DefaultValueFactory = _ => 10 };
         var command = new Command("show", "Show an account: state, limits, latest verdicts with their evidence") { address, count, CommonOptions.Json };
-        command.SetAction((parse, ct) => CliRunner.RunAsync(parse, async (db, _, token) =>
+        command.SetAction((parse, ct) => CliRunner.RunAsync(parse, async (db, configuration, token) =>
         {
             var account = await new AccountRepository(db.DataSource).FindAsync(parse.GetValue(address)!, token);
             if (account is null)
@@ -28,7 +29,7 @@ internal static class AccountsShowCommand
             var verdicts = await new VerdictRepository(db.DataSource).LatestForAccountAsync(account.Id, parse.GetValue(count), onlyFindings: true, token);
             var history = await new AccountRepository(db.DataSource).HistoryAsync(account.Id, 10, token);
             var messages = await new SpooledMessageRepository(db.DataSource).CountByStateAsync(account.Id, token);
-            var limits = account.EffectiveLimits(AccountLimits.Default);
+            var limits = account.EffectiveLimits(configuration.GetSection(Hosting.ScoringRegistration.DefaultLimitsSection).Get<AccountLimits>() ?? AccountLimits.Default);
             if (parse.GetValue(CommonOptions.Json))
             {
                 Console.WriteLine(JsonSerializer.Serialize(new

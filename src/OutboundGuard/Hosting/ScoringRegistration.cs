@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using OutboundGuard.Scoring;
+using OutboundGuard.Scoring.Accounts;
 using OutboundGuard.Scoring.Campaigns;
 using OutboundGuard.Scoring.Content;
 using OutboundGuard.Scoring.Detectors;
@@ -20,12 +21,16 @@ internal static class ScoringRegistration
 {
     public const string Section = ScoringOptions.SectionName;
 
+    /// <summary>The limits of accounts that have none of their own.</summary>
+    public const string DefaultLimitsSection = Section + ":DefaultLimits";
+
     public static IServiceCollection AddScoring(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<ScoringOptions>()
             .Bind(configuration.GetSection(Section))
             .Validate(o => { o.Validate(); return true; })
             .ValidateOnStart();
+        services.AddOptions<AccountLimits>().Bind(configuration.GetSection(DefaultLimitsSection));
         var urls = configuration.GetSection($"{Section}:Urls").Get<UrlReputationOptions>() ?? new UrlReputationOptions();
         var dnsbl = configuration.GetSection($"{Section}:Dnsbl").Get<DnsBlocklistOptions>() ?? new DnsBlocklistOptions();
         var modelPath = configuration[$"{Section}:ModelPath"];

@@ -8,7 +8,7 @@ using OutboundGuard.Storage.Spool;
 namespace OutboundGuard.Relay;
 
 /// <summary>Parses the spooled message with bounded MIME limits and runs the scoring pipeline over it.</summary>
-internal sealed class MessageScorer(ScoringPipeline pipeline)
+internal sealed class MessageScorer(ScoringPipeline pipeline, Microsoft.Extensions.Options.IOptions<AccountLimits> defaultLimits)
 {
     /// <summary>
     /// Limits for hostile content: deep nesting and huge header blocks are cut off rather than parsed
@@ -37,7 +37,7 @@ internal sealed class MessageScorer(ScoringPipeline pipeline)
         var review = new MessageUnderReview
         {
             MessageId = message.Id.ToString(),
-            Account = message.Account.ToProfile(AccountLimits.Default),
+            Account = message.Account.ToProfile(defaultLimits.Value),
             EnvelopeSender = message.Envelope.ReversePath,
             Recipients = message.Envelope.Recipients.Select(r => r.Address).ToList(),
             ClientAddress = message.Session.RemoteEndPoint.Address,
