@@ -19,7 +19,8 @@ internal static class HostLogging
         logger
             .MinimumLevel.Information()
             .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
-            .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
+            // Kestrel's "Now listening on: http://..." would name the SMTP ports as HTTP; the start-up banner says where each listener is.
+            .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Warning)
             .MinimumLevel.Override("Npgsql", LogEventLevel.Warning)
             .ReadFrom.Configuration(configuration)
             .Enrich.FromLogContext();

@@ -30,7 +30,8 @@ internal static class ScoringRegistration
             .Bind(configuration.GetSection(Section))
             .Validate(o => { o.Validate(); return true; })
             .ValidateOnStart();
-        services.AddOptions<AccountLimits>().Bind(configuration.GetSection(DefaultLimitsSection));
+        // AccountLimits is an immutable record: bind it once rather than through the options factory.
+        services.AddSingleton(Options.Create(configuration.GetSection(DefaultLimitsSection).Get<AccountLimits>() ?? AccountLimits.Default));
         var urls = configuration.GetSection($"{Section}:Urls").Get<UrlReputationOptions>() ?? new UrlReputationOptions();
         var dnsbl = configuration.GetSection($"{Section}:Dnsbl").Get<DnsBlocklistOptions>() ?? new DnsBlocklistOptions();
         var modelPath = configuration[$"{Section}:ModelPath"];

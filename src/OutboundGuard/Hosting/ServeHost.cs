@@ -91,7 +91,12 @@ internal static partial class ServeHost
 
     private static WebApplication Build(IConfigurationRoot configuration, StorageOptions storage, Database database)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = [],
+            ContentRootPath = AppContext.BaseDirectory,
+            EnvironmentName = HostLogging.IsProduction(configuration) ? "Production" : "Development",
+        });
         builder.Configuration.AddConfiguration(configuration);
         builder.Services.AddSerilog((services, logger) => HostLogging.Configure(logger, configuration));
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));

@@ -6,6 +6,18 @@ namespace OutboundGuard.Hosting;
 /// <summary>What a person starting the relay needs to see: where it listens, where mail goes, how to send a first message.</summary>
 internal static class StartupBanner
 {
+    /// <summary>How to run this executable again from a shell: the apphost, or dotnet with the entry assembly.</summary>
+    private static string SelfCommand
+    {
+        get
+        {
+            var process = Environment.ProcessPath ?? "outboundguard";
+            return Path.GetFileNameWithoutExtension(process) == "dotnet"
+                ? $"dotnet {Path.GetRelativePath(Environment.CurrentDirectory, typeof(StartupBanner).Assembly.Location)}"
+                : Path.GetRelativePath(Environment.CurrentDirectory, process);
+        }
+    }
+
     public static void Print(IConfiguration configuration, StorageOptions storage, DemoAccount.Credentials? demo)
     {
         var smtp = configuration.GetSection(SmtpOptions.SectionName).Get<SmtpOptions>() ?? new SmtpOptions();
@@ -28,7 +40,7 @@ internal static class StartupBanner
             lines.Add("Send a first message:");
             lines.Add($"  swaks --server {host} --port {port} --tls --auth-user {demo.Address} --auth-password '{demo.Password}' \\");
             lines.Add($"        --from {demo.Address} --to someone@example.org");
-            lines.Add($"Then: outboundguard accounts show {demo.Address} --data {storage.DataDirectory}");
+            lines.Add($"Then: {SelfCommand} accounts show {demo.Address} --data {storage.DataDirectory}");
         }
 
         lines.Add("Stop with Ctrl-C.");
