@@ -202,10 +202,11 @@ public sealed partial class DeliveryQueue
         {
             if (result.RouteFailure is { } failure)
             {
+                _routeSuccessWritten.TryRemove(route.Name, out _);
                 Log.RouteFailed(_logger, route.Name, failure);
                 await _repository.RecordRouteFailureAsync(route.Name, failure, CancellationToken.None).ConfigureAwait(false);
             }
-            else if (anyAccepted)
+            else if (anyAccepted && RouteSuccessDue(route.Name))
             {
                 await _repository.RecordRouteSuccessAsync(route.Name, CancellationToken.None).ConfigureAwait(false);
             }
@@ -214,6 +215,23 @@ public sealed partial class DeliveryQueue
         {
             Log.QueueLoopFailed(_logger, exception);
         }
+    }
+
+    /// <summary>
+    /// A healthy route's success is written at most once per second per node: the row says "last success
+    /// at", and one write per delivered message would cost a database round trip each. After a failure the
+    /// next success is always written, so consecutive_failures resets at once.
+    /// </summary>
+    private bool RouteSuccessDue(string route)
+    {
+        var now = _time.GetTimestamp();
+        if (_routeSuccessWritten.TryGetValue(route, out var last) && _time.GetElapsedTime(last, now) < TimeSpan.FromSeconds(1))
+        {
+            return false;
+        }
+
+        _routeSuccessWritten[route] = now;
+        return true;
     }
 
     /// <summary>RFC 3461 §4.1: without NOTIFY a failure is reported; with it, only when FAILURE is listed.</summary>
