@@ -219,30 +219,3 @@ public sealed class DeliveryHarness : IAsyncDisposable
         public void OnReply(long? accountId, Guid messageId, int code, string text, string outcome) => replies.Enqueue((accountId, messageId, code, text, outcome));
     }
 }
-
-public sealed record MessageRow
-{
-    public Guid Id { get; init; }
-    public string State { get; init; } = "";
-    public int Attempts { get; init; }
-    public string EnvelopeFrom { get; init; } = "";
-    public string[] Recipients { get; init; } = [];
-    public string[] Pending { get; init; } = [];
-    public string[] Failed { get; init; } = [];
-    public string SpoolPath { get; init; } = "";
-    public string Route { get; init; } = "";
-    public long? AccountId { get; init; }
-    public Guid? BounceOf { get; init; }
-    public bool SpoolRemoved { get; init; }
-    public string? LastReply { get; init; }
-}
-
-public sealed record AttemptRow
-{
-    public string? Recipient { get; init; }
-    public string Outcome { get; init; } = "";
-    public int? Code { get; init; }
-    public string? Text { get; init; }
-    public string Route { get; init; } = "";
-    public long? AccountId { get; init; }
-}
