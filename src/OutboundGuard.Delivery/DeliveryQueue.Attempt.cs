@@ -145,7 +145,7 @@ public sealed partial class DeliveryQueue
             State = state,
             PendingRecipients = [.. stillPending],
             NewlyFailedRecipients = [.. newlyFailed.Select(f => f.Address)],
-            RetryAfter = RetrySchedule.Next(_options, message.Attempts, _random),
+            RetryAfter = RetrySchedule.Next(_options, message.Attempts, Random.Shared),
             LastReply = last is null ? null : last.Code is { } code ? $"{code} {last.Text}" : last.Text,
             Attempts = result.Replies,
             Bounce = bounce,

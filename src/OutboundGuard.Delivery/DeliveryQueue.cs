@@ -27,7 +27,6 @@ public sealed partial class DeliveryQueue : BackgroundService
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly Dictionary<Guid, Task> _inFlight = [];
     private readonly Lock _inFlightLock = new();
-    private readonly Random _random = new();
     private readonly CancellationTokenSource _abort = new();
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _routeSuccessWritten = new(StringComparer.Ordinal);
 

@@ -77,20 +77,6 @@ public sealed class MessageQueueRepository(NpgsqlDataSource dataSource)
             new { Owner = owner, Ids = ids.ToArray(), Lease = lease }, cancellationToken: cancellationToken)).ConfigureAwait(false);
     }
 
-    private const string ReleaseSql = """
-        UPDATE messages
-        SET state = CASE WHEN attempts <= 1 THEN 'queued' ELSE 'deferred' END, attempts = greatest(attempts - 1, 0),
-            next_attempt_at = now(), lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
-        WHERE id = @Id AND state = 'delivering' AND lease_owner = @Owner
-        """;
-
-    /// <summary>Gives a claimed message back untried (shutdown before its attempt started): due again at once.</summary>
-    public async Task<bool> ReleaseAsync(Guid id, string owner, CancellationToken cancellationToken)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        return await connection.ExecuteAsync(new CommandDefinition(ReleaseSql, new { Id = id, Owner = owner }, cancellationToken: cancellationToken)).ConfigureAwait(false) == 1;
-    }
-
     private const string CompleteSql = """
         UPDATE messages
         SET state = @State,

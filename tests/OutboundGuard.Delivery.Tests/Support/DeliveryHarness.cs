@@ -196,6 +196,23 @@ public sealed class DeliveryHarness : IAsyncDisposable
         }
     }
 
+    /// <summary>Waits until at least <paramref name="count"/> rows are in <paramref name="state"/> (a light query, for load tests).</summary>
+    public async Task WaitForStateCountAsync(string state, int count, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        await using var connection = await DataSource.OpenConnectionAsync();
+        long current;
+        while ((current = await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM messages WHERE state = @State", new { State = state })) < count)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Waited in vain for {count} messages in state {state}; there are {current}.");
+            }
+
+            await Task.Delay(250);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await StopAsync();
