@@ -151,7 +151,7 @@ public sealed partial class DeliveryQueue
             Bounce = bounce,
         };
 
-        if (!await _repository.CompleteAsync(completion, CancellationToken.None).ConfigureAwait(false))
+        if (!await CompleteWithRetryAsync(completion).ConfigureAwait(false))
         {
             Log.LeaseLost(_logger, message.Id);
             if (bounce is not null)
@@ -192,6 +192,29 @@ public sealed partial class DeliveryQueue
             {
                 // The periodic clean-up finds the row again; deleting a missing file is harmless.
                 Log.SpoolRemoveFailed(_logger, message.SpoolPath, exception);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Records the attempt, retrying through a database blip for up to half the lease: an attempt the
+    /// smarthost accepted but that is never recorded is delivered again once the lease expires.
+    /// </summary>
+    private async Task<bool> CompleteWithRetryAsync(AttemptCompletion completion)
+    {
+        var started = _time.GetTimestamp();
+        var delay = TimeSpan.FromMilliseconds(200);
+        while (true)
+        {
+            try
+            {
+                return await _repository.CompleteAsync(completion, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is Npgsql.NpgsqlException or TimeoutException && _time.GetElapsedTime(started) + delay < _options.LeaseDuration / 2)
+            {
+                Log.RecordingRetried(_logger, completion.MessageId, exception);
+                await Task.Delay(delay, _time).ConfigureAwait(false);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
             }
         }
     }

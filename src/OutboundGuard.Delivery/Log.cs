@@ -41,6 +41,9 @@ internal static partial class Log
     [LoggerMessage(4015, LogLevel.Error, "Recording the attempt of message {MessageId} failed; its lease expires and it is retried")]
     public static partial void RecordingFailed(ILogger logger, Guid messageId, Exception exception);
 
+    [LoggerMessage(4019, LogLevel.Warning, "Recording the attempt of message {MessageId} failed; retrying")]
+    public static partial void RecordingRetried(ILogger logger, Guid messageId, Exception exception);
+
     [LoggerMessage(4016, LogLevel.Information, "DSN {BounceId} queued to <{Sender}> for message {MessageId}: {Recipients} recipient(s) failed")]
     public static partial void BounceQueued(ILogger logger, Guid bounceId, string sender, Guid messageId, int recipients);
 
