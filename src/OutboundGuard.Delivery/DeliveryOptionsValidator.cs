@@ -29,6 +29,11 @@ internal sealed class DeliveryOptionsValidator : IValidateOptions<DeliveryOption
             errors.Add($"{Prefix}RetryMaxDelay ({options.RetryMaxDelay}) must not be shorter than {Prefix}RetryInitialDelay ({options.RetryInitialDelay}).");
         }
 
+        if (options.PollInterval > options.LeaseDuration / 3)
+        {
+            errors.Add($"{Prefix}PollInterval ({options.PollInterval}) must be at most a third of {Prefix}LeaseDuration ({options.LeaseDuration}): leases are renewed from the poll loop.");
+        }
+
         if (options.RetryJitter is < 0 or >= 1 || double.IsNaN(options.RetryJitter))
         {
             errors.Add($"{Prefix}RetryJitter must be at least 0 and below 1 (a fraction of the delay); it is {options.RetryJitter}.");

@@ -145,13 +145,13 @@ public sealed partial class DeliveryQueue
             State = state,
             PendingRecipients = [.. stillPending],
             NewlyFailedRecipients = [.. newlyFailed.Select(f => f.Address)],
-            RetryAfter = RetrySchedule.Next(_options, message.Attempts, _random),
+            RetryAfter = RetrySchedule.Next(_options, message.Attempts, Random.Shared),
             LastReply = last is null ? null : last.Code is { } code ? $"{code} {last.Text}" : last.Text,
             Attempts = result.Replies,
             Bounce = bounce,
         };
 
-        if (!await _repository.CompleteAsync(completion, CancellationToken.None).ConfigureAwait(false))
+        if (!await CompleteWithRetryAsync(completion).ConfigureAwait(false))
         {
             Log.LeaseLost(_logger, message.Id);
             if (bounce is not null)
@@ -196,16 +196,40 @@ public sealed partial class DeliveryQueue
         }
     }
 
+    /// <summary>
+    /// Records the attempt, retrying through a database blip for up to half the lease: an attempt the
+    /// smarthost accepted but that is never recorded is delivered again once the lease expires.
+    /// </summary>
+    private async Task<bool> CompleteWithRetryAsync(AttemptCompletion completion)
+    {
+        var started = _time.GetTimestamp();
+        var delay = TimeSpan.FromMilliseconds(200);
+        while (true)
+        {
+            try
+            {
+                return await _repository.CompleteAsync(completion, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is Npgsql.NpgsqlException or TimeoutException && _time.GetElapsedTime(started) + delay < _options.LeaseDuration / 2)
+            {
+                Log.RecordingRetried(_logger, completion.MessageId, exception);
+                await Task.Delay(delay, _time).ConfigureAwait(false);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
+            }
+        }
+    }
+
     private async Task RecordRouteHealthAsync(IDeliveryRoute route, RouteResult result, bool anyAccepted)
     {
         try
         {
             if (result.RouteFailure is { } failure)
             {
+                _routeSuccessWritten.TryRemove(route.Name, out _);
                 Log.RouteFailed(_logger, route.Name, failure);
                 await _repository.RecordRouteFailureAsync(route.Name, failure, CancellationToken.None).ConfigureAwait(false);
             }
-            else if (anyAccepted)
+            else if (anyAccepted && RouteSuccessDue(route.Name))
             {
                 await _repository.RecordRouteSuccessAsync(route.Name, CancellationToken.None).ConfigureAwait(false);
             }
@@ -214,6 +238,23 @@ public sealed partial class DeliveryQueue
         {
             Log.QueueLoopFailed(_logger, exception);
         }
+    }
+
+    /// <summary>
+    /// A healthy route's success is written at most once per second per node: the row says "last success
+    /// at", and one write per delivered message would cost a database round trip each. After a failure the
+    /// next success is always written, so consecutive_failures resets at once.
+    /// </summary>
+    private bool RouteSuccessDue(string route)
+    {
+        var now = _time.GetTimestamp();
+        if (_routeSuccessWritten.TryGetValue(route, out var last) && _time.GetElapsedTime(last, now) < TimeSpan.FromSeconds(1))
+        {
+            return false;
+        }
+
+        _routeSuccessWritten[route] = now;
+        return true;
     }
 
     /// <summary>RFC 3461 §4.1: without NOTIFY a failure is reported; with it, only when FAILURE is listed.</summary>

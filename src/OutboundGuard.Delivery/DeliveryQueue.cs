@@ -27,8 +27,8 @@ public sealed partial class DeliveryQueue : BackgroundService
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly Dictionary<Guid, Task> _inFlight = [];
     private readonly Lock _inFlightLock = new();
-    private readonly Random _random = new();
     private readonly CancellationTokenSource _abort = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _routeSuccessWritten = new(StringComparer.Ordinal);
 
     internal DeliveryQueue(MessageQueueRepository repository, IOptions<DeliveryOptions> options, DeliveryRouter router, IDownstreamFeedback feedback, TimeProvider time, ILogger<DeliveryQueue> logger)
     {
@@ -59,6 +59,7 @@ public sealed partial class DeliveryQueue : BackgroundService
         Log.QueueStarted(_logger, LeaseOwner, _options.Parallelism, _router.Describe());
         var lastRenewal = _time.GetTimestamp();
         var lastCleanup = 0L;
+        var listener = ListenAsync(stoppingToken);
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -109,6 +110,36 @@ public sealed partial class DeliveryQueue : BackgroundService
         finally
         {
             await DrainAsync().ConfigureAwait(false);
+            await listener.ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Wakes the queue on NOTIFY from any node; reconnects after the poll interval when the connection breaks.</summary>
+    private async Task ListenAsync(CancellationToken stoppingToken)
+    {
+        await Task.Yield();
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await _repository.ListenForQueuedAsync(Notify, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception exception)
+            {
+                Log.ListenFailed(_logger, exception);
+                try
+                {
+                    await Task.Delay(_options.PollInterval, _time, stoppingToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
         }
     }
 

@@ -20,6 +20,9 @@ internal static partial class Log
     [LoggerMessage(4005, LogLevel.Error, "The queue loop failed; it retries after the poll interval")]
     public static partial void QueueLoopFailed(ILogger logger, Exception exception);
 
+    [LoggerMessage(4006, LogLevel.Warning, "Listening for queued messages failed; the queue polls until the listener reconnects")]
+    public static partial void ListenFailed(ILogger logger, Exception exception);
+
     [LoggerMessage(4010, LogLevel.Information, "Message {MessageId} attempt {Attempt} via {Route}: {State}, {Accepted} accepted, {Deferred} deferred, {Rejected} rejected; {LastReply}")]
     public static partial void MessageAttempted(ILogger logger, Guid messageId, int attempt, string route, string state, int accepted, int deferred, int rejected, string? lastReply);
 
@@ -37,6 +40,9 @@ internal static partial class Log
 
     [LoggerMessage(4015, LogLevel.Error, "Recording the attempt of message {MessageId} failed; its lease expires and it is retried")]
     public static partial void RecordingFailed(ILogger logger, Guid messageId, Exception exception);
+
+    [LoggerMessage(4019, LogLevel.Warning, "Recording the attempt of message {MessageId} failed; retrying")]
+    public static partial void RecordingRetried(ILogger logger, Guid messageId, Exception exception);
 
     [LoggerMessage(4016, LogLevel.Information, "DSN {BounceId} queued to <{Sender}> for message {MessageId}: {Recipients} recipient(s) failed")]
     public static partial void BounceQueued(ILogger logger, Guid bounceId, string sender, Guid messageId, int recipients);

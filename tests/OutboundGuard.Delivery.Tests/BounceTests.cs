@@ -121,4 +121,24 @@ public sealed class BounceTests(PostgresFixture postgres)
         await harness.WaitUntilAsync(rows => rows.Single().State == "bounced", what: "the message bounced");
         Assert.Single(await harness.RowsAsync());
     }
+
+    [Fact]
+    public async Task An_internationalized_recipient_for_a_smarthost_without_SMTPUTF8_is_bounced_with_5_6_7()
+    {
+        await using var server = new ScriptedSmtpServer();
+        await using var harness = await DeliveryHarness.CreateAsync(postgres, o => o.Smarthost = DeliveryHarness.Loopback(server.Port, maxConnections: 1));
+        await harness.StartAsync();
+
+        var utf8 = await harness.SpoolAsync("alice@tenant.test", ["jörg@exämple.org", "bob@exämple.org"], TestMessages.Simple("alice@tenant.test", "jörg@exämple.org", "umlaut"));
+        await harness.SpoolAsync("alice@tenant.test", ["carol@example.org"], TestMessages.Simple("alice@tenant.test", "carol@example.org", "plain"));
+
+        await harness.WaitUntilAsync(rows => rows.Count == 3 && rows.All(r => r.State is "bounced" or "delivered"), what: "the bounce delivered");
+        Assert.Equal("bounced", (await harness.RowAsync(utf8)).State);
+        Assert.Equal(["jörg@exämple.org"], (await harness.RowAsync(utf8)).Failed);
+        Assert.Contains(server.Received, m => m.Recipients.SequenceEqual(["bob@xn--exmple-cua.org"]));
+        Assert.Contains(server.Received, m => m.Recipients.SequenceEqual(["carol@example.org"]));
+        var dsn = MimeMessage.Load(new MemoryStream(Assert.Single(server.Received, m => m.MailFrom == "").Data));
+        var status = Assert.IsType<MessageDeliveryStatus>(Assert.IsType<MultipartReport>(dsn.Body)[1]);
+        Assert.Equal(("rfc822; jörg@exämple.org", "5.6.7"), (status.StatusGroups[1]["Final-Recipient"], status.StatusGroups[1]["Status"]));
+    }
 }

@@ -70,6 +70,38 @@ public sealed class CrashRecoveryTests(PostgresFixture postgres)
         Assert.Equal(count, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM delivery_attempts WHERE outcome = 'accepted'"));
     }
 
+    [Fact]
+    public async Task A_row_queued_by_another_node_wakes_the_queue_through_NOTIFY_before_its_poll()
+    {
+        await using var server = new ScriptedSmtpServer();
+        await using var harness = await DeliveryHarness.CreateAsync(postgres, o =>
+        {
+            o.Smarthost = DeliveryHarness.Loopback(server.Port);
+            o.PollInterval = TimeSpan.FromMinutes(1);
+            o.LeaseDuration = TimeSpan.FromMinutes(5);
+        });
+        await harness.StartAsync();
+        await using (var connection = await harness.DataSource.OpenConnectionAsync())
+        {
+            // The queue is listening once its LISTEN ran; its start-up poll finds nothing.
+            while (await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN %'") == 0)
+            {
+                await Task.Delay(20);
+            }
+        }
+
+        await Task.Delay(200);
+
+        // Another node spools the row: no Notify() on this queue, only NOTIFY through the database.
+        var other = harness.SecondNode();
+        var id = await other.SpoolAsync("alice@tenant.test", ["bob@example.org"], TestMessages.Simple("alice@tenant.test", "bob@example.org", "notified"));
+        await harness.Repository.NotifyQueuedAsync(CancellationToken.None);
+
+        await harness.WaitUntilAsync(rows => rows.Single().State == "delivered", TimeSpan.FromSeconds(10), "delivery well before the one-minute poll");
+        Assert.Single(server.Received);
+        Assert.Equal(1, (await harness.RowAsync(id)).Attempts);
+    }
+
     /// <summary>smtp-sink on a port chosen before it runs, to bring a downstream up where the relay already points.</summary>
     private sealed class SmtpSinkOnPort(int port) : IAsyncDisposable
     {

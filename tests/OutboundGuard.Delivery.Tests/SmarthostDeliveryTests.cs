@@ -126,4 +126,76 @@ public sealed class SmarthostDeliveryTests(PostgresFixture postgres)
         Assert.Equal(10, server.Received.Count);
         Assert.Equal(1, server.Connections);
     }
+
+    [Fact]
+    public async Task A_5xx_after_DATA_rejects_the_recipients_accepted_at_RCPT_and_keeps_the_RCPT_outcome_of_the_others()
+    {
+        await using var server = new ScriptedSmtpServer
+        {
+            OnRcpt = to => to == "later@example.org" ? "452 4.2.2 Mailbox full" : "250 2.1.5 Ok",
+            OnData = _ => "554 5.7.1 Message content rejected as spam",
+        };
+        await using var harness = await DeliveryHarness.CreateAsync(postgres, o => o.Smarthost = DeliveryHarness.Loopback(server.Port));
+        await harness.StartAsync();
+
+        var id = await harness.SpoolAsync("alice@tenant.test", ["bob@example.org", "later@example.org"], TestMessages.Simple("alice@tenant.test", "bob@example.org", "spammy"));
+
+        await harness.WaitUntilAsync(rows => rows.Any(r => r.BounceOf == id), what: "a DSN for bob");
+        var row = await harness.RowAsync(id);
+        Assert.Equal(["bob@example.org"], row.Failed);
+        Assert.Contains(row.State, new[] { "deferred", "delivering" });
+        Assert.Equal(["later@example.org"], row.Pending);
+        var attempts = await harness.AttemptsAsync(id);
+        Assert.Contains(attempts, a => a is { Recipient: "bob@example.org", Outcome: "rejected", Code: 554 });
+        Assert.Contains(attempts, a => a is { Recipient: "later@example.org", Outcome: "deferred", Code: 452 });
+    }
+
+    [Fact]
+    public async Task A_message_taking_longer_than_its_lease_is_not_claimed_by_another_node_while_it_is_renewed()
+    {
+        await using var server = new ScriptedSmtpServer
+        {
+            OnData = _ =>
+            {
+                Thread.Sleep(TimeSpan.FromSeconds(4));
+                return "250 2.0.0 Ok";
+            },
+        };
+        await using var nodeA = await DeliveryHarness.CreateAsync(postgres, o =>
+        {
+            o.Smarthost = DeliveryHarness.Loopback(server.Port);
+            o.LeaseDuration = TimeSpan.FromSeconds(1.5);
+            o.PollInterval = TimeSpan.FromMilliseconds(100);
+        });
+        await using var nodeB = nodeA.SecondNode();
+        var id = await nodeA.SpoolAsync("alice@tenant.test", ["bob@example.org"], TestMessages.Simple("alice@tenant.test", "bob@example.org", "slow"));
+        await nodeA.StartAsync();
+        await nodeA.WaitUntilAsync(rows => rows.Single().State == "delivering", what: "the claim");
+        await nodeB.StartAsync();
+
+        await nodeA.WaitUntilAsync(rows => rows.Single().State == "delivered", what: "the slow delivery");
+        Assert.Single(server.Received);
+        Assert.Equal(1, (await nodeA.RowAsync(id)).Attempts);
+    }
+
+    [Fact]
+    public async Task With_a_spool_retention_the_file_of_a_delivered_message_is_kept_until_it_passes()
+    {
+        await using var server = new ScriptedSmtpServer();
+        await using var harness = await DeliveryHarness.CreateAsync(postgres, o =>
+        {
+            o.Smarthost = DeliveryHarness.Loopback(server.Port);
+            o.SpoolRetention = TimeSpan.FromSeconds(2);
+        });
+        await harness.StartAsync();
+
+        var id = await harness.SpoolAsync("alice@tenant.test", ["bob@example.org"], TestMessages.Simple("alice@tenant.test", "bob@example.org", "kept"));
+
+        await harness.WaitUntilAsync(rows => rows.Single().State == "delivered", what: "delivery");
+        var row = await harness.RowAsync(id);
+        Assert.True(File.Exists(row.SpoolPath));
+        Assert.False(row.SpoolRemoved);
+        await harness.WaitUntilAsync(rows => rows.Single().SpoolRemoved, what: "removal after the retention");
+        Assert.False(File.Exists(row.SpoolPath));
+    }
 }

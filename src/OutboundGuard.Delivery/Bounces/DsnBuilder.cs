@@ -160,7 +160,7 @@ internal sealed partial class DsnBuilder(DeliveryOptions options, TimeProvider t
             return match.Value;
         }
 
-        return recipient.Code is >= 500 ? "5.0.0" : "4.0.0";
+        return recipient.Code is >= 500 or null ? "5.0.0" : "4.0.0";
     }
 
     private static string Reply(FailedRecipient recipient) => recipient.Code is { } code ? $"{code} {Clean(recipient.Reply)}" : Clean(recipient.Reply);

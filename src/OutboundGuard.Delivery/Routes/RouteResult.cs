@@ -31,4 +31,35 @@ internal sealed class RouteResult
 
         return result;
     }
+
+    /// <summary>Each recipient gets its own reply row with the same outcome.</summary>
+    public static RouteResult PerRecipient(IEnumerable<string> recipients, string outcome, int? code, string text)
+    {
+        var result = new RouteResult();
+        foreach (var recipient in recipients)
+        {
+            var attempt = new DeliveryAttempt(recipient, outcome, code, text);
+            result.Replies.Add(attempt);
+            result.Recipients[recipient] = attempt;
+        }
+
+        return result;
+    }
+
+    /// <summary>Adds the replies and outcomes of <paramref name="other"/> (recipients the transaction did not include).</summary>
+    public static RouteResult Merge(RouteResult result, RouteResult? other)
+    {
+        if (other is null)
+        {
+            return result;
+        }
+
+        result.Replies.AddRange(other.Replies);
+        foreach (var (recipient, attempt) in other.Recipients)
+        {
+            result.Recipients[recipient] = attempt;
+        }
+
+        return result;
+    }
 }

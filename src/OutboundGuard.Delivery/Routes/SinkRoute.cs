@@ -64,10 +64,11 @@ public sealed class SinkRoute : IDeliveryRoute
 
         var result = new RouteResult();
         var text = $"2.0.0 stored in sink {eml}";
-        result.Replies.Add(new DeliveryAttempt(null, DeliveryAttempt.Accepted, 250, text));
         foreach (var recipient in message.PendingRecipients)
         {
-            result.Recipients[recipient] = new DeliveryAttempt(recipient, DeliveryAttempt.Accepted, 250, text);
+            var attempt = new DeliveryAttempt(recipient, DeliveryAttempt.Accepted, 250, text);
+            result.Replies.Add(attempt);
+            result.Recipients[recipient] = attempt;
         }
 
         return result;

@@ -71,6 +71,28 @@ internal sealed class SmtpRoute : IDeliveryRoute, IAsyncDisposable
                     : RouteResult.ForAll(message.PendingRecipients, DeliveryAttempt.Deferred, null, "connecting: " + Describe(exception));
             }
 
+            // RFC 6531 §3.2: a mailbox with a non-ASCII local part cannot go to a server without SMTPUTF8
+            // (MailKit turns a non-ASCII domain into its A-label, but not the local part). Retrying will not help.
+            RouteResult? unsendable = null;
+            if (!connection.Client.Capabilities.HasFlag(SmtpCapabilities.UTF8))
+            {
+                var refused = IsAscii(LocalPart(message.EnvelopeFrom))
+                    ? message.PendingRecipients.Where(r => !IsAscii(LocalPart(r))).ToArray()
+                    : message.PendingRecipients;
+                if (refused.Length > 0)
+                {
+                    unsendable = RouteResult.PerRecipient(refused, DeliveryAttempt.Rejected, null, Utf8Refusal);
+                    if (refused.Length == message.PendingRecipients.Length)
+                    {
+                        reusable = true;
+                        return unsendable;
+                    }
+
+                    message = message with { PendingRecipients = [.. message.PendingRecipients.Except(refused, StringComparer.Ordinal)] };
+                    recipients = message.PendingRecipients.Select(r => new MailboxAddress("", r)).ToList();
+                }
+            }
+
             var transaction = new RelayTransaction(message);
             connection.Client.Transaction = transaction;
             connection.Client.DeliveryStatusNotificationType = string.Equals(message.DsnRet, "HDRS", StringComparison.OrdinalIgnoreCase)
@@ -81,24 +103,24 @@ internal sealed class SmtpRoute : IDeliveryRoute, IAsyncDisposable
                 var reply = await connection.Client.SendAsync(format, mime, sender, recipients, cancellationToken).ConfigureAwait(false);
                 connection.Sent++;
                 reusable = true;
-                return Accepted(transaction, reply);
+                return RouteResult.Merge(Accepted(transaction, reply), unsendable);
             }
             catch (RelaySmtpClient.NoRecipientsAcceptedException)
             {
                 // Every RCPT TO was refused; the outcomes are recorded. The connection is closed rather than reused mid-transaction.
-                return WithRefusals(transaction, new RouteResult());
+                return RouteResult.Merge(WithRefusals(transaction, new RouteResult()), unsendable);
             }
             catch (SmtpCommandException command) when (command.ErrorCode is SmtpErrorCode.SenderNotAccepted or SmtpErrorCode.MessageNotAccepted)
             {
                 // MailKit sends RSET after a refused MAIL FROM or DATA; the connection can serve the next message.
                 reusable = command.StatusCode != SmtpStatusCode.ServiceNotAvailable;
-                return Refused(transaction, command);
+                return RouteResult.Merge(Refused(transaction, command), unsendable);
             }
             catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
                 // Broken connection or an unexpected reply: nothing is known to be delivered, defer everything.
                 var code = exception is SmtpCommandException command ? (int?)command.StatusCode : null;
-                return RouteResult.ForAll(message.PendingRecipients, DeliveryAttempt.Deferred, code, Describe(exception));
+                return RouteResult.Merge(RouteResult.ForAll(message.PendingRecipients, DeliveryAttempt.Deferred, code, Describe(exception)), unsendable);
             }
             finally
             {
@@ -271,7 +293,15 @@ internal sealed class SmtpRoute : IDeliveryRoute, IAsyncDisposable
         _ => $"{exception.GetType().Name}: {exception.Message}",
     };
 
+    private const string Utf8Refusal = "5.6.7 the next hop does not support SMTPUTF8, needed for this internationalized address (RFC 6531)";
+
     private static bool IsAscii(string value) => System.Text.Ascii.IsValid(value);
+
+    private static string LocalPart(string address)
+    {
+        var at = address.LastIndexOf('@');
+        return at < 0 ? address : address[..at];
+    }
 
     private static ParserOptions CreateParserOptions()
     {

@@ -11,6 +11,12 @@ namespace OutboundGuard.Storage.Queue;
 /// </summary>
 public sealed class MessageQueueRepository(NpgsqlDataSource dataSource)
 {
+    /// <summary>
+    /// The LISTEN/NOTIFY channel on which a 'queued' row is announced, so every relay node's queue wakes at
+    /// once instead of at its next poll.
+    /// </summary>
+    public const string QueuedChannel = "outboundguard_delivery";
+
     /// <summary>Final states: the row is done and its spool file may be removed.</summary>
     public static readonly IReadOnlyList<string> FinalStates = ["delivered", "bounced", "failed"];
 
@@ -69,20 +75,6 @@ public sealed class MessageQueueRepository(NpgsqlDataSource dataSource)
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         return await connection.ExecuteAsync(new CommandDefinition(RenewSql,
             new { Owner = owner, Ids = ids.ToArray(), Lease = lease }, cancellationToken: cancellationToken)).ConfigureAwait(false);
-    }
-
-    private const string ReleaseSql = """
-        UPDATE messages
-        SET state = CASE WHEN attempts <= 1 THEN 'queued' ELSE 'deferred' END, attempts = greatest(attempts - 1, 0),
-            next_attempt_at = now(), lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
-        WHERE id = @Id AND state = 'delivering' AND lease_owner = @Owner
-        """;
-
-    /// <summary>Gives a claimed message back untried (shutdown before its attempt started): due again at once.</summary>
-    public async Task<bool> ReleaseAsync(Guid id, string owner, CancellationToken cancellationToken)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        return await connection.ExecuteAsync(new CommandDefinition(ReleaseSql, new { Id = id, Owner = owner }, cancellationToken: cancellationToken)).ConfigureAwait(false) == 1;
     }
 
     private const string CompleteSql = """
@@ -152,10 +144,42 @@ public sealed class MessageQueueRepository(NpgsqlDataSource dataSource)
         if (completion.Bounce is { } bounce)
         {
             await connection.ExecuteAsync(new CommandDefinition(EnqueueSql, bounce, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            await connection.ExecuteAsync(new CommandDefinition(NotifySql, transaction: transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return true;
+    }
+
+    private const string NotifySql = $"SELECT pg_notify('{QueuedChannel}', '')";
+
+    /// <summary>
+    /// Announces newly queued rows to every node's queue (LISTEN on <see cref="QueuedChannel"/>). The SMTP
+    /// side calls it after committing a 'queued' row (or runs <c>NOTIFY outboundguard_delivery</c> in its own
+    /// transaction); quarantine release likewise.
+    /// </summary>
+    public async Task NotifyQueuedAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await connection.ExecuteAsync(new CommandDefinition(NotifySql, cancellationToken: cancellationToken)).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Calls <paramref name="onQueued"/> whenever a row is announced on <see cref="QueuedChannel"/>, until
+    /// <paramref name="cancellationToken"/> is cancelled. Throws when the connection breaks; the caller reconnects.
+    /// </summary>
+    public async Task ListenForQueuedAsync(Action onQueued, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        connection.Notification += (_, _) => onQueued();
+        await connection.ExecuteAsync(new CommandDefinition($"LISTEN {QueuedChannel}", cancellationToken: cancellationToken)).ConfigureAwait(false);
+
+        // Rows queued while no one was listening.
+        onQueued();
+        while (true)
+        {
+            await connection.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private const string RouteSuccessSql = """

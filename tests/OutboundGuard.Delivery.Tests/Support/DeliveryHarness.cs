@@ -196,6 +196,23 @@ public sealed class DeliveryHarness : IAsyncDisposable
         }
     }
 
+    /// <summary>Waits until at least <paramref name="count"/> rows are in <paramref name="state"/> (a light query, for load tests).</summary>
+    public async Task WaitForStateCountAsync(string state, int count, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        await using var connection = await DataSource.OpenConnectionAsync();
+        long current;
+        while ((current = await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM messages WHERE state = @State", new { State = state })) < count)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Waited in vain for {count} messages in state {state}; there are {current}.");
+            }
+
+            await Task.Delay(250);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await StopAsync();
@@ -218,31 +235,4 @@ public sealed class DeliveryHarness : IAsyncDisposable
     {
         public void OnReply(long? accountId, Guid messageId, int code, string text, string outcome) => replies.Enqueue((accountId, messageId, code, text, outcome));
     }
-}
-
-public sealed record MessageRow
-{
-    public Guid Id { get; init; }
-    public string State { get; init; } = "";
-    public int Attempts { get; init; }
-    public string EnvelopeFrom { get; init; } = "";
-    public string[] Recipients { get; init; } = [];
-    public string[] Pending { get; init; } = [];
-    public string[] Failed { get; init; } = [];
-    public string SpoolPath { get; init; } = "";
-    public string Route { get; init; } = "";
-    public long? AccountId { get; init; }
-    public Guid? BounceOf { get; init; }
-    public bool SpoolRemoved { get; init; }
-    public string? LastReply { get; init; }
-}
-
-public sealed record AttemptRow
-{
-    public string? Recipient { get; init; }
-    public string Outcome { get; init; } = "";
-    public int? Code { get; init; }
-    public string? Text { get; init; }
-    public string Route { get; init; } = "";
-    public long? AccountId { get; init; }
 }

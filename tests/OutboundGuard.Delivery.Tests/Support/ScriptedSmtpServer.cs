@@ -237,6 +237,3 @@ public sealed class ScriptedSmtpServer : IAsyncDisposable
         }
     }
 }
-
-/// <summary>One transaction the scripted server accepted.</summary>
-public sealed record ScriptedMessage(string MailFrom, IReadOnlyList<string> Recipients, byte[] Data);
