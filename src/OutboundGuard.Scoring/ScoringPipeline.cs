@@ -126,7 +126,9 @@ public sealed class ScoringPipeline
             if (BodyFingerprint.Compute(text.Subject, text.Body) is { } fingerprint)
             {
                 bool established = history.Now - message.Account.CreatedAt >= _campaigns.Options.EstablishedAge;
-                bool bad = _urls is not null && urls.Any(u => _urls.IsBad(u, listed));
+                // The tenant-template guard holds only for clean templates: no bad URL and no phishing phrasing.
+                bool bad = (_urls is not null && urls.Any(u => _urls.IsBad(u, listed)))
+                    || PhishingRules.All.Any(r => r.Pattern.IsMatch(text.Subject) || r.Pattern.IsMatch(text.Body));
                 campaign = _campaigns.Observe(fingerprint, BodyFingerprint.OfUrlSet(DomainsOf(urls)), message.Account.Id, message.Account.Tenant, established, bad, history.Now);
             }
         }
