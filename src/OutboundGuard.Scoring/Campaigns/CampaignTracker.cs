@@ -114,6 +114,7 @@ public sealed class CampaignTracker
                 c.SuspendedAccount is { } s && s != accountId ? s : null)
             {
                 UrlSetAccounts = urlSetAccounts,
+                BadContent = c.BadUrls,
             };
         }
     }

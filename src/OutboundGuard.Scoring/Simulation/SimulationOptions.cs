@@ -15,8 +15,8 @@ public sealed class SimulationOptions
     /// <summary>Simulated days after the warm-up. Default 7.</summary>
     public int Days { get; set; } = 7;
 
-    /// <summary>Days of history seeded before the simulated period (baselines, known recipients). Default 3.</summary>
-    public int WarmUpDays { get; set; } = 3;
+    /// <summary>Days of history seeded before the simulated period (baselines, known recipients). Default 7, a full week of rhythm.</summary>
+    public int WarmUpDays { get; set; } = 7;
 
     /// <summary>Random seed; the same seed gives the same traffic. Default 42.</summary>
     public int Seed { get; set; } = 42;

@@ -28,6 +28,9 @@ public sealed record SimulationReport
     public required int LegitimateAccountsSuspended { get; init; }
     public required TimeSpan Elapsed { get; init; }
 
+    /// <summary>The commonest evidence behind legitimate messages deferred, held or refused (digits folded to N), with counts.</summary>
+    public IReadOnlyList<string> LegitimateReasons { get; init; } = [];
+
     /// <summary>Share of legitimate messages deferred (throttled), 0–1.</summary>
     public double DeferredShare => LegitimateMessages == 0 ? 0 : (double)LegitimateDeferred / LegitimateMessages;
 
@@ -45,6 +48,11 @@ public sealed record SimulationReport
         foreach (AttackReport a in Attacks)
         {
             sb.AppendLine(c, $"| {a.Name} | {a.Accounts} | {a.Attempts} | {a.Relayed} | {a.RelayedAfterFirst} | {a.FirstThrottleAt} | {a.FirstSuspensionAt} | {a.AccountsSuspended} | {a.Quarantined} |");
+        }
+
+        foreach (string r in LegitimateReasons)
+        {
+            sb.AppendLine(c, $"  legitimate cost: {r}");
         }
 
         sb.AppendLine(c, $"elapsed {Elapsed.TotalSeconds:0.0} s");

@@ -13,7 +13,9 @@ public static partial class TrafficSimulation
         private readonly HashSet<int> _legitAccounts = [];
         private int _legitMessages, _legitDeferred, _legitQuarantined, _legitHighRisk;
 
-        public void Record(SimEvent e, SimAccount a, VerdictAction action)
+        private readonly Dictionary<string, int> _legitReasons = [];
+
+        public void Record(SimEvent e, SimAccount a, VerdictAction action, Verdict verdict)
         {
             if (IsAttack(e))
             {
@@ -51,6 +53,13 @@ public static partial class TrafficSimulation
 
             _legitAccounts.Add(e.Account);
             _legitMessages++;
+            if (action >= VerdictAction.Throttle)
+            {
+                // Digits folded so the same kind of finding counts together.
+                string key = $"{e.Kind} {action}: {string.Join(" + ", verdict.Evidence.Take(3).Select(ev => System.Text.RegularExpressions.Regex.Replace(ev.Text, "[0-9][0-9,.]*", "N")))}";
+                _legitReasons[key] = _legitReasons.TryGetValue(key, out int n) ? n + 1 : 1;
+            }
+
             switch (action)
             {
                 case VerdictAction.Throttle:
@@ -97,6 +106,7 @@ public static partial class TrafficSimulation
             LegitimateAccountsThrottled = _legitThrottled.Count,
             LegitimateAccountsSuspended = _legitSuspended.Count,
             Elapsed = elapsed,
+            LegitimateReasons = [.. _legitReasons.OrderByDescending(kv => kv.Value).Take(8).Select(kv => $"{kv.Value} × {kv.Key}")],
         };
 
         private static bool IsAttack(SimEvent e) => e.Kind is Kind.Hijack or Kind.Fresh or Kind.Campus or Kind.Slow;

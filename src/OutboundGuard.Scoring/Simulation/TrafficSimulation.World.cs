@@ -271,6 +271,13 @@ public static partial class TrafficSimulation
             };
         }
 
+        /// <summary>Each newsletter sender writes its own text (different organisations do not share one newsletter).</summary>
+        private static string NewsletterText(int account)
+        {
+            var r = new Random(account);
+            return Sentence(r, 40);
+        }
+
         private MimeMessage Shared(SimEvent e, AccountProfile profile)
         {
             int key = e.Kind == Kind.Notice ? -1 : e.Account;
@@ -280,7 +287,7 @@ public static partial class TrafficSimulation
                     ? Build(profile.Address, "all@" + profile.Tenant, "Network maintenance on Saturday",
                         $"Dear colleagues, the network will be unavailable on Saturday from 8:00 to 12:00 for planned maintenance of the core switches. Please save your work and log off before you leave on Friday. Details are on the intranet at https://www.{profile.Tenant}/it/maintenance. Thank you for your patience.", null)
                     : Build(profile.Address, "subscriber@example.org", "Our monthly news",
-                        null, $"<h1>News from {profile.Tenant}</h1><p>This month: new products, events near you and a word from our team. Read more on <a href=\"https://www.{profile.Tenant}/news\">our web site</a>.</p><p><a href=\"https://www.{profile.Tenant}/unsubscribe\">Unsubscribe</a></p>");
+                        null, $"<h1>News from {profile.Tenant}</h1><p>{NewsletterText(e.Account)}</p><p>Read more on <a href=\"https://www.{profile.Tenant}/news\">our web site</a>.</p><p><a href=\"https://www.{profile.Tenant}/unsubscribe\">Unsubscribe</a></p>");
                 _shared[(key, e.Variant)] = m;
             }
 
