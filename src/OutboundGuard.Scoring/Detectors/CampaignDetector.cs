@@ -48,7 +48,7 @@ public sealed class CampaignDetector : IDetector
 
             string tenants = c.Tenants >= 2 ? $" across {I(c.Tenants)} tenants" : string.Empty;
             string fresh = c.FreshAccounts > 0 ? $", {I(c.FreshAccounts)} of them new" : string.Empty;
-            findings.Add(new Evidence.Evidence(Name, Round(Math.Min(90, w)), $"same body fingerprint sent by {I(c.Accounts)} accounts{tenants} in {minutes} min{fresh}"));
+            findings.Add(new Evidence.Evidence(Name, Round(Math.Min(100, w)), $"same body fingerprint sent by {I(c.Accounts)} accounts{tenants} in {minutes} min{fresh}"));
         }
         else if (c.UrlSetAccounts >= 5)
         {
