@@ -5,11 +5,11 @@ namespace OutboundGuard.Scoring.Tests.Simulation;
 
 public class TrafficSimulationTests(ITestOutputHelper output)
 {
-    // Scaled from the documented week (docs/detection.md) to three days so the test stays well under 30 s on a busy machine.
+    // Scaled from the documented week (docs/detection.md) to two days so the test stays well under 30 s on a busy machine.
     [Fact]
     public void Simulated_traffic_contains_every_attack_and_spares_legitimate_senders()
     {
-        SimulationReport report = TrafficSimulation.Run(new SimulationOptions { OrdinaryAccounts = 1000, NewsletterAccounts = 20, Days = 3, WarmUpDays = 7 });
+        SimulationReport report = TrafficSimulation.Run(new SimulationOptions { OrdinaryAccounts = 1000, NewsletterAccounts = 20, Days = 2, WarmUpDays = 7 });
         output.WriteLine(report.ToString());
 
         AttackReport hijack = report.Attack(TrafficSimulation.Hijack);
@@ -24,6 +24,6 @@ public class TrafficSimulationTests(ITestOutputHelper output)
         Assert.Equal(0, report.LegitimateAccountsSuspended);
         Assert.True(report.DeferredShare < 0.005, $"deferred share {report.DeferredShare:P3}");
         Assert.True(report.LegitimateAccounts >= 1000);
-        Assert.True(report.LegitimateMessages > 40_000, $"{report.LegitimateMessages} legitimate messages");
+        Assert.True(report.LegitimateMessages > 25_000, $"{report.LegitimateMessages} legitimate messages");
     }
 }
