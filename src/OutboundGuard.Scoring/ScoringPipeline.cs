@@ -126,7 +126,9 @@ public sealed class ScoringPipeline
             if (BodyFingerprint.Compute(text.Subject, text.Body) is { } fingerprint)
             {
                 bool established = history.Now - message.Account.CreatedAt >= _campaigns.Options.EstablishedAge;
-                bool bad = _urls is not null && urls.Any(u => _urls.IsBad(u, listed));
+                // The tenant-template guard holds only for clean templates: no bad URL and no phishing phrasing.
+                bool bad = (_urls is not null && urls.Any(u => _urls.IsBad(u, listed)))
+                    || text.PhishingMatches.Count > 0;
                 campaign = _campaigns.Observe(fingerprint, BodyFingerprint.OfUrlSet(DomainsOf(urls)), message.Account.Id, message.Account.Tenant, established, bad, history.Now);
             }
         }
@@ -153,7 +155,12 @@ public sealed class ScoringPipeline
         {
             _tracker.RecordRelayed(message.Account.Id);
         }
-        else if (live.Action == VerdictAction.Suspend && message.Account.State != AccountState.Suspended)
+        else
+        {
+            _tracker.RecordFlagged(message.Account.Id, message.ClientAddress);
+        }
+
+        if (live.Action == VerdictAction.Suspend && message.Account.State != AccountState.Suspended)
         {
             AccountSuspended(message.Account.Id);
         }

@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Text;
 using System.Text.RegularExpressions;
 
 namespace OutboundGuard.Scoring.Campaigns;
@@ -75,13 +74,19 @@ public static partial class BodyFingerprint
             return null;
         }
 
-        Span<int> v = stackalloc int[64];
-        for (int i = 0; i + 2 < words.Count; i++)
+        var wordHashes = new ulong[words.Count];
+        for (int i = 0; i < words.Count; i++)
         {
-            ulong h = Hash(words[i], words[i + 1], words[i + 2]);
+            wordHashes[i] = Fnv(words[i]);
+        }
+
+        Span<int> v = stackalloc int[64];
+        for (int i = 0; i + 2 < wordHashes.Length; i++)
+        {
+            ulong h = Mix(wordHashes[i] ^ (wordHashes[i + 1] * 31) ^ (wordHashes[i + 2] * 1_000_003));
             for (int b = 0; b < 64; b++)
             {
-                v[b] += ((h >> b) & 1) == 1 ? 1 : -1;
+                v[b] += (int)((h >> b) & 1) * 2 - 1;
             }
         }
 
@@ -112,14 +117,12 @@ public static partial class BodyFingerprint
         return h;
     }
 
-    private static ulong Hash(string a, string b, string c) => Mix(Fnv(a) ^ (Fnv(b) * 31) ^ (Fnv(c) * 1_000_003));
-
     private static ulong Fnv(string s)
     {
         ulong h = 14695981039346656037UL;
-        foreach (byte by in Encoding.UTF8.GetBytes(s))
+        foreach (char c in s)
         {
-            h ^= by;
+            h ^= c;
             h *= 1099511628211UL;
         }
 

@@ -23,4 +23,7 @@ public sealed record CampaignObservation(
 {
     /// <summary>Distinct accounts that sent messages with exactly this message's set of link domains within the window.</summary>
     public int UrlSetAccounts { get; init; }
+
+    /// <summary>Whether any message of the cluster carried a bad URL or phishing phrasing.</summary>
+    public bool BadContent { get; init; }
 }

@@ -10,7 +10,7 @@ namespace OutboundGuard.Scoring.Campaigns;
 /// </summary>
 /// <remarks>
 /// Tenant-template guard: a cluster whose senders are all established accounts of one tenant and whose
-/// messages carry no bad URL is that tenant's own template (a newsletter, a notice sent by many staff), not
+/// messages carry no bad URL and no phishing phrasing is that tenant's own template (a newsletter, a notice sent by many staff), not
 /// a campaign; it is reported with <see cref="CampaignObservation.TemplateGuard"/> set and never auto-blocked.
 /// </remarks>
 public sealed class CampaignTracker
@@ -43,7 +43,7 @@ public sealed class CampaignTracker
     /// <param name="accountId">The sending account.</param>
     /// <param name="tenant">Its tenant.</param>
     /// <param name="established">Whether the account is established (old enough, clean).</param>
-    /// <param name="badUrls">Whether the message carries a bad URL (look-alike, blocklisted, mismatched text, IP literal).</param>
+    /// <param name="badUrls">Whether the message carries a bad URL (look-alike, blocklisted, mismatched text, IP literal) or phishing phrasing.</param>
     /// <param name="now">The clock's time.</param>
     public CampaignObservation Observe(ulong fingerprint, ulong urlSet, long accountId, string tenant, bool established, bool badUrls, DateTimeOffset now)
     {
@@ -114,6 +114,7 @@ public sealed class CampaignTracker
                 c.SuspendedAccount is { } s && s != accountId ? s : null)
             {
                 UrlSetAccounts = urlSetAccounts,
+                BadContent = c.BadUrls,
             };
         }
     }

@@ -27,6 +27,13 @@ public sealed class MessageText
 
     public string Body { get; }
 
+    /// <summary>Labels of the <see cref="PhishingRules"/> the subject or body matches, computed once.</summary>
+    public IReadOnlyList<(string Label, double Weight)> PhishingMatches => _phishing ??= [.. PhishingRules.All
+        .Where(r => r.Pattern.IsMatch(Subject) || r.Pattern.IsMatch(Body))
+        .Select(r => (r.Label, r.Weight))];
+
+    private IReadOnlyList<(string Label, double Weight)>? _phishing;
+
     /// <summary>The text of <paramref name="message"/>; empty for null.</summary>
     public static MessageText Of(MimeMessage? message)
     {

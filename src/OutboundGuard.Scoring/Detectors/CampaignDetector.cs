@@ -10,7 +10,8 @@ namespace OutboundGuard.Scoring.Detectors;
 /// The same body sent by many accounts within minutes (the pipeline asks the <see cref="CampaignTracker"/>
 /// before the detectors run): raises every sender, more so across tenants and from fresh accounts; a
 /// fingerprint confirmed as abuse suspends whoever sends it. The tenant-template guard (one tenant, only
-/// established accounts, no bad URL) keeps a tenant's own templates out.
+/// established accounts, no bad URL or phishing phrasing) keeps a tenant's own templates out; clean text from
+/// established accounts of several tenants weighs at most 30 (high-risk route, never a throttle on its own).
 /// </summary>
 public sealed class CampaignDetector : IDetector
 {
@@ -38,9 +39,16 @@ public sealed class CampaignDetector : IDetector
         if (c.Accounts >= 3)
         {
             double w = Math.Min(80, 15.0 * (c.Accounts - 1)) + (c.Tenants >= 2 ? 10 : 0) + (c.FreshAccounts * 2 >= c.Accounts ? 10 : 0);
+            if (c.FreshAccounts == 0 && !c.BadContent)
+            {
+                // Clean text from established accounts only, across tenants: most likely a shared legitimate template
+                // (a SaaS notification, a common notice). It routes to the high-risk pool at most; other signals decide.
+                w = Math.Min(w, 30);
+            }
+
             string tenants = c.Tenants >= 2 ? $" across {I(c.Tenants)} tenants" : string.Empty;
             string fresh = c.FreshAccounts > 0 ? $", {I(c.FreshAccounts)} of them new" : string.Empty;
-            findings.Add(new Evidence.Evidence(Name, Round(Math.Min(90, w)), $"same body fingerprint sent by {I(c.Accounts)} accounts{tenants} in {minutes} min{fresh}"));
+            findings.Add(new Evidence.Evidence(Name, Round(Math.Min(100, w)), $"same body fingerprint sent by {I(c.Accounts)} accounts{tenants} in {minutes} min{fresh}"));
         }
         else if (c.UrlSetAccounts >= 5)
         {

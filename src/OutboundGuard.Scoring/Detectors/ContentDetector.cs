@@ -50,21 +50,11 @@ public sealed class ContentDetector : IDetector
             }
         }
 
-        double phrasing = 0;
-        var labels = new List<string>();
-        string all = text.Subject + "\n" + text.Body;
-        foreach ((string label, double weight, System.Text.RegularExpressions.Regex pattern) in PhishingRules.All)
+        IReadOnlyList<(string Label, double Weight)> matches = text.PhishingMatches;
+        if (matches.Count > 0)
         {
-            if (pattern.IsMatch(all))
-            {
-                phrasing += weight;
-                labels.Add(label);
-            }
-        }
-
-        if (labels.Count > 0)
-        {
-            findings.Add(new Evidence.Evidence(Name, Round(Math.Min(50, phrasing)), $"phishing phrasing: {string.Join(", ", labels.Select(l => $"\"{l}\""))}"));
+            double phrasing = matches.Sum(m => m.Weight);
+            findings.Add(new Evidence.Evidence(Name, Round(Math.Min(50, phrasing)), $"phishing phrasing: {string.Join(", ", matches.Select(m => $"\"{m.Label}\""))}"));
         }
 
         HeaderAnomalies(message, content, findings);

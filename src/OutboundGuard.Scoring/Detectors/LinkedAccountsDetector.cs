@@ -6,8 +6,10 @@ using static OutboundGuard.Scoring.Detectors.DetectorMath;
 namespace OutboundGuard.Scoring.Detectors;
 
 /// <summary>
-/// Accounts tied to a suspended one — a shared client IP, the same campaign fingerprint, first seen within
-/// minutes of it in the same tenant — are tightened; a reinstated account is on probation for a while.
+/// Accounts tied to a suspended one — a client IP its flagged messages came from, the same campaign fingerprint
+/// (outside the tenant-template guard), created within minutes of it in the same tenant — are tightened: the
+/// link alone stays below the throttle threshold (20 + 10), it adds to whatever else the account does. A
+/// reinstated account is on probation for a while (15).
 /// </summary>
 public sealed class LinkedAccountsDetector : IDetector
 {
@@ -18,10 +20,10 @@ public sealed class LinkedAccountsDetector : IDetector
         int n = 0;
         foreach (string link in history.LinksToSuspendedAccounts.Take(2))
         {
-            findings.Add(new Evidence.Evidence(Name, n++ == 0 ? 30 : 15, $"linked to a suspended account: {link}"));
+            findings.Add(new Evidence.Evidence(Name, n++ == 0 ? 20 : 10, $"linked to a suspended account: {link}"));
         }
 
-        if (history.Campaign?.SharedWithSuspended is { } suspended)
+        if (history.Campaign is { SharedWithSuspended: { } suspended, TemplateGuard: false })
         {
             findings.Add(new Evidence.Evidence(Name, 40, $"sent the same body fingerprint as suspended account {I(suspended)}"));
         }

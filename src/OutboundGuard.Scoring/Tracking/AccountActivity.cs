@@ -36,6 +36,10 @@ internal sealed class AccountActivity
     public long CleanMessages { get; set; }
     public DateTimeOffset? ProbationUntil { get; set; }
     public List<string> Links { get; } = [];
+    public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>Client IPs of messages that got a throttle or worse in the last hour: the ones a suspension taints.</summary>
+    public Dictionary<IPAddress, long> FlaggedIps { get; } = [];
 
     public void Evict(DateTimeOffset now)
     {

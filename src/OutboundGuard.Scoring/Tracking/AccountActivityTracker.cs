@@ -43,6 +43,7 @@ public sealed class AccountActivityTracker
         lock (a)
         {
             a.Evict(now);
+            a.CreatedAt = message.Account.CreatedAt;
             int firstTime = 0;
             foreach (string rcpt in message.Recipients)
             {
@@ -66,6 +67,26 @@ public sealed class AccountActivityTracker
             a.IpsDay.Add(now, message.ClientAddress);
             a.Sessions1.Add(now, message.SessionId);
             return Snapshot(a, now, firstTime);
+        }
+    }
+
+    /// <summary>Notes that a message of the account from <paramref name="clientAddress"/> got a throttle or worse (called by the pipeline).</summary>
+    public void RecordFlagged(long accountId, IPAddress clientAddress)
+    {
+        DateTimeOffset now = _time.GetUtcNow();
+        if (_accounts.TryGetValue(accountId, out AccountActivity? a))
+        {
+            lock (a)
+            {
+                a.FlaggedIps[clientAddress] = now.UtcTicks;
+                if (a.FlaggedIps.Count > 64)
+                {
+                    foreach (IPAddress old in a.FlaggedIps.OrderBy(kv => kv.Value).Take(32).Select(kv => kv.Key).ToList())
+                    {
+                        a.FlaggedIps.Remove(old);
+                    }
+                }
+            }
         }
     }
 
@@ -154,8 +175,10 @@ public sealed class AccountActivityTracker
     }
 
     /// <summary>
-    /// Notes that an account was suspended (by the policy or by ops): its client IPs of the last day taint
-    /// other accounts that use them, and accounts of its tenant first seen together with it are linked to it.
+    /// Notes that an account was suspended (by the policy or by ops): the client IPs its flagged messages (throttle
+    /// or worse) came from in the last hour taint other accounts that use them — not every IP it used, since an
+    /// office NAT address is shared by honest colleagues — and young accounts of its tenant created within
+    /// minutes of it (when it is young itself) are linked to it.
     /// </summary>
     public void MarkSuspended(long accountId)
     {
@@ -165,15 +188,23 @@ public sealed class AccountActivityTracker
             return;
         }
 
+        lock (_linksLock)
+        {
+            if (_suspended.Contains(accountId))
+            {
+                return; // already noted; its links were made then
+            }
+        }
+
         List<IPAddress> ips;
         string tenant;
-        DateTimeOffset firstSeen;
+        DateTimeOffset created;
         lock (s)
         {
             s.Evict(now);
-            ips = [.. s.IpsDay.Keys];
+            ips = [.. s.FlaggedIps.Where(kv => kv.Value > now.UtcTicks - TimeSpan.TicksPerHour).Select(kv => kv.Key)];
             tenant = s.Tenant;
-            firstSeen = s.FirstSeen;
+            created = s.CreatedAt;
             s.ProbationUntil = null;
         }
 
@@ -186,8 +217,8 @@ public sealed class AccountActivityTracker
             }
         }
 
-        // Accounts that appeared within minutes of the suspended one in the same tenant are likely made by the same hand.
-        if (firstSeen > now.AddDays(-7))
+        // Young accounts created within minutes of the suspended (young) one in the same tenant are likely made by the same hand.
+        if (created > now.AddDays(-7))
         {
             foreach (AccountActivity other in _accounts.Values)
             {
@@ -198,10 +229,10 @@ public sealed class AccountActivityTracker
 
                 lock (other)
                 {
-                    if (string.Equals(other.Tenant, tenant, StringComparison.OrdinalIgnoreCase)
-                        && (other.FirstSeen - firstSeen).Duration() <= _options.FirstSeenTogetherWindow)
+                    if (string.Equals(other.Tenant, tenant, StringComparison.OrdinalIgnoreCase) && other.CreatedAt > now.AddDays(-7)
+                        && (other.CreatedAt - created).Duration() <= _options.FirstSeenTogetherWindow)
                     {
-                        string reason = $"first seen within {(other.FirstSeen - firstSeen).Duration().TotalMinutes:0} min of suspended account {accountId}";
+                        string reason = $"created within {(other.CreatedAt - created).Duration().TotalMinutes:0} min of suspended account {accountId}";
                         if (!other.Links.Contains(reason) && other.Links.Count < 16)
                         {
                             other.Links.Add(reason);

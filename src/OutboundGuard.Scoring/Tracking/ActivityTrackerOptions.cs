@@ -18,6 +18,6 @@ public sealed class ActivityTrackerOptions
     /// <summary>How long a suspended account's client IPs taint other accounts that use them. Default 1 day.</summary>
     public TimeSpan LinkedIpMemory { get; set; } = TimeSpan.FromDays(1);
 
-    /// <summary>Accounts first seen this close to a suspended account of the same tenant are linked to it. Default 10 min.</summary>
+    /// <summary>Young accounts (under 7 days) created this close to a suspended young account of the same tenant are linked to it. Default 10 min.</summary>
     public TimeSpan FirstSeenTogetherWindow { get; set; } = TimeSpan.FromMinutes(10);
 }

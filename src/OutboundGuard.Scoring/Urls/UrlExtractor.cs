@@ -29,14 +29,14 @@ public static partial class UrlExtractor
 
     private static readonly IdnMapping Idn = new() { AllowUnassigned = true };
 
-    /// <summary>Extracts the normalised links of <paramref name="message"/>; empty when it has no body.</summary>
-    public static IReadOnlyList<ExtractedUrl> Extract(MimeMessage? message)
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<MimeMessage, IReadOnlyList<ExtractedUrl>> Cache = new();
+
+    /// <summary>Extracts the normalised links of <paramref name="message"/>; empty when it has no body. Cached per parsed message.</summary>
+    public static IReadOnlyList<ExtractedUrl> Extract(MimeMessage? message) => message is null ? [] : Cache.GetValue(message, ExtractUncached);
+
+    private static IReadOnlyList<ExtractedUrl> ExtractUncached(MimeMessage message)
     {
         var urls = new List<ExtractedUrl>();
-        if (message is null)
-        {
-            return urls;
-        }
 
         foreach (TextPart part in message.BodyParts.OfType<TextPart>())
         {

@@ -39,8 +39,27 @@ public sealed class UrlReputationOptions
     public bool IsBrandDomain(string registrableDomain) =>
         ProtectedBrands.Values.Any(ds => ds.Contains(registrableDomain, StringComparer.OrdinalIgnoreCase));
 
-    /// <summary>The brand <paramref name="registrableDomain"/> imitates, or null.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _verdicts = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The brand <paramref name="registrableDomain"/> imitates, or null. Answers are cached per domain (at most 10,000).</summary>
     public string? ImitatedBrand(string registrableDomain, string unicodeRegistrableDomain)
+    {
+        if (_verdicts.TryGetValue(registrableDomain, out string? cached))
+        {
+            return cached.Length == 0 ? null : cached;
+        }
+
+        string? brand = FindImitatedBrand(registrableDomain, unicodeRegistrableDomain);
+        if (_verdicts.Count >= 10_000)
+        {
+            _verdicts.Clear();
+        }
+
+        _verdicts[registrableDomain] = brand ?? string.Empty;
+        return brand;
+    }
+
+    private string? FindImitatedBrand(string registrableDomain, string unicodeRegistrableDomain)
     {
         if (IsBrandDomain(registrableDomain))
         {

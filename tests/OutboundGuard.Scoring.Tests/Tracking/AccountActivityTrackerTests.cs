@@ -118,16 +118,41 @@ public class AccountActivityTrackerTests
     }
 
     [Fact]
-    public void An_account_using_a_suspended_accounts_IP_is_linked_to_it()
+    public void An_account_using_the_IP_a_suspended_account_abused_is_linked_to_it_but_not_one_sharing_its_office_IP()
     {
         var clock = TestData.Clock();
         var tracker = new AccountActivityTracker(clock);
         var bad = TestData.Account(1);
-        var other = TestData.Account(2);
+        tracker.RecordAttempt(TestData.Message(bad, ip: "192.0.2.50"));
         tracker.RecordAttempt(TestData.Message(bad, ip: "203.0.113.7"));
+        tracker.RecordFlagged(bad.Id, System.Net.IPAddress.Parse("203.0.113.7"));
         tracker.MarkSuspended(bad.Id);
-        AccountHistory h = tracker.RecordAttempt(TestData.Message(other, ip: "203.0.113.7"));
-        Assert.Contains("shares client IP 203.0.113.7 with suspended account 1", h.LinksToSuspendedAccounts);
+
+        AccountHistory linked = tracker.RecordAttempt(TestData.Message(TestData.Account(2), ip: "203.0.113.7"));
+        Assert.Equal(["shares client IP 203.0.113.7 with suspended account 1"], linked.LinksToSuspendedAccounts);
+        Assert.Empty(tracker.RecordAttempt(TestData.Message(TestData.Account(3), ip: "192.0.2.50")).LinksToSuspendedAccounts);
+    }
+
+    [Fact]
+    public void Young_accounts_created_together_with_a_suspended_one_are_linked_and_reinstatement_sets_probation()
+    {
+        var clock = TestData.Clock();
+        var tracker = new AccountActivityTracker(clock);
+        var bad = TestData.Account(1) with { CreatedAt = TestData.Start.AddHours(-2) };
+        var sibling = TestData.Account(2) with { CreatedAt = TestData.Start.AddHours(-2).AddMinutes(4) };
+        var veteran = TestData.Account(3);
+        tracker.RecordAttempt(TestData.Message(bad));
+        tracker.RecordAttempt(TestData.Message(sibling));
+        tracker.RecordAttempt(TestData.Message(veteran));
+        tracker.MarkSuspended(bad.Id);
+
+        Assert.Equal(["created within 4 min of suspended account 1"], tracker.RecordAttempt(TestData.Message(sibling)).LinksToSuspendedAccounts);
+        Assert.Empty(tracker.RecordAttempt(TestData.Message(veteran)).LinksToSuspendedAccounts);
+
+        tracker.Reinstate(sibling.Id, TestData.Start.AddDays(7));
+        AccountHistory h = tracker.RecordAttempt(TestData.Message(sibling));
+        Assert.Empty(h.LinksToSuspendedAccounts);
+        Assert.Equal(TestData.Start.AddDays(7), h.ProbationUntil);
     }
 
     [Fact]

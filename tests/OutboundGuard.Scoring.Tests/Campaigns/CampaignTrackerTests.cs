@@ -1,0 +1,95 @@
+using OutboundGuard.Scoring.Accounts;
+using OutboundGuard.Scoring.Campaigns;
+using OutboundGuard.Scoring.Detectors;
+
+namespace OutboundGuard.Scoring.Tests.Campaigns;
+
+public class CampaignTrackerTests
+{
+    private const ulong F = 0x0123456789abcdefUL;
+
+    [Fact]
+    public void Near_identical_fingerprints_from_several_accounts_within_the_window_are_one_campaign()
+    {
+        var tracker = new CampaignTracker();
+        tracker.Observe(F, 0, 1, "a.example", established: false, badUrls: false, TestData.Start);
+        tracker.Observe(F ^ 0b101, 0, 2, "b.example", established: true, badUrls: false, TestData.Start.AddMinutes(2));
+        CampaignObservation o = tracker.Observe(F ^ 0b1, 0, 3, "b.example", established: false, badUrls: false, TestData.Start.AddMinutes(4));
+        Assert.Equal((3, 2, 2, false), (o.Accounts, o.Tenants, o.FreshAccounts, o.TemplateGuard));
+
+        CampaignObservation later = tracker.Observe(F, 0, 4, "c.example", established: false, badUrls: false, TestData.Start.AddMinutes(13));
+        Assert.Equal(2, later.Accounts); // accounts 1 and 2 fell out of the 10-minute window
+    }
+
+    [Fact]
+    public void One_tenants_established_accounts_with_clean_content_are_guarded_and_a_bad_url_lifts_the_guard()
+    {
+        var tracker = new CampaignTracker();
+        for (int i = 1; i <= 5; i++)
+        {
+            Assert.True(tracker.Observe(F, 0, i, "t.example", established: true, badUrls: false, TestData.Start).TemplateGuard);
+        }
+
+        Assert.False(tracker.Observe(F, 0, 6, "t.example", established: true, badUrls: true, TestData.Start).TemplateGuard);
+    }
+
+    [Fact]
+    public void A_suspension_blocks_unguarded_fingerprints_but_not_a_guarded_template()
+    {
+        var tracker = new CampaignTracker();
+        const ulong template = 0xffff0000ffff0000UL;
+        tracker.Observe(F, 0, 1, "t.example", established: false, badUrls: true, TestData.Start);
+        tracker.Observe(template, 0, 1, "t.example", established: true, badUrls: false, TestData.Start);
+        tracker.Observe(template, 0, 2, "t.example", established: true, badUrls: false, TestData.Start);
+
+        IReadOnlyList<string> blocked = tracker.AccountSuspended(1, TestData.Start.AddMinutes(1));
+        Assert.Equal(["0123456789abcdef"], blocked);
+        Assert.Equal("sent by suspended account 1", tracker.Observe(F ^ 0b11, 0, 7, "x.example", false, false, TestData.Start.AddMinutes(2)).BlockedReason);
+        Assert.False(tracker.Observe(template, 0, 3, "t.example", true, false, TestData.Start.AddMinutes(2)).Blocked);
+    }
+
+    [Fact]
+    public void Ops_can_block_and_unblock_a_fingerprint()
+    {
+        var tracker = new CampaignTracker();
+        tracker.Block("0123456789abcdef", "confirmed by ops");
+        Assert.Equal("confirmed by ops", tracker.Observe(F, 0, 1, "t.example", true, false, TestData.Start).BlockedReason);
+        tracker.Unblock("0123456789abcdef");
+        Assert.False(tracker.Observe(F, 0, 2, "t.example", true, false, TestData.Start).Blocked);
+    }
+
+    [Fact]
+    public void The_campaign_detector_words_its_findings_for_ops()
+    {
+        static List<Evidence.Evidence> Inspect(CampaignObservation o)
+        {
+            var findings = new List<Evidence.Evidence>();
+            new CampaignDetector().Inspect(TestData.Message(TestData.Account()), new AccountHistory { Now = TestData.Start, Campaign = o }, findings);
+            return findings;
+        }
+
+        var campaign = new CampaignObservation("0123456789abcdef", 23, 4, 20, TimeSpan.FromMinutes(10), false, null, false, null) { BadContent = true };
+        Assert.Equal(("same body fingerprint sent by 23 accounts across 4 tenants in 10 min, 20 of them new", 100.0), Inspect(campaign).Select(f => (f.Text, f.Weight)).Single());
+        Assert.Empty(Inspect(campaign with { TemplateGuard = true }));
+        var cleanShared = new CampaignObservation("0123456789abcdef", 12, 2, 0, TimeSpan.FromMinutes(10), false, null, false, null);
+        Assert.Equal(30, Inspect(cleanShared).Single().Weight);
+    }
+
+    [Fact]
+    public void The_linked_accounts_detector_words_links_and_probation()
+    {
+        var findings = new List<Evidence.Evidence>();
+        var history = new AccountHistory
+        {
+            Now = TestData.Start,
+            LinksToSuspendedAccounts = ["shares client IP 203.0.113.7 with suspended account 1"],
+            ProbationUntil = TestData.Start.AddDays(7),
+        };
+        new LinkedAccountsDetector().Inspect(TestData.Message(TestData.Account()), history, findings);
+        Assert.Equal(
+        [
+            ("linked to a suspended account: shares client IP 203.0.113.7 with suspended account 1", 20.0),
+            ("on probation after reinstatement until 2026-11-09 09:00:00Z", 15.0),
+        ], findings.Select(f => (f.Text, f.Weight)));
+    }
+}
