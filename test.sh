@@ -9,7 +9,7 @@ rm -rf "$results" && mkdir -p "$results"
 dotnet build OutboundGuard.sln -c Release -nologo -v quiet -clp:ErrorsOnly || { echo "0 passed, 1 failed"; exit 1; }
 dotnet test OutboundGuard.sln -c Release --no-build -nologo \
   --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" 2>&1 | tee "$results/console.log" \
-  | grep -E "^\s+Failed |Passed!|Failed!| error |\[FAIL\]" || true
+  | grep -E "Total tests|^\s+(Passed|Failed|Skipped):|^\s+Failed [A-Z]|\[FAIL\]| error " || true
 status=${PIPESTATUS[0]}
 passed=0; failed=0
 for trx in "$results"/*.trx; do
