@@ -84,10 +84,10 @@ internal sealed partial class RelayHandler(
     public ValueTask<SmtpReply> RcptToAsync(SmtpSessionInfo session, SmtpEnvelope envelope, SmtpRecipient recipient, CancellationToken cancellationToken)
         => ValueTask.FromResult(transactions.Get(envelope) is null ? SmtpReplies.BadSequence : SmtpReplies.RecipientOk);
 
-    public ValueTask<IMessageSink> OpenMessageAsync(SmtpSessionInfo session, SmtpEnvelope envelope, CancellationToken cancellationToken)
+    public async ValueTask<IMessageSink> OpenMessageAsync(SmtpSessionInfo session, SmtpEnvelope envelope, CancellationToken cancellationToken)
     {
         var account = transactions.Get(envelope) ?? throw new InvalidOperationException("DATA without an account resolved at MAIL FROM.");
-        return ValueTask.FromResult<IMessageSink>(sinks.Create(session, envelope, account));
+        return await sinks.CreateAsync(session, envelope, account, cancellationToken);
     }
 
     private static bool InTenant(string address, string tenant)
