@@ -70,14 +70,26 @@ public sealed class AccountActivityTracker
         }
     }
 
-    /// <summary>Notes that a message of the account from <paramref name="clientAddress"/> got a throttle or worse (called by the pipeline).</summary>
-    public void RecordFlagged(long accountId, IPAddress clientAddress)
+    /// <summary>
+    /// Notes that a message of the account from <paramref name="clientAddress"/> got a throttle or worse (called by
+    /// the pipeline); <paramref name="forContent"/> when its content or links alone weighed 40 or more.
+    /// </summary>
+    public void RecordFlagged(long accountId, IPAddress clientAddress, bool forContent = false)
     {
         DateTimeOffset now = _time.GetUtcNow();
         if (_accounts.TryGetValue(accountId, out AccountActivity? a))
         {
             lock (a)
             {
+                if (forContent)
+                {
+                    a.ContentFlags.Enqueue(now.UtcTicks);
+                    if (a.ContentFlags.Count > 256)
+                    {
+                        a.ContentFlags.Dequeue();
+                    }
+                }
+
                 a.FlaggedIps[clientAddress] = now.UtcTicks;
                 if (a.FlaggedIps.Count > 64)
                 {
@@ -335,6 +347,7 @@ public sealed class AccountActivityTracker
             BaselineMessagesPerHour = a.Baseline.Expected(now),
             PeakMessagesPerHour = a.Baseline.PeakHour,
             CleanMessages = a.CleanMessages,
+            ContentFlaggedLastDay = a.ContentFlags.Count,
             Downstream = a.DownstreamCounts(),
             LinksToSuspendedAccounts = links,
             ProbationUntil = a.ProbationUntil is { } p && p > now ? p : null,

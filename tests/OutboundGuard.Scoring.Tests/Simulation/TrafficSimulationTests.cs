@@ -21,6 +21,7 @@ public class TrafficSimulationTests(ITestOutputHelper output)
         Assert.Equal(25, report.Attack(TrafficSimulation.FreshPhishing).AccountsSuspended);
         Assert.True(report.Attack(TrafficSimulation.Campus).Relayed <= 10);
         Assert.Equal(0, report.Attack(TrafficSimulation.LowAndSlow).Relayed);
+        Assert.Equal(1, report.Attack(TrafficSimulation.LowAndSlow).AccountsSuspended);
         Assert.Equal(0, report.LegitimateAccountsSuspended);
         Assert.True(report.DeferredShare < 0.005, $"deferred share {report.DeferredShare:P3}");
         Assert.True(report.LegitimateAccounts >= 1000);
