@@ -37,6 +37,7 @@ internal sealed class AccountActivity
     public DateTimeOffset? ProbationUntil { get; set; }
     public List<string> Links { get; } = [];
     public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset LastSeen { get; set; }
 
     /// <summary>Client IPs of messages that got a throttle or worse in the last hour: the ones a suspension taints.</summary>
     public Dictionary<IPAddress, long> FlaggedIps { get; } = [];

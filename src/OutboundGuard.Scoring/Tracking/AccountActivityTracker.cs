@@ -44,6 +44,7 @@ public sealed class AccountActivityTracker
         {
             a.Evict(now);
             a.CreatedAt = message.Account.CreatedAt;
+            a.LastSeen = now;
             int firstTime = 0;
             foreach (string rcpt in message.Recipients)
             {
@@ -274,6 +275,32 @@ public sealed class AccountActivityTracker
             a.ProbationUntil = probationUntil;
             a.Links.Clear();
         }
+    }
+
+    /// <summary>
+    /// Forgets accounts with no message for <paramref name="idleFor"/> (at least 8 days is sensible: the baseline is
+    /// a week of rhythm), so a node's memory follows its active accounts. Returns how many were dropped; the host
+    /// calls it from a periodic job, and a dropped account is re-seeded from PostgreSQL when it returns.
+    /// </summary>
+    public int PruneIdle(TimeSpan idleFor)
+    {
+        DateTimeOffset cutoff = _time.GetUtcNow() - idleFor;
+        int dropped = 0;
+        foreach ((long id, AccountActivity a) in _accounts)
+        {
+            bool idle;
+            lock (a)
+            {
+                idle = a.LastSeen < cutoff && a.Downstream.Count == 0;
+            }
+
+            if (idle && _accounts.TryRemove(id, out _))
+            {
+                dropped++;
+            }
+        }
+
+        return dropped;
     }
 
     /// <summary>Returns those of <paramref name="domains"/> that no account of the tenant linked to before, and remembers them.</summary>
