@@ -13,7 +13,7 @@ public class TrafficSimulationTests(ITestOutputHelper output)
         output.WriteLine(report.ToString());
 
         AttackReport hijack = report.Attack(TrafficSimulation.Hijack);
-        Assert.InRange(hijack.FirstThrottleAt, 1, 12);
+        Assert.InRange(hijack.FirstThrottleAt, 1, 10);
         Assert.InRange(hijack.FirstSuspensionAt, 1, 20);
         Assert.True(hijack.Relayed < 20);
 
