@@ -157,7 +157,8 @@ public sealed class ScoringPipeline
         }
         else
         {
-            _tracker.RecordFlagged(message.Account.Id, message.ClientAddress);
+            double contentWeight = live.Evidence.Where(e => e.Detector is "url" or "content").Sum(e => e.Weight);
+            _tracker.RecordFlagged(message.Account.Id, message.ClientAddress, forContent: contentWeight >= 40);
         }
 
         if (live.Action == VerdictAction.Suspend && message.Account.State != AccountState.Suspended)

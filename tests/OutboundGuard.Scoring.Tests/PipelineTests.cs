@@ -103,6 +103,27 @@ public class PipelineTests
     }
 
     [Fact]
+    public void Low_and_slow_phishing_is_stopped_message_by_message_and_the_account_suspended_after_a_few()
+    {
+        var clock = TestData.Clock();
+        ScoringPipeline pipeline = Pipeline(clock);
+        AccountProfile account = TestData.Account();
+        Establish(pipeline, account);
+        var actions = new List<VerdictAction>();
+        for (int n = 0; n < 12 && !actions.Contains(VerdictAction.Suspend); n++)
+        {
+            clock.Advance(TimeSpan.FromMinutes(20));
+            var mail = TestData.Mail(account.Address, "Document", html: $"<p>A document was shared with you.</p><p><a href='https://docusign-review.example/d/{n}'>Review on DocuSign</a></p>");
+            actions.Add(pipeline.Score(TestData.Message(account, [$"v{n}@x{n}.example"], content: mail)).Action);
+        }
+
+        Assert.DoesNotContain(VerdictAction.Relay, actions);
+        Assert.DoesNotContain(VerdictAction.HighRiskRoute, actions);
+        Assert.Equal(VerdictAction.Suspend, actions[^1]);
+        Assert.InRange(actions.Count, 3, 8);
+    }
+
+    [Fact]
     public void A_shadow_policy_reports_its_would_be_verdict_without_changing_the_live_one()
     {
         var clock = TestData.Clock();

@@ -51,6 +51,9 @@ public sealed record AccountHistory
     /// <summary>Messages the account sent that were relayed (not deferred or held), since tracking began.</summary>
     public long CleanMessages { get; init; }
 
+    /// <summary>Earlier messages of the account in the last 24 h that were throttled or worse for their content or links (not counting this one).</summary>
+    public int ContentFlaggedLastDay { get; init; }
+
     /// <summary>Downstream (smarthost) replies for this account in the last hour.</summary>
     public DownstreamCounts Downstream { get; init; } = DownstreamCounts.None;
 

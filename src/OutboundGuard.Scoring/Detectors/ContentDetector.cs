@@ -10,7 +10,8 @@ namespace OutboundGuard.Scoring.Detectors;
 /// <summary>
 /// What the message says and who it claims to be from: a statistical classifier (when a trained
 /// <see cref="NaiveBayesModel"/> is given), phishing phrasing rules, and header anomalies — a From domain the
-/// tenant does not own, a Reply-To to free mail, a display name imitating a protected brand.
+/// tenant does not own, a Reply-To to free mail, a display name imitating a protected brand — and, for low-and-slow
+/// abuse, how many of the account's messages in the last day were already stopped for their content or links.
 /// </summary>
 public sealed class ContentDetector : IDetector
 {
@@ -58,6 +59,13 @@ public sealed class ContentDetector : IDetector
         }
 
         HeaderAnomalies(message, content, findings);
+
+        // Low and slow: one held message is a message problem; several in a day are an account problem.
+        if (history.ContentFlaggedLastDay > 0)
+        {
+            int n = history.ContentFlaggedLastDay;
+            findings.Add(new Evidence.Evidence(Name, Math.Min(60, 10 * n), $"{I(n)} earlier message(s) of this account in 24 h were stopped for their content or links"));
+        }
     }
 
     private void HeaderAnomalies(MessageUnderReview message, MimeMessage content, ICollection<Evidence.Evidence> findings)

@@ -78,6 +78,17 @@ public sealed class ScoringPolicy
         if (remember && action >= VerdictAction.Throttle)
         {
             _lastEscalation[account.Id] = now;
+            if (_lastEscalation.Count > 10_000)
+            {
+                // Bounded memory: forget escalations whose hysteresis window has passed.
+                foreach ((long id, DateTimeOffset at) in _lastEscalation)
+                {
+                    if (now - at >= _options.HysteresisWindow)
+                    {
+                        _lastEscalation.TryRemove(id, out _);
+                    }
+                }
+            }
         }
 
         if (weighted.Count == 0 && action == VerdictAction.Relay)

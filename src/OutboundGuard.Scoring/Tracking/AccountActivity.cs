@@ -37,9 +37,13 @@ internal sealed class AccountActivity
     public DateTimeOffset? ProbationUntil { get; set; }
     public List<string> Links { get; } = [];
     public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset LastSeen { get; set; }
 
     /// <summary>Client IPs of messages that got a throttle or worse in the last hour: the ones a suspension taints.</summary>
     public Dictionary<IPAddress, long> FlaggedIps { get; } = [];
+
+    /// <summary>Times (ticks) of messages flagged for their content or links, last day, at most 256.</summary>
+    public Queue<long> ContentFlags { get; } = new();
 
     public void Evict(DateTimeOffset now)
     {
@@ -51,6 +55,12 @@ internal sealed class AccountActivity
         IpsHour.Evict(now);
         IpsDay.Evict(now);
         Sessions1.Evict(now);
+        long dayAgo = now.UtcTicks - TimeSpan.TicksPerDay;
+        while (ContentFlags.Count > 0 && ContentFlags.Peek() <= dayAgo)
+        {
+            ContentFlags.Dequeue();
+        }
+
         long oldest = now.UtcTicks - TimeSpan.TicksPerHour;
         while (Downstream.Count > 0 && Downstream.Peek().Ticks <= oldest)
         {

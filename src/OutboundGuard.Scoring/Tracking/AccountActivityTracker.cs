@@ -44,6 +44,7 @@ public sealed class AccountActivityTracker
         {
             a.Evict(now);
             a.CreatedAt = message.Account.CreatedAt;
+            a.LastSeen = now;
             int firstTime = 0;
             foreach (string rcpt in message.Recipients)
             {
@@ -70,14 +71,26 @@ public sealed class AccountActivityTracker
         }
     }
 
-    /// <summary>Notes that a message of the account from <paramref name="clientAddress"/> got a throttle or worse (called by the pipeline).</summary>
-    public void RecordFlagged(long accountId, IPAddress clientAddress)
+    /// <summary>
+    /// Notes that a message of the account from <paramref name="clientAddress"/> got a throttle or worse (called by
+    /// the pipeline); <paramref name="forContent"/> when its content or links alone weighed 40 or more.
+    /// </summary>
+    public void RecordFlagged(long accountId, IPAddress clientAddress, bool forContent = false)
     {
         DateTimeOffset now = _time.GetUtcNow();
         if (_accounts.TryGetValue(accountId, out AccountActivity? a))
         {
             lock (a)
             {
+                if (forContent)
+                {
+                    a.ContentFlags.Enqueue(now.UtcTicks);
+                    if (a.ContentFlags.Count > 256)
+                    {
+                        a.ContentFlags.Dequeue();
+                    }
+                }
+
                 a.FlaggedIps[clientAddress] = now.UtcTicks;
                 if (a.FlaggedIps.Count > 64)
                 {
@@ -264,6 +277,32 @@ public sealed class AccountActivityTracker
         }
     }
 
+    /// <summary>
+    /// Forgets accounts with no message for <paramref name="idleFor"/> (at least 8 days is sensible: the baseline is
+    /// a week of rhythm), so a node's memory follows its active accounts. Returns how many were dropped; the host
+    /// calls it from a periodic job, and a dropped account is re-seeded from PostgreSQL when it returns.
+    /// </summary>
+    public int PruneIdle(TimeSpan idleFor)
+    {
+        DateTimeOffset cutoff = _time.GetUtcNow() - idleFor;
+        int dropped = 0;
+        foreach ((long id, AccountActivity a) in _accounts)
+        {
+            bool idle;
+            lock (a)
+            {
+                idle = a.LastSeen < cutoff && a.Downstream.Count == 0;
+            }
+
+            if (idle && _accounts.TryRemove(id, out _))
+            {
+                dropped++;
+            }
+        }
+
+        return dropped;
+    }
+
     /// <summary>Returns those of <paramref name="domains"/> that no account of the tenant linked to before, and remembers them.</summary>
     internal List<string> ObserveTenantDomains(string tenant, IEnumerable<string> domains)
     {
@@ -335,6 +374,7 @@ public sealed class AccountActivityTracker
             BaselineMessagesPerHour = a.Baseline.Expected(now),
             PeakMessagesPerHour = a.Baseline.PeakHour,
             CleanMessages = a.CleanMessages,
+            ContentFlaggedLastDay = a.ContentFlags.Count,
             Downstream = a.DownstreamCounts(),
             LinksToSuspendedAccounts = links,
             ProbationUntil = a.ProbationUntil is { } p && p > now ? p : null,

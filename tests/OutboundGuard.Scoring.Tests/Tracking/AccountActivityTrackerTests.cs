@@ -169,4 +169,16 @@ public class AccountActivityTrackerTests
         Assert.Equal(0, tracker.RecordAttempt(TestData.Message(account, ["r299@x.example"])).FirstTimeRecipientsInMessage);
         Assert.Equal(1, tracker.RecordAttempt(TestData.Message(account, ["r0@x.example"])).FirstTimeRecipientsInMessage);
     }
+
+    [Fact]
+    public void Idle_accounts_are_pruned_and_active_ones_kept()
+    {
+        var clock = TestData.Clock();
+        var tracker = new AccountActivityTracker(clock);
+        tracker.RecordAttempt(TestData.Message(TestData.Account(1)));
+        clock.Advance(TimeSpan.FromDays(9));
+        tracker.RecordAttempt(TestData.Message(TestData.Account(2)));
+        Assert.Equal(1, tracker.PruneIdle(TimeSpan.FromDays(8)));
+        Assert.Equal(1, tracker.AccountCount);
+    }
 }
