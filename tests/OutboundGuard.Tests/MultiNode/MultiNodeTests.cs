@@ -32,7 +32,14 @@ public sealed class MultiNodeTests(MultiNodeFixture cluster, Xunit.Abstractions.
         }
 
         var accepted = replies.Count(r => r == 250);
-        output.WriteLine($"{replies.Count} attempts, {accepted} accepted, first 451 at {replies.IndexOf(451) + 1}, 550 at {replies.IndexOf(550) + 1}");
+        output.WriteLine($"{replies.Count} attempts, {accepted} accepted, first 451 at {replies.IndexOf(451) + 1}, 550 at {replies.IndexOf(550) + 1}: {string.Join(',', replies)}");
+        foreach (var node in new[] { cluster.NodeA, cluster.NodeB })
+        {
+            foreach (var line in node.Process.Output.Split('\n').Where(l => l.Contains(address, StringComparison.Ordinal) && l.Contains('→', StringComparison.Ordinal)))
+            {
+                output.WriteLine($"{node.Name}: {line}");
+            }
+        }
         Assert.True(replies.Contains(451), $"never throttled: {string.Join(',', replies)}");
         Assert.True(replies.Contains(550), $"never suspended: {string.Join(',', replies)}");
 
