@@ -55,4 +55,13 @@ internal static partial class Log
 
     [LoggerMessage(1016, LogLevel.Debug, "Connection closed by the client")]
     public static partial void ConnectionClosedByClient(ILogger logger);
+
+    [LoggerMessage(1030, LogLevel.Warning, "Connection from {ClientIp} refused: the listener accepts connections only from its trusted PROXY protocol load balancers")]
+    public static partial void ProxyUntrusted(ILogger logger, string clientIp);
+
+    [LoggerMessage(1031, LogLevel.Warning, "Connection from trusted proxy {ProxyIp} refused: {Why}")]
+    public static partial void ProxyHeaderRefused(ILogger logger, string proxyIp, string why);
+
+    [LoggerMessage(1032, LogLevel.Debug, "PROXY header from {ProxyIp}: client {ClientIp}:{ClientPort}")]
+    public static partial void ProxyHeaderAccepted(ILogger logger, string proxyIp, string clientIp, int clientPort);
 }

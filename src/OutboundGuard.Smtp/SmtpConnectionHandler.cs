@@ -20,6 +20,7 @@ public sealed class SmtpConnectionHandler : ConnectionHandler
 {
     private readonly SmtpServerContext _server;
     private readonly SmtpConnectionLimiter _limiter;
+    private readonly ProxyProtocolGate _proxy;
     private readonly ILogger<SmtpConnectionHandler> _logger;
 
     public SmtpConnectionHandler(
@@ -33,6 +34,7 @@ public sealed class SmtpConnectionHandler : ConnectionHandler
     {
         _server = new SmtpServerContext(relay, options.Value, certificates, throttle, time, logger);
         _limiter = limiter;
+        _proxy = new ProxyProtocolGate(options.Value, time, logger);
         _logger = logger;
     }
 
@@ -40,7 +42,19 @@ public sealed class SmtpConnectionHandler : ConnectionHandler
     {
         var remote = connection.RemoteEndPoint as IPEndPoint ?? new IPEndPoint(IPAddress.None, 0);
         var local = connection.LocalEndPoint as IPEndPoint ?? new IPEndPoint(IPAddress.None, 0);
-        var mode = connection.Features.Get<SmtpListenerFeature>()?.Mode ?? SmtpListenerMode.Plain;
+        var listener = connection.Features.Get<SmtpListenerFeature>();
+        var mode = listener?.Mode ?? SmtpListenerMode.Plain;
+        if (listener?.ProxyProtocol == ProxyProtocolMode.Required)
+        {
+            // Behind a load balancer the client is whom the PROXY header names, not the socket's peer.
+            if (await _proxy.AcceptAsync(connection, remote, local) is not { } proxied)
+            {
+                return;
+            }
+
+            (remote, local) = proxied;
+        }
+
         var sessionId = connection.ConnectionId;
         using var scope = _logger.BeginScope(new Dictionary<string, object>
         {
@@ -51,10 +65,13 @@ public sealed class SmtpConnectionHandler : ConnectionHandler
         if (!_limiter.TryAcquire(remote.Address))
         {
             Log.ConnectionRefused(_logger, remote.Address.ToString(), _limiter.CountFor(remote.Address), _limiter.Total);
+            SmtpMetrics.Refused.Add(1, new KeyValuePair<string, object?>("reason", "limit"));
             await RefuseAsync(connection, SmtpReplies.TooManyConnections);
             return;
         }
 
+        SmtpMetrics.Sessions.Add(1);
+        SmtpMetrics.ActiveSessions.Add(1);
         try
         {
             var info = new SmtpSessionInfo { SessionId = sessionId, RemoteEndPoint = remote, LocalEndPoint = local };
@@ -63,6 +80,7 @@ public sealed class SmtpConnectionHandler : ConnectionHandler
         }
         finally
         {
+            SmtpMetrics.ActiveSessions.Add(-1);
             _limiter.Release(remote.Address);
         }
     }

@@ -13,7 +13,7 @@ namespace OutboundGuard.Scoring.Tracking;
 /// <see cref="TimeProvider"/>. After a restart, <see cref="Seed"/> and <see cref="SeedKnownRecipients"/>
 /// restore the windows from persisted history. Thread-safe.
 /// </summary>
-public sealed class AccountActivityTracker
+public sealed partial class AccountActivityTracker
 {
     private readonly TimeProvider _time;
     private readonly ActivityTrackerOptions _options;

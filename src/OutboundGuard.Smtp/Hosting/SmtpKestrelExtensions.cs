@@ -25,12 +25,13 @@ public static class SmtpKestrelExtensions
         {
             var endPoint = IPEndPoint.Parse(listener.Endpoint);
             var mode = listener.Mode;
+            var proxy = listener.ProxyProtocol;
             kestrel.Listen(endPoint, listen =>
             {
                 listen.Protocols = HttpProtocols.None;
                 listen.Use(next => connection =>
                 {
-                    connection.Features.Set(new SmtpListenerFeature(mode));
+                    connection.Features.Set(new SmtpListenerFeature(mode, proxy));
                     return next(connection);
                 });
                 listen.UseConnectionHandler<SmtpConnectionHandler>();

@@ -8,4 +8,7 @@ public sealed class SmtpListenerOptions
 
     /// <summary>How connections on this endpoint are secured. Defaults to <see cref="SmtpListenerMode.Plain"/>.</summary>
     public SmtpListenerMode Mode { get; set; } = SmtpListenerMode.Plain;
+
+    /// <summary>Whether connections arrive through a load balancer speaking the PROXY protocol. Defaults to <see cref="ProxyProtocolMode.Off"/>.</summary>
+    public ProxyProtocolMode ProxyProtocol { get; set; } = ProxyProtocolMode.Off;
 }

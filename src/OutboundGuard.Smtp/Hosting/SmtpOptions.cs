@@ -24,6 +24,16 @@ public sealed class SmtpOptions
     /// <summary>When true, AUTH is offered and accepted before TLS. Defaults to false: passwords never cross the network in clear text.</summary>
     public bool AllowAuthWithoutTls { get; set; }
 
+    /// <summary>
+    /// Networks (CIDR, e.g. "10.0.0.5/32", "fd00::/64"; a bare address means that address) of the load
+    /// balancers allowed to send a PROXY protocol header on listeners with
+    /// <see cref="SmtpListenerOptions.ProxyProtocol"/> set. Defaults to none.
+    /// </summary>
+    public List<string> TrustedProxies { get; set; } = [];
+
+    /// <summary>How long a trusted proxy may take to send its PROXY header after connecting. Defaults to 5 s.</summary>
+    public TimeSpan ProxyHeaderTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Protocol limits and timeouts.</summary>
     public SmtpLimits Limits { get; set; } = new();
 }

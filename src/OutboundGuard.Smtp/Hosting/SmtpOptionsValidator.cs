@@ -31,6 +31,24 @@ internal sealed class SmtpOptionsValidator : IValidateOptions<SmtpOptions>
             }
         }
 
+        for (var i = 0; i < options.TrustedProxies.Count; i++)
+        {
+            if (!TrustedProxyList.TryParseNetwork(options.TrustedProxies[i], out _))
+            {
+                errors.Add($"{Prefix}TrustedProxies:{i} '{options.TrustedProxies[i]}' is not an address or CIDR network such as 10.0.0.0/24.");
+            }
+        }
+
+        if (options.Listeners.Any(l => l.ProxyProtocol == ProxyProtocolMode.Required) && options.TrustedProxies.Count == 0)
+        {
+            errors.Add($"{Prefix}TrustedProxies must name the load balancers when a listener sets ProxyProtocol to Required.");
+        }
+
+        if (options.ProxyHeaderTimeout <= TimeSpan.Zero)
+        {
+            errors.Add($"{Prefix}ProxyHeaderTimeout must be positive.");
+        }
+
         if (!string.IsNullOrEmpty(options.CertificatePath) && !File.Exists(options.CertificatePath))
         {
             errors.Add($"{Prefix}CertificatePath '{options.CertificatePath}' does not exist.");

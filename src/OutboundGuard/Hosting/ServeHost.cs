@@ -5,6 +5,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
+using OutboundGuard.Cluster;
+using OutboundGuard.Observability;
 using OutboundGuard.Relay;
 using OutboundGuard.Smtp.Handoff;
 using OutboundGuard.Smtp.Hosting;
@@ -135,6 +137,8 @@ internal static partial class ServeHost
         builder.Services.AddSingleton<ActionDispatcher>();
         builder.Services.AddScoring(configuration);
         builder.Services.AddRelayDelivery(configuration, storage);
+        builder.Services.AddCluster(configuration);
+        builder.Services.AddObservability();
 
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -153,7 +157,7 @@ internal static partial class ServeHost
         });
 
         var app = builder.Build();
-        app.MapGet("/health", () => Microsoft.AspNetCore.Http.Results.Ok(new { status = "ok" }));
+        app.MapOperations();
         return app;
     }
 }

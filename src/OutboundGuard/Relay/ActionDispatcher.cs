@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OutboundGuard.Observability;
 using OutboundGuard.Scoring.Accounts;
 using OutboundGuard.Scoring.Policy;
 using OutboundGuard.Smtp.Protocol;
@@ -22,6 +23,7 @@ internal sealed partial class ActionDispatcher(
     AccountGate gate,
     IOptions<ScoringOptions> scoring,
     TimeProvider time,
+    OutboundGuardMetrics metrics,
     ILogger<ActionDispatcher> logger)
 {
     public async Task<SmtpReply> ApplyAsync(IncomingMessage message, ScoredMessage scored, CancellationToken cancellationToken)
@@ -40,6 +42,7 @@ internal sealed partial class ActionDispatcher(
                 VerdictAction.Suspend => await SuspendAsync(message, scored, cancellationToken),
                 _ => throw new InvalidOperationException($"Unknown verdict action {verdict.Action}."),
             };
+            metrics.MessageDecided(action, reply.Code);
             LogMessageDecided(logger, message.Id, message.Session.SessionId, message.Account.Address, verdict.Action, verdict.Score, verdict.Reason, reply.Code);
             return reply;
         }
@@ -96,6 +99,7 @@ internal sealed partial class ActionDispatcher(
 
         var until = time.GetUtcNow() + scoring.Value.ThrottleCoolDown;
         await accounts.SetStateAsync(message.Account.Id, AccountState.Throttled, scored.Verdict.Reason, AccountGate.PolicyActor, until, verdictId, cancellationToken);
+        gate.AccountChanged(message.Account.Id);
         return SmtpReplies.Throttled.WithText($"Account {message.Account.Address} is throttled until {until:HH:mm:ss} UTC: {scored.Verdict.Reason}");
     }
 
@@ -104,6 +108,7 @@ internal sealed partial class ActionDispatcher(
         FileSpool.Delete(message.SpoolPath);
         var verdictId = await StoreRefusedAsync(message, scored, cancellationToken);
         await accounts.SetStateAsync(message.Account.Id, AccountState.Suspended, scored.Verdict.Reason, AccountGate.PolicyActor, null, verdictId, cancellationToken);
+        gate.AccountChanged(message.Account.Id);
         var held = await messages.QuarantineQueuedForAccountAsync(message.Account.Id, cancellationToken);
         LogAccountSuspended(logger, message.Account.Address, scored.Verdict.Reason, held);
         return SmtpReplies.Suspended.WithText($"Account {message.Account.Address} is suspended for suspected abuse; contact your administrator");

@@ -1,4 +1,7 @@
+using System.Diagnostics;
 using MimeKit;
+using OutboundGuard.Cluster;
+using OutboundGuard.Observability;
 using OutboundGuard.Scoring;
 using OutboundGuard.Scoring.Accounts;
 using OutboundGuard.Scoring.Messages;
@@ -8,7 +11,7 @@ using OutboundGuard.Storage.Spool;
 namespace OutboundGuard.Relay;
 
 /// <summary>Parses the spooled message with bounded MIME limits and runs the scoring pipeline over it.</summary>
-internal sealed class MessageScorer(ScoringPipeline pipeline, Microsoft.Extensions.Options.IOptions<AccountLimits> defaultLimits)
+internal sealed class MessageScorer(ScoringPipeline pipeline, SharedActivity shared, OutboundGuardMetrics metrics, Microsoft.Extensions.Options.IOptions<AccountLimits> defaultLimits)
 {
     /// <summary>
     /// Limits for hostile content: deep nesting and huge header blocks are cut off rather than parsed
@@ -45,7 +48,11 @@ internal sealed class MessageScorer(ScoringPipeline pipeline, Microsoft.Extensio
             Content = content,
             SizeOctets = message.SizeOctets,
         };
+        // Other nodes' traffic of this account first, so a burst split across nodes is judged whole.
+        await shared.BeforeScoringAsync(message.Account.Id, review.Recipients.Count, cancellationToken);
+        var started = Stopwatch.GetTimestamp();
         var result = await pipeline.EvaluateAsync(review, cancellationToken);
+        metrics.ScoringTook(Stopwatch.GetElapsedTime(started));
         return new ScoredMessage(review, result);
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using OutboundGuard.Cluster;
 using Microsoft.Extensions.Options;
 using OutboundGuard.Smtp.Handoff;
 using OutboundGuard.Smtp.Protocol;
@@ -15,6 +16,7 @@ internal sealed partial class RelayHandler(
     AccountRepository accounts,
     TenantRepository tenants,
     AccountGate gate,
+    AccountStateCache cache,
     TransactionAccounts transactions,
     MessageSinkFactory sinks,
     IOptions<RelayOptions> options,
@@ -49,7 +51,7 @@ internal sealed partial class RelayHandler(
         AccountRecord? account;
         if (identity.Account is not null)
         {
-            account = await accounts.FindAsync(identity.Account, cancellationToken);
+            account = await cache.FindAsync(identity.Account, cancellationToken);
             if (account is null)
             {
                 return SmtpReplies.AuthRequired.WithText("The authenticated account no longer exists");
@@ -69,7 +71,8 @@ internal sealed partial class RelayHandler(
             }
 
             var tenant = await tenants.FindAsync(identity.Tenant, cancellationToken);
-            account = await accounts.EnsureConnectorAccountAsync(envelope.ReversePath, tenant!, cancellationToken);
+            account = await cache.FindAsync(envelope.ReversePath, cancellationToken)
+                ?? await accounts.EnsureConnectorAccountAsync(envelope.ReversePath, tenant!, cancellationToken);
         }
 
         if (await gate.CheckAsync(account, cancellationToken) is { } refusal)

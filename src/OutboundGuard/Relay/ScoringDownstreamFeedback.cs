@@ -1,4 +1,5 @@
 using OutboundGuard.Delivery;
+using OutboundGuard.Observability;
 using OutboundGuard.Scoring.Tracking;
 
 namespace OutboundGuard.Relay;
@@ -7,10 +8,11 @@ namespace OutboundGuard.Relay;
 /// Offers every downstream reply to scoring: a spike of 5xx "unknown user" or "blocked using ..." replies
 /// for one account is evidence that it sends spam. Connection failures (code 0) say nothing about the account.
 /// </summary>
-internal sealed class ScoringDownstreamFeedback(AccountActivityTracker tracker, TimeProvider time) : IDownstreamFeedback
+internal sealed class ScoringDownstreamFeedback(AccountActivityTracker tracker, TimeProvider time, OutboundGuardMetrics metrics) : IDownstreamFeedback
 {
     public void OnReply(long? accountId, Guid messageId, int code, string text, string outcome)
     {
+        metrics.DownstreamReply(code);
         if (accountId is { } id && code > 0)
         {
             tracker.RecordDownstreamReply(id, code, text, time.GetUtcNow());

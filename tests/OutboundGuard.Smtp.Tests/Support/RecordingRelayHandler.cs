@@ -33,8 +33,12 @@ public sealed class RecordingRelayHandler : ISmtpRelayHandler
     /// <summary>How often IdentifyClientAsync was called.</summary>
     public int IdentifyCalls => Volatile.Read(ref _identifyCalls);
 
+    /// <summary>The client endpoint of every session, as the relay layer saw it (after the PROXY protocol).</summary>
+    public ConcurrentQueue<System.Net.IPEndPoint> ClientEndPoints { get; } = new();
+
     public ValueTask<SmtpIdentity?> IdentifyClientAsync(SmtpSessionInfo session, CancellationToken cancellationToken)
     {
+        ClientEndPoints.Enqueue(session.RemoteEndPoint);
         Interlocked.Increment(ref _identifyCalls);
         return ValueTask.FromResult(ConnectorIdentity);
     }

@@ -111,5 +111,7 @@ public sealed class SmtpTestServer : IAsyncDisposable
         to.DevelopmentCertificate = from.DevelopmentCertificate;
         to.AllowAuthWithoutTls = from.AllowAuthWithoutTls;
         to.Limits = from.Limits;
+        to.TrustedProxies = from.TrustedProxies;
+        to.ProxyHeaderTimeout = from.ProxyHeaderTimeout;
     }
 }

@@ -1,0 +1,89 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using OutboundGuard.Storage.Accounts;
+
+namespace OutboundGuard.Cluster;
+
+/// <summary>
+/// Keeps a dedicated PostgreSQL connection listening on <see cref="AccountRepository.StateChannel"/>, on
+/// which every node announces an account's state change, and drops that account from
+/// <see cref="AccountStateCache"/> so the next MAIL FROM on this node reads the new state. Reconnects with
+/// backoff; while disconnected the cache is bypassed.
+/// </summary>
+internal sealed class AccountStateListener(NpgsqlDataSource dataSource, AccountStateCache cache, TimeProvider time, ILogger<AccountStateListener> logger) : BackgroundService
+{
+    /// <summary>How long to wait for a notification before checking the connection is alive.</summary>
+    private static readonly TimeSpan PingInterval = TimeSpan.FromSeconds(5);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var retry = TimeSpan.FromMilliseconds(250);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await ListenAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception e) when (e is NpgsqlException or IOException or TimeoutException or InvalidOperationException or System.Net.Sockets.SocketException)
+            {
+                cache.SetListening(false);
+                ClusterLog.ListenerFailed(logger, e, retry.TotalSeconds);
+                try
+                {
+                    await Task.Delay(retry, time, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+
+                retry = TimeSpan.FromTicks(Math.Min(retry.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
+                continue;
+            }
+
+            retry = TimeSpan.FromMilliseconds(250);
+        }
+
+        cache.SetListening(false);
+    }
+
+    private async Task ListenAsync(CancellationToken stoppingToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(stoppingToken);
+        connection.Notification += (_, e) =>
+        {
+            if (long.TryParse(e.Payload, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var accountId))
+            {
+                cache.Invalidate(accountId);
+            }
+        };
+        await using (var listen = new NpgsqlCommand($"LISTEN {AccountRepository.StateChannel}", connection))
+        {
+            await listen.ExecuteNonQueryAsync(stoppingToken);
+        }
+
+        cache.SetListening(true);
+        ClusterLog.Listening(logger, AccountRepository.StateChannel);
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                if (!await connection.WaitAsync(PingInterval, stoppingToken))
+                {
+                    // No notification for a while: prove the connection is alive, or fail over to the database.
+                    await using var ping = new NpgsqlCommand("SELECT 1", connection) { CommandTimeout = 5 };
+                    await ping.ExecuteScalarAsync(stoppingToken);
+                }
+            }
+        }
+        finally
+        {
+            cache.SetListening(false);
+        }
+    }
+}

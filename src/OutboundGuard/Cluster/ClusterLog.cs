@@ -1,0 +1,19 @@
+using Microsoft.Extensions.Logging;
+
+namespace OutboundGuard.Cluster;
+
+/// <summary>Log events of account-state sharing and shared counters. Event ids 1300–1399.</summary>
+internal static partial class ClusterLog
+{
+    [LoggerMessage(1301, LogLevel.Information, "Listening for account state changes on channel {Channel}")]
+    public static partial void Listening(ILogger logger, string channel);
+
+    [LoggerMessage(1302, LogLevel.Warning, "Account state listener lost its connection; MAIL FROM reads the database until it is back (retry in {RetrySeconds} s)")]
+    public static partial void ListenerFailed(ILogger logger, Exception exception, double retrySeconds);
+
+    [LoggerMessage(1310, LogLevel.Information, "Shared counters of node {Node}: restored {Attempts} attempt(s) of {Accounts} account(s) from the last {WindowHours} h")]
+    public static partial void CountersRestored(ILogger logger, string node, int attempts, int accounts, double windowHours);
+
+    [LoggerMessage(1311, LogLevel.Warning, "Shared counters could not be written or read; scoring goes on with this node's counts")]
+    public static partial void CountersFailed(ILogger logger, Exception exception);
+}

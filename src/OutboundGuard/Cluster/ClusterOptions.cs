@@ -1,0 +1,38 @@
+namespace OutboundGuard.Cluster;
+
+/// <summary>
+/// How relay nodes that share one PostgreSQL share account state and counters. Section "OutboundGuard:Cluster".
+/// </summary>
+public sealed class ClusterOptions
+{
+    public const string Section = "OutboundGuard:Cluster";
+
+    /// <summary>
+    /// This node's name in the shared counters (<c>account_minute_counts.node</c>). Must differ between nodes.
+    /// Defaults to the machine name and a random suffix per start.
+    /// </summary>
+    public string NodeName { get; set; } = $"{Environment.MachineName}-{Guid.NewGuid().ToString("N")[..6]}";
+
+    /// <summary>How often this node writes its counts and reads the other nodes'. Defaults to 200 ms.</summary>
+    public TimeSpan CounterFlushInterval { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>
+    /// From this many messages of an account in the last minute (as this node sees them, all nodes merged),
+    /// each further message's counts are written and the other nodes' read synchronously before it is scored,
+    /// so a burst split across nodes is judged whole. Defaults to 3, below the smallest per-minute limit the
+    /// rate detector applies (5, a new account's ramped limit).
+    /// </summary>
+    public int SyncFromMessagesPerMinute { get; set; } = 3;
+
+    /// <summary>The same threshold for recipients in the last minute. Defaults to 10.</summary>
+    public int SyncFromRecipientsPerMinute { get; set; } = 10;
+
+    /// <summary>
+    /// Longest time an account's state is served from memory at MAIL FROM. A state change is announced at once
+    /// (LISTEN/NOTIFY) and drops the entry; this bounds staleness should an announcement be lost. Defaults to 10 s.
+    /// </summary>
+    public TimeSpan AccountCacheMaxAge { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long verdicts are read back at start to restore the hot counters. Defaults to 1 day.</summary>
+    public TimeSpan RestoreWindow { get; set; } = TimeSpan.FromDays(1);
+}

@@ -1,0 +1,83 @@
+using OutboundGuard.Scoring.Policy;
+using Prometheus;
+
+namespace OutboundGuard.Observability;
+
+/// <summary>
+/// The relay's metrics in Prometheus form, in a registry of their own (served at /metrics): sessions,
+/// messages by action and reply class, scoring latency, downstream replies, and — read from PostgreSQL
+/// when scraped — the queue by state, its oldest message per route and accounts by state.
+/// </summary>
+internal sealed class OutboundGuardMetrics
+{
+    public OutboundGuardMetrics()
+    {
+        Registry = Metrics.NewCustomRegistry();
+        var factory = Metrics.WithCustomRegistry(Registry);
+        SessionsActive = factory.CreateGauge("outboundguard_smtp_sessions_active", "SMTP sessions open now on this node.");
+        Sessions = factory.CreateCounter("outboundguard_smtp_sessions_total", "SMTP sessions started on this node.");
+        ConnectionsRefused = factory.CreateCounter("outboundguard_smtp_connections_refused_total", "Connections refused before a session started (limit: too many connections; proxy: PROXY protocol refused).", "reason");
+        Messages = factory.CreateCounter("outboundguard_messages_total", "Messages decided on this node, by the action taken.", "action");
+        Replies = factory.CreateCounter("outboundguard_message_replies_total", "Replies to the end of DATA on this node, by class (2xx accepted, 4xx deferred, 5xx refused).", "class");
+        Scoring = factory.CreateHistogram("outboundguard_scoring_duration_seconds", "Time to score one message (all detectors and the policy).",
+            new HistogramConfiguration { Buckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5] });
+        Downstream = factory.CreateCounter("outboundguard_downstream_replies_total", "Replies from the smarthost to this node's deliveries, by class (none: no reply, the connection failed).", "class");
+        Queue = factory.CreateGauge("outboundguard_queue_messages", "Messages in the shared queue by state (all nodes).", "state");
+        QueueOldest = factory.CreateGauge("outboundguard_queue_oldest_age_seconds", "Age of the oldest message waiting for delivery, per route (all nodes); 0 when none waits.", "route");
+        RouteFailures = factory.CreateGauge("outboundguard_route_consecutive_failures", "Failures of a delivery route since its last success (all nodes).", "route");
+        Accounts = factory.CreateGauge("outboundguard_accounts", "Accounts by state (all nodes).", "state");
+        StateListener = factory.CreateGauge("outboundguard_account_state_listener_up", "1 while this node receives account state changes (LISTEN/NOTIFY), else 0 (MAIL FROM then reads the database).");
+        SharedSyncs = factory.CreateGauge("outboundguard_shared_counter_sync_total", "Messages whose counts were shared synchronously because their account was near its limits (this node).");
+        DatabaseUp = factory.CreateGauge("outboundguard_database_up", "1 when the last scrape could read PostgreSQL, else 0.");
+    }
+
+    public CollectorRegistry Registry { get; }
+
+    public Gauge SessionsActive { get; }
+
+    public Counter Sessions { get; }
+
+    public Counter ConnectionsRefused { get; }
+
+    public Counter Messages { get; }
+
+    public Counter Replies { get; }
+
+    public Histogram Scoring { get; }
+
+    public Counter Downstream { get; }
+
+    public Gauge Queue { get; }
+
+    public Gauge QueueOldest { get; }
+
+    public Gauge RouteFailures { get; }
+
+    public Gauge Accounts { get; }
+
+    public Gauge StateListener { get; }
+
+    public Gauge SharedSyncs { get; }
+
+    public Gauge DatabaseUp { get; }
+
+    /// <summary>Counts a decided message by its action and the class of the reply it got.</summary>
+    public void MessageDecided(VerdictAction action, int replyCode)
+    {
+        Messages.WithLabels(action.ToString()).Inc();
+        Replies.WithLabels(ReplyClass(replyCode)).Inc();
+    }
+
+    public void ScoringTook(TimeSpan elapsed) => Scoring.Observe(elapsed.TotalSeconds);
+
+    public void DownstreamReply(int code) => Downstream.WithLabels(code <= 0 ? "none" : ReplyClass(code)).Inc();
+
+    private static string ReplyClass(int code) => code switch
+    {
+        >= 200 and < 300 => "2xx",
+        >= 300 and < 400 => "3xx",
+        >= 400 and < 500 => "4xx",
+        >= 500 and < 600 => "5xx",
+        _ => "other",
+    };
+}
