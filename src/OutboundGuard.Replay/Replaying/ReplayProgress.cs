@@ -11,7 +11,7 @@ public sealed class ReplayProgress(TextWriter output, bool interactive, int tota
     private readonly Lock _lock = new();
     private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
     private int _done, _accepted, _deferred, _rejected, _failed;
-    private long _lastDraw;
+    private long _lastDraw = (timeProvider ?? TimeProvider.System).GetTimestamp();
     private int _lastDecile;
 
     public void Report(SendResult result)
