@@ -103,6 +103,7 @@ internal static partial class ServeHost
         builder.Services.AddSerilog((services, logger) => HostLogging.Configure(logger, configuration));
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
         builder.Services.AddSingleton(TimeProvider.System);
+        OutboundGuard.Replay.ReplayClockRegistration.AddReplayClock(builder.Services, configuration);
 
         // Storage
         builder.Services.AddSingleton<NpgsqlDataSource>(database.DataSource);

@@ -1,0 +1,59 @@
+using System.Globalization;
+using MimeKit;
+using OutboundGuard.Replay.Bursts;
+
+namespace OutboundGuard.Replay.Generation;
+
+/// <summary>Writes one generated burst: accounts with their set-up, and messages built from text samples.</summary>
+internal sealed class ScenarioWriter(string directory, DateTimeOffset epoch)
+{
+    private readonly BurstWriter _writer = new(directory);
+    private readonly HashSet<string> _accounts = new(StringComparer.OrdinalIgnoreCase);
+
+    public int Count => _writer.Count;
+
+    /// <summary>Declares an account; its password is derived from the address so reruns produce the same burst.</summary>
+    public string Account(string address, int createdDaysAgo, string role, BurstAccountLimits? limits = null)
+    {
+        if (_accounts.Add(address))
+        {
+            _writer.AddAccount(new BurstAccount
+            {
+                Address = address,
+                Password = "replay-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(address)))[..16],
+                CreatedDaysAgo = createdDaysAgo,
+                Limits = limits,
+                Role = role,
+            });
+        }
+
+        return address;
+    }
+
+    public void Send(TimeSpan offset, string account, IReadOnlyList<string> recipients, TextSample text, string label)
+    {
+        var message = new MimeMessage();
+        message.From.Add(MailboxAddress.Parse(account));
+        message.To.AddRange(recipients.Select(MailboxAddress.Parse));
+        message.Subject = text.Subject;
+        message.Date = epoch + offset;
+        message.MessageId = $"{_writer.Count + 1:D6}.{offset.Ticks:x}@{account[(account.IndexOf('@', StringComparison.Ordinal) + 1)..]}";
+        message.Body = new TextPart("plain") { Text = text.Body };
+        using var buffer = new MemoryStream();
+        message.WriteTo(FormatOptions.Default, buffer);
+        _writer.Add(new BurstEntry
+        {
+            OffsetMs = (long)offset.TotalMilliseconds,
+            Account = account,
+            MailFrom = account,
+            RcptTo = recipients,
+            // Legitimate mail comes from the tenant's own MTA; abusive mail from the attacker's clients, one per account.
+            ClientIp = label == BurstLabels.Ham ? "mta." + account[(account.IndexOf('@', StringComparison.Ordinal) + 1)..] : "bot-" + account,
+            Label = label,
+        }, buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+    }
+
+    public void Complete() => _writer.Complete();
+
+    public static string Recipient(string domain, int n) => string.Create(CultureInfo.InvariantCulture, $"user{n:D4}@{domain}");
+}

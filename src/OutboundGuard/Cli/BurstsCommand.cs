@@ -1,0 +1,89 @@
+using System.CommandLine;
+using OutboundGuard.Replay.Bursts;
+using OutboundGuard.Replay.Generation;
+using OutboundGuard.Storage.Accounts;
+using OutboundGuard.Storage.Capture;
+
+namespace OutboundGuard.Cli;
+
+/// <summary>
+/// <c>outboundguard bursts generate</c> (the reference bursts, from the SpamAssassin corpus when present) and
+/// <c>bursts setup BURST</c> (creates a burst's accounts with their passwords, ages and limits before a replay).
+/// </summary>
+internal static class BurstsCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("bursts", "Generate reference bursts and set up their accounts");
+        command.Subcommands.Add(Generate());
+        command.Subcommands.Add(Setup());
+        return command;
+    }
+
+    private static Command Generate()
+    {
+        var corpus = new Option<string?>("--corpus") { Description = "The corpus folder from scripts/fetch-corpus.sh (default .corpus; built-in texts when absent)", DefaultValueFactory = _ => ".corpus" };
+        var output = new Option<string>("--out") { Description = "Folder to write the bursts into (one subfolder each)", Required = true };
+        var only = new Option<string[]>("--only") { Description = "Only these bursts: " + string.Join(", ", BurstGenerator.Names), AllowMultipleArgumentsPerToken = true };
+        var seed = new Option<int>("--seed") { Description = "Seed of the random choices", DefaultValueFactory = _ => 8 };
+        var command = new Command("generate", "Write the reference bursts (hijack, phishing, campus, low-and-slow, newsletter, ordinary ham)") { corpus, output, only, seed };
+        command.SetAction(async (parse, ct) =>
+        {
+            var generator = new BurstGenerator(CorpusSource.TryOpen(parse.GetValue(corpus)), parse.GetValue(seed));
+            var names = parse.GetValue(only) is { Length: > 0 } chosen ? chosen : [.. BurstGenerator.Names];
+            foreach (var name in names)
+            {
+                if (!BurstGenerator.Names.Contains(name))
+                {
+                    await Console.Error.WriteLineAsync($"error: unknown burst {name}; known: {string.Join(", ", BurstGenerator.Names)}.");
+                    return CliRunner.ExitUsage;
+                }
+
+                var folder = generator.Generate(name, Path.Combine(parse.GetValue(output)!, name));
+                using var burst = BurstReader.Open(folder);
+                Console.WriteLine($"{name}: {burst.Entries.Count} messages, {burst.AccountAddresses.Count} accounts → {folder}");
+            }
+
+            Console.WriteLine($"Texts from {generator.Source}.");
+            return CliRunner.ExitOk;
+        });
+        return command;
+    }
+
+    private static Command Setup()
+    {
+        var burstPath = new Argument<string>("burst") { Description = "The burst whose accounts.json to apply" };
+        var command = new Command("setup", "Create a burst's accounts (passwords, age, limits) in the relay's database") { burstPath };
+        command.SetAction((parse, ct) => CliRunner.RunAsync(parse, async (db, _, token) =>
+        {
+            using var burst = BurstReader.Open(parse.GetValue(burstPath)!);
+            var accounts = new AccountRepository(db.DataSource);
+            var capture = new CaptureRepository(db.DataSource);
+            foreach (var address in burst.AccountAddresses)
+            {
+                var setup = burst.AccountSetup(address) ?? new BurstAccount { Address = address };
+                var password = burst.PasswordOf(address);
+                var record = await accounts.FindAsync(address, token);
+                if (record is null)
+                {
+                    record = await accounts.AddAsync(address, address[(address.IndexOf('@', StringComparison.Ordinal) + 1)..], password, AccountsCommand.Actor, token);
+                }
+                else if (password is not null)
+                {
+                    await accounts.SetPasswordAsync(record.Id, password, AccountsCommand.Actor, "burst set-up", token);
+                }
+
+                if (setup.Limits is { } l)
+                {
+                    await accounts.SetLimitsAsync(record.Id, new AccountLimitsUpdate(l.MessagesPerMinute, l.MessagesPerHour, l.RecipientsPerMinute, l.RecipientsPerHour, l.RecipientsPerDay), AccountsCommand.Actor, "burst set-up", token);
+                }
+
+                await capture.SetCreatedAtAsync(record.Id, DateTimeOffset.UtcNow - TimeSpan.FromDays(setup.CreatedDaysAgo), token);
+            }
+
+            Console.WriteLine($"Set up {burst.AccountAddresses.Count} account(s) of {burst.Name}.");
+            return CliRunner.ExitOk;
+        }, ct));
+        return command;
+    }
+}

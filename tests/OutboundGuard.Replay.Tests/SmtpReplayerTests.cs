@@ -1,0 +1,70 @@
+using OutboundGuard.Replay.Bursts;
+using OutboundGuard.Replay.Replaying;
+using OutboundGuard.Testing.Processes;
+using Xunit;
+
+namespace OutboundGuard.Replay.Tests;
+
+/// <summary>The replayer against a real SMTP server: Postfix's smtp-sink on loopback.</summary>
+public sealed class SmtpReplayerTests : IAsyncLifetime
+{
+    private PostfixSmtpSink _sink = null!;
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "og-replayer-" + Guid.NewGuid().ToString("N")[..10]);
+
+    public async Task InitializeAsync() => _sink = await PostfixSmtpSink.StartAsync();
+
+    public async Task DisposeAsync()
+    {
+        await _sink.DisposeAsync();
+        if (Directory.Exists(_root))
+        {
+            Directory.Delete(_root, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Every_message_reaches_the_server_with_its_envelope_and_captured_time_header()
+    {
+        var writer = new BurstWriter(_root);
+        for (var i = 0; i < 12; i++)
+        {
+            var account = $"user{i % 3}@tenant.example";
+            var eml = $"From: {account}\r\nTo: r{i}@example.org\r\nSubject: message {i}\r\nMessage-ID: <m{i}@tenant.example>\r\n\r\nbody {i}\r\n";
+            writer.Add(new BurstEntry { OffsetMs = i * 60_000L, Account = account, MailFrom = account, RcptTo = [$"r{i}@example.org"], Label = "ham" }, System.Text.Encoding.ASCII.GetBytes(eml));
+        }
+
+        writer.AddWithoutContent(new BurstEntry { OffsetMs = 999_999, Account = "user0@tenant.example", Status = BurstLabels.Refused, Verdict = "Suspend: test" });
+        writer.Complete();
+        using var burst = BurstReader.Open(_root);
+        var seen = 0;
+        var replayer = new SmtpReplayer(new ReplayOptions { Host = "127.0.0.1", Port = _sink.Port, Pace = ReplayPace.Fast, Concurrency = 4 });
+        var results = await replayer.ReplayAsync(burst, _ => Interlocked.Increment(ref seen), CancellationToken.None);
+
+        Assert.Equal(13, seen);
+        Assert.Equal(12, results.Count(r => r.Outcome == SendOutcome.Accepted));
+        Assert.Equal(SendOutcome.Skipped, results[^1].Outcome);
+        var files = await _sink.WaitForMessagesAsync(12, TimeSpan.FromSeconds(30));
+        Assert.Equal(12, files.Count);
+        var texts = files.Select(File.ReadAllText).ToList();
+        Assert.All(texts, t => Assert.Contains(ReplayTimeHeader.Name + ": ", t, StringComparison.Ordinal));
+        var eleventh = texts.Single(t => t.Contains("Subject: message 11", StringComparison.Ordinal));
+        Assert.Contains("r11@example.org", eleventh, StringComparison.Ordinal);
+        var stamp = eleventh.Split('\n').Single(l => l.StartsWith(ReplayTimeHeader.Name, StringComparison.Ordinal))[(ReplayTimeHeader.Name.Length + 1)..];
+        var first = texts.Single(t => t.Contains("Subject: message 0\n", StringComparison.Ordinal) || t.Contains("Subject: message 0\r", StringComparison.Ordinal));
+        var firstStamp = first.Split('\n').Single(l => l.StartsWith(ReplayTimeHeader.Name, StringComparison.Ordinal))[(ReplayTimeHeader.Name.Length + 1)..];
+        Assert.True(ReplayTimeHeader.TryParse(stamp, out var at11));
+        Assert.True(ReplayTimeHeader.TryParse(firstStamp, out var at0));
+        Assert.Equal(TimeSpan.FromMinutes(11), at11 - at0);
+    }
+
+    [Fact]
+    public async Task A_server_that_is_not_listening_yields_failed_results_not_an_exception()
+    {
+        var writer = new BurstWriter(_root);
+        writer.Add(new BurstEntry { Account = "a@tenant.example", RcptTo = ["b@example.org"] }, "Subject: x\r\n\r\nx\r\n"u8);
+        writer.Complete();
+        using var burst = BurstReader.Open(_root);
+        var results = await new SmtpReplayer(new ReplayOptions { Host = "127.0.0.1", Port = FreePort.Next(), Pace = ReplayPace.Fast }).ReplayAsync(burst, null, CancellationToken.None);
+        Assert.Equal(SendOutcome.Failed, results.Single().Outcome);
+    }
+}
