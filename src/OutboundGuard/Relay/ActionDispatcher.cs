@@ -97,7 +97,7 @@ internal sealed partial class ActionDispatcher(
             return SmtpReplies.Throttled.WithText($"Account {message.Account.Address} is throttled until {message.Account.ThrottledUntil:HH:mm:ss} UTC: {message.Account.StateReason}");
         }
 
-        var until = time.GetUtcNow() + scoring.Value.ThrottleCoolDown;
+        var until = time.GetUtcNow() + (scored.Verdict.CoolDown ?? scoring.Value.ThrottleCoolDown);
         await accounts.SetStateAsync(message.Account.Id, AccountState.Throttled, scored.Verdict.Reason, AccountGate.PolicyActor, until, verdictId, cancellationToken);
         gate.AccountChanged(message.Account.Id);
         return SmtpReplies.Throttled.WithText($"Account {message.Account.Address} is throttled until {until:HH:mm:ss} UTC: {scored.Verdict.Reason}");
