@@ -5,7 +5,7 @@
 #   scripts/install-deps.sh --bench  # plus the peers measured in benchmarks (rspamd, spamassassin)
 set -euo pipefail
 
-packages=(postgresql postfix swaks dnsmasq haproxy chromium chromium-driver)
+packages=(postgresql postfix libsasl2-modules swaks dnsmasq haproxy chromium chromium-driver)
 if [[ "${1:-}" == "--bench" ]]; then
   packages+=(rspamd spamassassin spamc)
 fi
