@@ -25,6 +25,7 @@ public sealed class PrivatePostgres : IAsyncDisposable
     private readonly bool _deleteOnStop;
     private int _stopped;
     private bool _owned = true;
+    private Process? _watchdog;
 
     private PrivatePostgres(PostgresBinaries binaries, string directory, int port, string password, bool deleteOnStop, ILogger logger)
     {
@@ -144,6 +145,7 @@ public sealed class PrivatePostgres : IAsyncDisposable
         }
 
         NpgsqlConnection.ClearAllPools();
+        StopWatchdog();
         var (code, output) = await ProcessRunner.RunAsync(_binaries.PgCtl, ["-D", DataDirectory, "stop", "-m", "fast", "-w", "-t", "60"], CancellationToken.None).ConfigureAwait(false);
         if (code != 0)
         {
@@ -191,8 +193,12 @@ public sealed class PrivatePostgres : IAsyncDisposable
     /// </summary>
     private void StartWatchdog()
     {
+        // Only the postmaster this process started is stopped: after a clean stop another process may
+        // already have started a new one in the same folder (CLI verbs run back to back).
+        var postmaster = File.ReadLines(Path.Combine(DataDirectory, "postmaster.pid")).First().Trim();
         var script = "exec </dev/null >/dev/null 2>&1; " + $"while kill -0 {Environment.ProcessId} 2>/dev/null; do sleep 1; done; " +
-                     $"'{_binaries.PgCtl}' -D '{DataDirectory}' stop -m fast -w >/dev/null 2>&1" +
+                     $"if [ \"$(head -n 1 '{DataDirectory}/postmaster.pid' 2>/dev/null)\" = \"{postmaster}\" ]; then " +
+                     $"'{_binaries.PgCtl}' -D '{DataDirectory}' stop -m fast -w >/dev/null 2>&1; fi" +
                      (_deleteOnStop ? $"; rm -rf '{ClusterDirectory}'" : "");
         var info = new ProcessStartInfo("setsid") { UseShellExecute = false, RedirectStandardOutput = false };
         if (ProcessRunner.IsRoot)
@@ -204,7 +210,25 @@ public sealed class PrivatePostgres : IAsyncDisposable
         info.ArgumentList.Add("/bin/sh");
         info.ArgumentList.Add("-c");
         info.ArgumentList.Add(script);
-        using var watchdog = Process.Start(info);
+        _watchdog = Process.Start(info);
+    }
+
+    private void StopWatchdog()
+    {
+        try
+        {
+            if (_watchdog is { HasExited: false })
+            {
+                _watchdog.Kill();
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone.
+        }
+
+        _watchdog?.Dispose();
+        _watchdog = null;
     }
 
     /// <summary>The port of a live postmaster in this data folder, from its postmaster.pid, or null.</summary>

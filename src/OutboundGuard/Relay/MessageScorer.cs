@@ -29,13 +29,17 @@ internal sealed class MessageScorer(
         RespectContentLength = false,
     };
 
+    /// <summary>How much of a message scoring reads: its first 2 MiB (headers, text, links; large attachments are cut).</summary>
+    public const long ScanWindowOctets = 2 * 1024 * 1024;
+
     public async Task<ScoredMessage> ScoreAsync(IncomingMessage message, CancellationToken cancellationToken)
     {
         MimeMessage? content = null;
         try
         {
             await using var stream = FileSpool.OpenRead(message.SpoolPath);
-            content = await MimeMessage.LoadAsync(Parsing, stream, persistent: false, cancellationToken);
+            await using var window = new ScanWindowStream(stream, ScanWindowOctets);
+            content = await MimeMessage.LoadAsync(Parsing, window, persistent: false, cancellationToken);
         }
         catch (FormatException)
         {
