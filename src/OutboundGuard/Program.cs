@@ -17,6 +17,8 @@ internal static class Program
         root.Subcommands.Add(MigrateCommand.Create());
         root.Subcommands.Add(AccountsCommand.Create());
         root.Subcommands.Add(TenantsCommand.Create());
+        root.Subcommands.Add(UsersCommand.Create());
+        root.Subcommands.Add(ApiKeysCommand.Create());
         return root.Parse(args).InvokeAsync();
     }
 }

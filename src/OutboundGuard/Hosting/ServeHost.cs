@@ -5,6 +5,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
+using OutboundGuard.Admin;
 using OutboundGuard.Relay;
 using OutboundGuard.Smtp.Handoff;
 using OutboundGuard.Smtp.Hosting;
@@ -130,6 +131,7 @@ internal static partial class ServeHost
         builder.Services.AddSingleton<ActionDispatcher>();
         builder.Services.AddScoring(configuration);
         builder.Services.AddRelayDelivery(configuration, storage);
+        builder.Services.AddOutboundGuardAdmin(configuration);
 
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -149,6 +151,7 @@ internal static partial class ServeHost
 
         var app = builder.Build();
         app.MapGet("/health", () => Microsoft.AspNetCore.Http.Results.Ok(new { status = "ok" }));
+        app.MapOutboundGuardAdmin();
         return app;
     }
 }
