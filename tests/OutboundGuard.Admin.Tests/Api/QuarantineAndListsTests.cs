@@ -95,7 +95,7 @@ public sealed class QuarantineAndListsTests(PostgresFixture postgres) : IAsyncLi
         Assert.Contains("webhookUrl", await bad.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         (await admin.PutAsJsonAsync("/api/alerts/settings", new { webhookUrl = "http://127.0.0.1:9/hook", emailEnabled = false, reason = "new receiver" })).EnsureSuccessStatusCode();
 
-        var settings = await op.GetFromJsonAsync<Alerts.AlertSettingsView>("/api/alerts/settings");
+        var settings = await op.GetFromJsonAsync<global::OutboundGuard.Admin.Alerts.AlertSettingsView>("/api/alerts/settings");
         Assert.Equal(("http://127.0.0.1:9/hook", false), (settings!.WebhookUrl, settings.EmailEnabled));
     }
 }

@@ -49,6 +49,16 @@ public sealed class AdminHost : IAsyncDisposable
     public static async Task<AdminHost> StartAsync(PostgresFixture postgres, IDictionary<string, string?>? settings = null)
     {
         var dataSource = await postgres.CreateDatabaseAsync("admin_" + Guid.NewGuid().ToString("N")[..12]);
+        var app = await BuildAndStartAsync(dataSource, settings);
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var spool = Path.Combine(Path.GetTempPath(), "og-admin-spool-" + Guid.NewGuid().ToString("N")[..10]);
+        Directory.CreateDirectory(spool);
+        return new AdminHost(app, dataSource, new Uri(address), spool);
+    }
+
+    /// <summary>Builds and starts the admin endpoints over <paramref name="dataSource"/> (another node of the same database when it is shared).</summary>
+    internal static async Task<WebApplication> BuildAndStartAsync(NpgsqlDataSource dataSource, IDictionary<string, string?>? settings)
+    {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
         builder.Logging.ClearProviders();
@@ -66,10 +76,7 @@ public sealed class AdminHost : IAsyncDisposable
         app.MapGet("/health", () => Microsoft.AspNetCore.Http.Results.Ok(new { status = "ok" }));
         app.MapOutboundGuardAdmin();
         await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var spool = Path.Combine(Path.GetTempPath(), "og-admin-spool-" + Guid.NewGuid().ToString("N")[..10]);
-        Directory.CreateDirectory(spool);
-        return new AdminHost(app, dataSource, new Uri(address), spool);
+        return app;
     }
 
     /// <summary>Creates an API key with the role and returns a client that sends it (as a Bearer token, or as X-Api-Key).</summary>
