@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Serialization;
 using OutboundGuard.Storage.Alerts;
 
 namespace OutboundGuard.Admin.Alerts;
@@ -21,9 +22,11 @@ public sealed record AccountAlert(
         change.ToState == "throttled" ? change.ThrottledUntil : null, change.Id);
 
     /// <summary>A one-line summary for the e-mail subject.</summary>
+    [JsonIgnore]
     public string Subject => $"[OutboundGuard] {Account} {ToState}: {Reason}";
 
     /// <summary>The e-mail text.</summary>
+    [JsonIgnore]
     public string Text => string.Create(CultureInfo.InvariantCulture, $"""
         The sending account {Account} (tenant {Tenant}) was {ToState} at {At:yyyy-MM-dd HH:mm:ss} UTC by {Actor}.
 

@@ -22,7 +22,7 @@ internal static class DashboardPage
         var volume = await activity.PerHourAsync(from, now.AddHours(1), cancellationToken: cancellationToken);
         var counts = await messages.CountByStateAsync(cancellationToken: cancellationToken);
 
-        var sb = new StringBuilder("<h1>Dashboard</h1>");
+        var sb = new StringBuilder("<h1 class=\"dashboard\">Dashboard</h1>");
         sb.Append("<p>").Append(suspended.Count).Append(" suspended, ").Append(throttled.Count).Append(" throttled, ")
           .Append(counts.GetValueOrDefault("quarantined")).Append(" message(s) held, ").Append(counts.GetValueOrDefault("queued") + counts.GetValueOrDefault("deferred")).Append(" queued.</p>");
         sb.Append("<h2>Messages per hour, last 24 h</h2>").Append(SvgChart.Render(volume, from, TimeSpan.FromHours(1), 24, "Messages per hour, last 24 hours"));

@@ -32,6 +32,14 @@ public sealed class Browser : IDisposable
 
     public static string ScreenshotDirectory => Path.Combine(AppContext.BaseDirectory, "artifacts", "screenshots");
 
+    /// <summary>Waits until the page shows <paramref name="by"/> (a navigation after a click may still be under way), then returns it.</summary>
+    public IWebElement WaitFor(By by, TimeSpan? timeout = null)
+    {
+        var wait = new OpenQA.Selenium.Support.UI.WebDriverWait(Driver, timeout ?? TimeSpan.FromSeconds(30));
+        wait.IgnoreExceptionTypes(typeof(NoSuchElementException), typeof(StaleElementReferenceException));
+        return wait.Until(d => d.FindElement(by));
+    }
+
     /// <summary>Saves a PNG of the page and returns its path.</summary>
     public string Screenshot(string name)
     {

@@ -37,13 +37,13 @@ public sealed class ReviewInBrowserTests(PostgresFixture postgres) : IAsyncLifet
         var driver = browser.Driver;
 
         SignIn(browser, Url("/login"), "olga", "olga-password-1");
-        Assert.Contains("Dashboard", driver.FindElement(By.TagName("h1")).Text, StringComparison.Ordinal);
+        Assert.Contains("Dashboard", browser.WaitFor(By.CssSelector("h1.dashboard")).Text, StringComparison.Ordinal);
         Assert.Contains("olga (operator)", driver.FindElement(By.TagName("header")).Text, StringComparison.Ordinal);
         Assert.NotNull(driver.FindElement(By.CssSelector("svg[aria-label='Messages per hour, last 24 hours']")));
         browser.Screenshot("01-dashboard");
 
         driver.FindElement(By.LinkText(account.Address)).Click();
-        Assert.Equal(account.Address, driver.FindElement(By.Id("account")).Text);
+        Assert.Equal(account.Address, browser.WaitFor(By.Id("account")).Text);
         Assert.Equal("suspended", driver.FindElement(By.Id("state")).Text);
         var evidence = driver.FindElement(By.Id("timeline")).Text;
         Assert.Contains(Seed.Evidence, evidence, StringComparison.Ordinal);
@@ -56,7 +56,7 @@ public sealed class ReviewInBrowserTests(PostgresFixture postgres) : IAsyncLifet
         reinstate.FindElement(By.TagName("button")).Click();
         driver.SwitchTo().Alert().Accept();
 
-        Assert.Equal("Reinstated.", driver.FindElement(By.Id("done")).Text);
+        Assert.Equal("Reinstated.", browser.WaitFor(By.Id("done")).Text);
         Assert.Equal("active", driver.FindElement(By.Id("state")).Text);
         browser.Screenshot("03-account-reinstated");
         Assert.Equal("active", (await _host.Get<AccountRepository>().FindAsync(account.Address))!.State);
@@ -76,10 +76,11 @@ public sealed class ReviewInBrowserTests(PostgresFixture postgres) : IAsyncLifet
         var (_, held) = await Seed.SuspendedAccountAsync(_host, held: 1);
         using var browser = new Browser();
         SignIn(browser, Url("/login"), "vera", "vera-password-1");
+        browser.WaitFor(By.CssSelector("h1.dashboard"));
 
         browser.Driver.Navigate().GoToUrl(Url($"/quarantine/{held[0]}"));
 
-        Assert.Contains("<script>alert('x')</script>", browser.Driver.FindElement(By.Id("html-source")).Text, StringComparison.Ordinal);
+        Assert.Contains("<script>alert('x')</script>", browser.WaitFor(By.Id("html-source")).Text, StringComparison.Ordinal);
         Assert.Empty(browser.Driver.FindElements(By.CssSelector("main script")));
         Assert.Empty(browser.Driver.FindElements(By.CssSelector("form[action$='/action']")));
         browser.Screenshot("05-held-message");
@@ -93,7 +94,7 @@ public sealed class ReviewInBrowserTests(PostgresFixture postgres) : IAsyncLifet
         using (var browser = new Browser())
         {
             SignIn(browser, Url("/login"), "pavel", "wrong-password");
-            Assert.Equal("Wrong name or password.", browser.Driver.FindElement(By.Id("error")).Text);
+            Assert.Equal("Wrong name or password.", browser.WaitFor(By.Id("error")).Text);
         }
 
         // A signed-in session posting a form without the antiforgery token (as a cross-site form would) is refused.
