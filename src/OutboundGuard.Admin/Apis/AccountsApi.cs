@@ -21,6 +21,7 @@ public static class AccountsApi
         group.MapPut("/{address}/limits", SetLimitsAsync).RequireAuthorization(AdminAuth.CanOperate).WithSummary("Set the account's own limits (null = default)");
         group.MapPost("/{address}/suspend", SuspendAsync).RequireAuthorization(AdminAuth.CanOperate).WithSummary("Suspend (reason required)");
         group.MapPost("/{address}/reinstate", ReinstateAsync).RequireAuthorization(AdminAuth.CanOperate).WithSummary("Reinstate (reason required)");
+        group.MapPost("/{address}/password", SetPasswordAsync).RequireAuthorization(AdminAuth.CanOperate).WithSummary("Set a new password (clears a required credential reset; reason required)");
         group.MapPost("/{address}/credential-reset", RequireResetAsync).RequireAuthorization(AdminAuth.CanOperate).WithSummary("Require a new password before the account may send (reason required)");
         return group;
     }
@@ -129,6 +130,27 @@ public static class AccountsApi
         }
 
         await accounts.SetCredentialResetRequiredAsync(account.Id, true, user.Actor(), request.Reason!, cancellationToken);
+        return TypedResults.Ok(AccountSummary.From((await accounts.FindByIdAsync(account.Id, cancellationToken))!));
+    }
+
+    public static async Task<Results<Ok<AccountSummary>, ValidationProblem, NotFound<ProblemDetails>>> SetPasswordAsync(string address, SetPasswordRequest request, AccountRepository accounts, ClaimsPrincipal user, CancellationToken cancellationToken)
+    {
+        if (request.Password is not { Length: >= 12 })
+        {
+            return ApiValidation.Problem("password", "The new password must have at least 12 characters.");
+        }
+
+        if (ApiValidation.CheckReason(request.Reason) is { } problem)
+        {
+            return problem;
+        }
+
+        if (await accounts.FindAsync(address, cancellationToken) is not { } account)
+        {
+            return ApiValidation.NotFound($"No account {address}.");
+        }
+
+        await accounts.SetPasswordAsync(account.Id, request.Password, user.Actor(), request.Reason!.Trim(), cancellationToken);
         return TypedResults.Ok(AccountSummary.From((await accounts.FindByIdAsync(account.Id, cancellationToken))!));
     }
 

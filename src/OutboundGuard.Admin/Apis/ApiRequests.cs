@@ -9,6 +9,9 @@ public sealed record CreateAccountRequest(string? Address, string? Tenant, strin
 /// <summary>New per-account limits; a null limit falls back to the default.</summary>
 public sealed record SetLimitsRequest(int? MessagesPerMinute, int? MessagesPerHour, int? RecipientsPerMinute, int? RecipientsPerHour, int? RecipientsPerDay, string? Reason);
 
+/// <summary>A new SMTP password for an account (at least 12 characters), e.g. after a hijack.</summary>
+public sealed record SetPasswordRequest(string? Password, string? Reason);
+
 /// <summary>The review decision on an account: hijacked, abusive or false_alarm.</summary>
 public sealed record ReviewRequest(string? Decision, string? Reason, bool ReleaseHeld = false);
 

@@ -83,6 +83,23 @@ public sealed class AccountActionTests(PostgresFixture postgres) : IAsyncLifetim
     }
 
     [Fact]
+    public async Task A_new_password_clears_the_credential_reset_a_hijack_review_required()
+    {
+        var (account, _) = await Seed.SuspendedAccountAsync(_host, held: 0);
+        using var op = await _host.ClientAsync("operator");
+        (await op.PostAsJsonAsync($"/api/accounts/{account.Address}/review", new { decision = "hijacked", reason = "phished" })).EnsureSuccessStatusCode();
+        Assert.True((await _host.Get<AccountRepository>().FindAsync(account.Address))!.CredentialResetRequired);
+
+        var tooShort = await op.PostAsJsonAsync($"/api/accounts/{account.Address}/password", new { password = "short", reason = "new password" });
+        Assert.Equal(HttpStatusCode.BadRequest, tooShort.StatusCode);
+        (await op.PostAsJsonAsync($"/api/accounts/{account.Address}/password", new { password = "a-brand-new-password", reason = "set with the owner on the phone" })).EnsureSuccessStatusCode();
+
+        Assert.False((await _host.Get<AccountRepository>().FindAsync(account.Address))!.CredentialResetRequired);
+        Assert.NotNull(await _host.Get<AccountRepository>().VerifyPasswordAsync(account.Address, "a-brand-new-password"));
+        Assert.Contains(await _host.Get<AuditLogRepository>().ListAsync(account.Address), e => e.Action == "account.password" && e.Reason == "set with the owner on the phone");
+    }
+
+    [Fact]
     public async Task An_unknown_account_gets_404_problem_details()
     {
         using var op = await _host.ClientAsync("operator");
