@@ -20,6 +20,8 @@ internal static class Program
         root.Subcommands.Add(ReplayCommand.Create());
         root.Subcommands.Add(CaptureCommand.Create());
         root.Subcommands.Add(BurstsCommand.Create());
+        root.Subcommands.Add(UsersCommand.Create());
+        root.Subcommands.Add(ApiKeysCommand.Create());
         return root.Parse(args).InvokeAsync();
     }
 }

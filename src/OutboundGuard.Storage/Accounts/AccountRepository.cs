@@ -226,4 +226,26 @@ public sealed class AccountRepository(NpgsqlDataSource dataSource)
 
         return trimmed;
     }
+
+    private const string SetCredentialResetSql = "UPDATE accounts SET credential_reset_required = @required, updated_at = now() WHERE id = @id RETURNING address";
+
+    /// <summary>
+    /// Requires (or clears the requirement of) a new password before the account may send again, audited and
+    /// announced on <see cref="StateChannel"/>. Returns false when the account does not exist.
+    /// </summary>
+    public async Task<bool> SetCredentialResetRequiredAsync(long accountId, bool required, string actor, string reason, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var address = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(SetCredentialResetSql, new { id = accountId, required }, transaction, cancellationToken: cancellationToken));
+        if (address is null)
+        {
+            return false;
+        }
+
+        await AuditLogRepository.AppendAsync(connection, transaction, actor, required ? "account.credential_reset_required" : "account.credential_reset_cleared", address, reason, null, cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition($"SELECT pg_notify('{StateChannel}', @payload)", new { payload = accountId.ToString(System.Globalization.CultureInfo.InvariantCulture) }, transaction, cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
 }

@@ -81,4 +81,22 @@ public sealed class TenantRepository(NpgsqlDataSource dataSource)
     }
 
     internal static string Normalize(string domain) => domain.Trim().TrimEnd('.').ToLowerInvariant();
+
+    private const string SetAdminEmailSql = "UPDATE tenants SET admin_email = @email WHERE domain = @domain";
+
+    /// <summary>Sets (or clears) the address that receives the tenant's alerts, audited. False when the tenant does not exist.</summary>
+    public async Task<bool> SetAdminEmailAsync(string domain, string? email, string actor, CancellationToken cancellationToken = default)
+    {
+        domain = Normalize(domain);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        if (await connection.ExecuteAsync(new CommandDefinition(SetAdminEmailSql, new { domain, email }, transaction, cancellationToken: cancellationToken)) == 0)
+        {
+            return false;
+        }
+
+        await Audit.AuditLogRepository.AppendAsync(connection, transaction, actor, "tenant.admin_email", domain, null, new { email }, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
 }

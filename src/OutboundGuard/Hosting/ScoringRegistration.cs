@@ -42,8 +42,14 @@ internal static class ScoringRegistration
         services.AddSingleton<IDetector, RateDetector>();
         services.AddSingleton<IDetector, VolumeDetector>();
         services.AddSingleton<IDetector, ConcurrencyDetector>();
+        services.AddSingleton(urls); // the live lists: the admin refreshes them from PostgreSQL
+        if (!string.IsNullOrWhiteSpace(modelPath))
+        {
+            services.AddSingleton(_ => LoadModel(modelPath)!); // shared with the admin, which feeds it review decisions
+        }
+
         services.AddSingleton<IDetector>(_ => new UrlReputationDetector(urls));
-        services.AddSingleton<IDetector>(_ => new ContentDetector(LoadModel(modelPath), urls));
+        services.AddSingleton<IDetector>(sp => new ContentDetector(sp.GetService<NaiveBayesModel>(), urls));
         services.AddSingleton<IDetector, CampaignDetector>();
         services.AddSingleton<IDetector, LinkedAccountsDetector>();
         services.AddSingleton<IDetector, DownstreamFeedbackDetector>();

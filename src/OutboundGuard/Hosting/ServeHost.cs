@@ -7,6 +7,7 @@ using Microsoft.Extensions.Hosting;
 using Npgsql;
 using OutboundGuard.Cluster;
 using OutboundGuard.Observability;
+using OutboundGuard.Admin;
 using OutboundGuard.Relay;
 using OutboundGuard.Smtp.Handoff;
 using OutboundGuard.Smtp.Hosting;
@@ -140,6 +141,7 @@ internal static partial class ServeHost
         builder.Services.AddRelayDelivery(configuration, storage);
         builder.Services.AddCluster(configuration);
         builder.Services.AddObservability();
+        builder.Services.AddOutboundGuardAdmin(configuration);
 
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -159,6 +161,7 @@ internal static partial class ServeHost
 
         var app = builder.Build();
         app.MapOperations();
+        app.MapOutboundGuardAdmin();
         return app;
     }
 }

@@ -1,0 +1,18 @@
+using OutboundGuard.Admin.Alerts;
+
+namespace OutboundGuard.Admin;
+
+/// <summary>The ops review surface, section <c>OutboundGuard:Admin</c>.</summary>
+public sealed class AdminOptions
+{
+    public const string SectionName = "OutboundGuard:Admin";
+
+    /// <summary>How long a UI sign-in lasts without activity. Defaults to 8 h (a working day).</summary>
+    public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromHours(8);
+
+    /// <summary>Send the sign-in cookie only over HTTPS. Defaults to false (the UI is often reached over a loopback or a TLS-terminating proxy); set true when served over HTTPS.</summary>
+    public bool SecureCookie { get; set; }
+
+    /// <summary>Alerts when an account is throttled or suspended.</summary>
+    public AlertOptions Alerts { get; set; } = new();
+}

@@ -1,0 +1,147 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using OutboundGuard.Admin.Alerts;
+using OutboundGuard.Admin.Apis;
+using OutboundGuard.Admin.Campaigns;
+using OutboundGuard.Admin.Lists;
+using OutboundGuard.Admin.Quarantine;
+using OutboundGuard.Admin.Review;
+using OutboundGuard.Admin.Security;
+using OutboundGuard.Admin.Ui;
+using OutboundGuard.Scoring.Campaigns;
+using OutboundGuard.Scoring.Content;
+using OutboundGuard.Scoring.Urls;
+using OutboundGuard.Storage.Accounts;
+using OutboundGuard.Storage.Activity;
+using OutboundGuard.Storage.Admin;
+using OutboundGuard.Storage.Alerts;
+using OutboundGuard.Storage.Audit;
+using OutboundGuard.Storage.Campaigns;
+using OutboundGuard.Storage.Quarantine;
+using OutboundGuard.Storage.Settings;
+using OutboundGuard.Storage.Spool;
+using OutboundGuard.Storage.Tenants;
+using OutboundGuard.Storage.UrlLists;
+using OutboundGuard.Storage.Verdicts;
+
+namespace OutboundGuard.Admin;
+
+/// <summary>Registers and maps the ops review surface: the HTTP API (with OpenAPI), the web UI, sign-in, roles, and alerts.</summary>
+public static class AdminServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds what the review surface needs on top of a slim host: routing, problem details, OpenAPI,
+    /// cookie and API-key authentication, role policies, antiforgery, the repositories, review and alert services.
+    /// Needs an <c>NpgsqlDataSource</c> and a <see cref="TimeProvider"/> registered; uses the scoring
+    /// <see cref="CampaignTracker"/>, <see cref="UrlReputationOptions"/> and <see cref="NaiveBayesModel"/> when registered.
+    /// </summary>
+    public static IServiceCollection AddOutboundGuardAdmin(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<AdminOptions>().Bind(configuration.GetSection(AdminOptions.SectionName))
+            .Validate(o => o.Alerts.MaxAttempts >= 1, $"{AdminOptions.SectionName}:Alerts:MaxAttempts must be 1 or more.")
+            .Validate(o => o.Alerts.InitialRetryDelay > TimeSpan.Zero, $"{AdminOptions.SectionName}:Alerts:InitialRetryDelay must be positive.")
+            .Validate(o => o.Alerts.WebhookUrl is null || Uri.TryCreate(o.Alerts.WebhookUrl, UriKind.Absolute, out _), $"{AdminOptions.SectionName}:Alerts:WebhookUrl must be an absolute http(s) URL.")
+            .ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddRouting();
+        services.AddProblemDetails();
+        services.AddOpenApi();
+        services.AddAntiforgery(o =>
+        {
+            o.Cookie.Name = "og.af";
+            o.Cookie.SameSite = SameSiteMode.Strict;
+            o.FormFieldName = "__og_af";
+        });
+
+        services.AddAuthentication(AdminAuth.Scheme)
+            .AddPolicyScheme(AdminAuth.Scheme, "API key or sign-in cookie", o =>
+                o.ForwardDefaultSelector = context => ApiKeyAuthenticationHandler.Presents(context.Request) ? AdminAuth.ApiKeyScheme : AdminAuth.CookieScheme)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(AdminAuth.ApiKeyScheme, null)
+            .AddCookie(AdminAuth.CookieScheme, o =>
+            {
+                var admin = configuration.GetSection(AdminOptions.SectionName).Get<AdminOptions>() ?? new AdminOptions();
+                o.Cookie.Name = "og.session";
+                o.Cookie.HttpOnly = true;
+                o.Cookie.SameSite = SameSiteMode.Strict;
+                o.Cookie.SecurePolicy = admin.SecureCookie ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
+                o.ExpireTimeSpan = admin.SessionLifetime;
+                o.SlidingExpiration = true;
+                o.LoginPath = "/login";
+                o.AccessDeniedPath = "/denied";
+                o.Events = new CookieAuthenticationEvents
+                {
+                    // The API answers 401/403; only UI pages redirect to the sign-in page.
+                    OnRedirectToLogin = context => ApiOrRedirect(context, StatusCodes.Status401Unauthorized),
+                    OnRedirectToAccessDenied = context => ApiOrRedirect(context, StatusCodes.Status403Forbidden),
+                };
+            });
+        services.AddAuthorizationBuilder()
+            .AddPolicy(AdminAuth.CanView, p => p.RequireAuthenticatedUser().RequireRole(AdminRoles.Viewer, AdminRoles.Operator, AdminRoles.Admin))
+            .AddPolicy(AdminAuth.CanOperate, p => p.RequireAuthenticatedUser().RequireRole(AdminRoles.Operator, AdminRoles.Admin))
+            .AddPolicy(AdminAuth.CanAdminister, p => p.RequireAuthenticatedUser().RequireRole(AdminRoles.Admin));
+
+        services.TryAddSingleton<AccountRepository>();
+        services.TryAddSingleton<AuditLogRepository>();
+        services.TryAddSingleton<VerdictRepository>();
+        services.TryAddSingleton<TenantRepository>();
+        services.TryAddSingleton<SpooledMessageRepository>();
+        services.TryAddSingleton<AdminUserRepository>();
+        services.TryAddSingleton<ApiKeyRepository>();
+        services.TryAddSingleton<CampaignFingerprintRepository>();
+        services.TryAddSingleton<UrlListRepository>();
+        services.TryAddSingleton<AdminSettingsRepository>();
+        services.TryAddSingleton<AlertLogRepository>();
+        services.TryAddSingleton<QuarantineRepository>();
+        services.TryAddSingleton<ActivityRepository>();
+
+        services.TryAddSingleton(sp => new CampaignService(sp.GetRequiredService<CampaignFingerprintRepository>(), sp.GetRequiredService<TimeProvider>(), sp.GetService<CampaignTracker>()));
+        services.TryAddSingleton(sp => new UrlListService(sp.GetRequiredService<UrlListRepository>(), configuration, sp.GetService<UrlReputationOptions>()));
+        services.TryAddSingleton<HeldMail>();
+        services.TryAddSingleton<AccountEvidence>();
+        services.TryAddSingleton(sp => new ReviewService(
+            sp.GetRequiredService<AccountRepository>(), sp.GetRequiredService<QuarantineRepository>(), sp.GetRequiredService<HeldMail>(),
+            sp.GetRequiredService<CampaignService>(), sp.GetRequiredService<CampaignFingerprintRepository>(), sp.GetRequiredService<AuditLogRepository>(),
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<ReviewService>>(), sp.GetService<NaiveBayesModel>()));
+        services.TryAddSingleton<AlertSettings>();
+        services.TryAddSingleton(sp => new AlertSenders(configuration, new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })));
+        services.AddHostedService<AdminListsSync>();
+        services.AddHostedService<AccountAlertService>();
+        return services;
+    }
+
+    /// <summary>Adds authentication, authorization and antiforgery to the pipeline and maps the API, the OpenAPI document (/openapi/v1.json) and the UI.</summary>
+    public static WebApplication MapOutboundGuardAdmin(this WebApplication app)
+    {
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+        app.MapOpenApi().RequireAuthorization(AdminAuth.CanView);
+        app.MapAccountsApi();
+        app.MapReviewApi();
+        app.MapQuarantineApi();
+        app.MapTenantsApi();
+        app.MapAuditApi();
+        app.MapCampaignsApi();
+        app.MapUrlListsApi();
+        app.MapAlertsApi();
+        app.MapAdminUi();
+        return app;
+    }
+
+    private static Task ApiOrRedirect(RedirectContext<CookieAuthenticationOptions> context, int status)
+    {
+        if (context.Request.Path.StartsWithSegments("/api") || context.Request.Path.StartsWithSegments("/openapi"))
+        {
+            context.Response.StatusCode = status;
+            return Task.CompletedTask;
+        }
+
+        context.Response.Redirect(context.RedirectUri);
+        return Task.CompletedTask;
+    }
+}

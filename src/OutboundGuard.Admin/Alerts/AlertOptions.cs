@@ -1,0 +1,35 @@
+namespace OutboundGuard.Admin.Alerts;
+
+/// <summary>Alerts when an account is throttled or suspended, section <c>OutboundGuard:Admin:Alerts</c>. The webhook URL and e-mail switch can be changed at run time (alert settings).</summary>
+public sealed class AlertOptions
+{
+    /// <summary>Whether alerts are sent at all. Defaults to true.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>An http(s) URL that receives a JSON POST per alert. Null (the default) sends no webhook.</summary>
+    public string? WebhookUrl { get; set; }
+
+    /// <summary>Send an e-mail to the tenant's admin address (tenants.admin_email) when it has one. Defaults to true.</summary>
+    public bool EmailEnabled { get; set; } = true;
+
+    /// <summary>The From address of alert e-mails. Defaults to outboundguard@localhost.</summary>
+    public string From { get; set; } = "outboundguard@localhost";
+
+    /// <summary>Extra address (ops team) that receives every alert e-mail, or null.</summary>
+    public string? OpsEmail { get; set; }
+
+    /// <summary>The SMTP server for alert e-mails; when its Host is empty, the delivery smarthost (OutboundGuard:Delivery:Smarthost) is used.</summary>
+    public AlertSmtpOptions Smtp { get; set; } = new();
+
+    /// <summary>Attempts per alert before giving up. Defaults to 8.</summary>
+    public int MaxAttempts { get; set; } = 8;
+
+    /// <summary>Wait before the first retry; doubled after each failure. Defaults to 2 s.</summary>
+    public TimeSpan InitialRetryDelay { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Longest wait between retries. Defaults to 5 min.</summary>
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Timeout of one webhook request or SMTP session. Defaults to 15 s.</summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(15);
+}

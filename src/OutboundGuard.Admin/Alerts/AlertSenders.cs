@@ -1,0 +1,68 @@
+using System.Net.Http.Json;
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using Microsoft.Extensions.Configuration;
+using MimeKit;
+
+namespace OutboundGuard.Admin.Alerts;
+
+/// <summary>Sends one alert once: a JSON POST to the webhook, or an e-mail through the alert SMTP server or the smarthost. Throws on failure; the caller retries.</summary>
+public sealed class AlertSenders(IConfiguration configuration, HttpClient http)
+{
+    /// <summary>Posts the alert as JSON; a non-2xx reply is a failure.</summary>
+    /// <exception cref="HttpRequestException">The request failed or the receiver did not reply 2xx.</exception>
+    public async Task PostWebhookAsync(string url, AccountAlert alert, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        cts.CancelAfter(timeout);
+        using var response = await http.PostAsJsonAsync(url, alert, cts.Token);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new HttpRequestException($"the webhook replied {(int)response.StatusCode} {response.ReasonPhrase}");
+        }
+    }
+
+    /// <summary>Sends the alert e-mail.</summary>
+    /// <exception cref="InvalidOperationException">No SMTP server is configured.</exception>
+    public async Task SendEmailAsync(string from, IReadOnlyList<string> to, AccountAlert alert, AlertOptions options, CancellationToken cancellationToken)
+    {
+        var smtp = string.IsNullOrWhiteSpace(options.Smtp.Host)
+            ? configuration.GetSection("OutboundGuard:Delivery:Smarthost").Get<AlertSmtpOptions>()
+            : options.Smtp;
+        if (smtp is null || string.IsNullOrWhiteSpace(smtp.Host))
+        {
+            throw new InvalidOperationException("no SMTP server for alerts: set OutboundGuard:Admin:Alerts:Smtp:Host or OutboundGuard:Delivery:Smarthost:Host");
+        }
+
+        var message = new MimeMessage();
+        message.From.Add(MailboxAddress.Parse(from));
+        foreach (var address in to)
+        {
+            message.To.Add(MailboxAddress.Parse(address));
+        }
+
+        message.Subject = alert.Subject;
+        message.Headers.Add("X-OutboundGuard-Event", alert.Event);
+        message.Body = new TextPart("plain") { Text = alert.Text };
+        using var client = new SmtpClient { Timeout = (int)options.Timeout.TotalMilliseconds };
+        // A self-signed certificate is accepted only from a server on this machine (tests, a local relay).
+        var loopback = smtp.AcceptSelfSignedCertificate && (smtp.Host == "localhost" || (System.Net.IPAddress.TryParse(smtp.Host, out var ip) && System.Net.IPAddress.IsLoopback(ip)));
+        client.ServerCertificateValidationCallback = (_, _, _, errors) => errors == System.Net.Security.SslPolicyErrors.None || loopback;
+
+        var tls = smtp.Tls.ToUpperInvariant() switch
+        {
+            "NONE" => SecureSocketOptions.None,
+            "STARTTLS" => SecureSocketOptions.StartTls,
+            "IMPLICIT" => SecureSocketOptions.SslOnConnect,
+            _ => SecureSocketOptions.StartTlsWhenAvailable,
+        };
+        await client.ConnectAsync(smtp.Host, smtp.Port, tls, cancellationToken);
+        if (!string.IsNullOrEmpty(smtp.Username))
+        {
+            await client.AuthenticateAsync(smtp.Username, smtp.Password ?? "", cancellationToken);
+        }
+
+        await client.SendAsync(message, cancellationToken);
+        await client.DisconnectAsync(true, cancellationToken);
+    }
+}

@@ -1,0 +1,172 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using OutboundGuard.Admin.Security;
+using OutboundGuard.Scoring.Accounts;
+using OutboundGuard.Storage.Accounts;
+
+namespace OutboundGuard.Admin.Apis;
+
+/// <summary>/api/accounts: list and filter, one account with its evidence, create, limits, suspend, reinstate, credential reset.</summary>
+public static class AccountsApi
+{
+    public static RouteGroupBuilder MapAccountsApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/accounts").WithTags("Accounts").RequireAuthorization(AdminAuth.CanView);
+        group.MapGet("/", ListAsync).WithSummary("Accounts, filtered by state (active, throttled, suspended) and tenant");
+        group.MapGet("/{address}", GetAsync).WithSummary("One account with its evidence timeline: verdicts, state history, delivery outcomes, held mail");
+        group.MapPost("/", CreateAsync).RequireAuthorization(AdminAuth.CanOperate).WithSummary("Create an account");
+        group.MapPut("/{address}/limits", SetLimitsAsync).RequireAuthorization(AdminAuth.CanOperate).WithSummary("Set the account's own limits (null = default)");
+        group.MapPost("/{address}/suspend", SuspendAsync).RequireAuthorization(AdminAuth.CanOperate).WithSummary("Suspend (reason required)");
+        group.MapPost("/{address}/reinstate", ReinstateAsync).RequireAuthorization(AdminAuth.CanOperate).WithSummary("Reinstate (reason required)");
+        group.MapPost("/{address}/password", SetPasswordAsync).RequireAuthorization(AdminAuth.CanOperate).WithSummary("Set a new password (clears a required credential reset; reason required)");
+        group.MapPost("/{address}/credential-reset", RequireResetAsync).RequireAuthorization(AdminAuth.CanOperate).WithSummary("Require a new password before the account may send (reason required)");
+        return group;
+    }
+
+    public static async Task<Results<Ok<IReadOnlyList<AccountSummary>>, ValidationProblem>> ListAsync(AccountRepository accounts, string? state, string? tenant, int? limit, CancellationToken cancellationToken)
+    {
+        AccountState? parsed = null;
+        if (!string.IsNullOrWhiteSpace(state))
+        {
+            try
+            {
+                parsed = AccountStates.Parse(state.Trim().ToLowerInvariant());
+            }
+            catch (FormatException e)
+            {
+                return ApiValidation.Problem("state", e.Message);
+            }
+        }
+
+        if (limit is < 1 or > 10_000)
+        {
+            return ApiValidation.Problem("limit", "The limit must be between 1 and 10000.");
+        }
+
+        var rows = await accounts.ListAsync(string.IsNullOrWhiteSpace(tenant) ? null : tenant, parsed, limit ?? 1000, cancellationToken);
+        return TypedResults.Ok<IReadOnlyList<AccountSummary>>([.. rows.Select(AccountSummary.From)]);
+    }
+
+    public static async Task<Results<Ok<AccountDetail>, NotFound<ProblemDetails>>> GetAsync(string address, AccountEvidence evidence, CancellationToken cancellationToken)
+        => await evidence.GetAsync(address, cancellationToken) is { } detail ? TypedResults.Ok(detail) : ApiValidation.NotFound($"No account {address}.");
+
+    public static async Task<Results<Created<AccountSummary>, ValidationProblem, Conflict<ProblemDetails>>> CreateAsync(CreateAccountRequest request, AccountRepository accounts, ClaimsPrincipal user, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(request.Address))
+        {
+            return ApiValidation.Problem("address", "The account's address (local@domain) is required.");
+        }
+
+        string address;
+        try
+        {
+            address = AccountRepository.NormalizeAddress(request.Address);
+        }
+        catch (ArgumentException e)
+        {
+            return ApiValidation.Problem("address", e.Message);
+        }
+
+        if (request.Password is { Length: < 8 })
+        {
+            return ApiValidation.Problem("password", "The password must have at least 8 characters.");
+        }
+
+        var tenant = string.IsNullOrWhiteSpace(request.Tenant) ? address[(address.IndexOf('@', StringComparison.Ordinal) + 1)..] : request.Tenant;
+        try
+        {
+            var created = await accounts.AddAsync(address, tenant, request.Password, user.Actor(), cancellationToken);
+            return TypedResults.Created($"/api/accounts/{Uri.EscapeDataString(created.Address)}", AccountSummary.From(created));
+        }
+        catch (DuplicateAccountException e)
+        {
+            return TypedResults.Conflict(new ProblemDetails { Title = "Account exists", Detail = e.Message, Status = 409 });
+        }
+    }
+
+    public static async Task<Results<Ok<AccountSummary>, ValidationProblem, NotFound<ProblemDetails>>> SetLimitsAsync(string address, SetLimitsRequest request, AccountRepository accounts, ClaimsPrincipal user, CancellationToken cancellationToken)
+    {
+        if (ApiValidation.CheckReason(request.Reason) is { } problem)
+        {
+            return problem;
+        }
+
+        foreach (var (name, value) in new[] { ("messagesPerMinute", request.MessagesPerMinute), ("messagesPerHour", request.MessagesPerHour), ("recipientsPerMinute", request.RecipientsPerMinute), ("recipientsPerHour", request.RecipientsPerHour), ("recipientsPerDay", request.RecipientsPerDay) })
+        {
+            if (value is < 0)
+            {
+                return ApiValidation.Problem(name, $"{name} must be 0 or more (or null for the default).");
+            }
+        }
+
+        if (await accounts.FindAsync(address, cancellationToken) is not { } account)
+        {
+            return ApiValidation.NotFound($"No account {address}.");
+        }
+
+        await accounts.SetLimitsAsync(account.Id, new AccountLimitsUpdate(request.MessagesPerMinute, request.MessagesPerHour, request.RecipientsPerMinute, request.RecipientsPerHour, request.RecipientsPerDay), user.Actor(), request.Reason!, cancellationToken);
+        return TypedResults.Ok(AccountSummary.From((await accounts.FindByIdAsync(account.Id, cancellationToken))!));
+    }
+
+    public static Task<Results<Ok<AccountSummary>, ValidationProblem, NotFound<ProblemDetails>>> SuspendAsync(string address, ReasonRequest request, AccountRepository accounts, ClaimsPrincipal user, CancellationToken cancellationToken)
+        => SetStateAsync(address, AccountState.Suspended, request, accounts, user, cancellationToken);
+
+    public static Task<Results<Ok<AccountSummary>, ValidationProblem, NotFound<ProblemDetails>>> ReinstateAsync(string address, ReasonRequest request, AccountRepository accounts, ClaimsPrincipal user, CancellationToken cancellationToken)
+        => SetStateAsync(address, AccountState.Active, request, accounts, user, cancellationToken);
+
+    public static async Task<Results<Ok<AccountSummary>, ValidationProblem, NotFound<ProblemDetails>>> RequireResetAsync(string address, ReasonRequest request, AccountRepository accounts, ClaimsPrincipal user, CancellationToken cancellationToken)
+    {
+        if (ApiValidation.CheckReason(request.Reason) is { } problem)
+        {
+            return problem;
+        }
+
+        if (await accounts.FindAsync(address, cancellationToken) is not { } account)
+        {
+            return ApiValidation.NotFound($"No account {address}.");
+        }
+
+        await accounts.SetCredentialResetRequiredAsync(account.Id, true, user.Actor(), request.Reason!, cancellationToken);
+        return TypedResults.Ok(AccountSummary.From((await accounts.FindByIdAsync(account.Id, cancellationToken))!));
+    }
+
+    public static async Task<Results<Ok<AccountSummary>, ValidationProblem, NotFound<ProblemDetails>>> SetPasswordAsync(string address, SetPasswordRequest request, AccountRepository accounts, ClaimsPrincipal user, CancellationToken cancellationToken)
+    {
+        if (request.Password is not { Length: >= 12 })
+        {
+            return ApiValidation.Problem("password", "The new password must have at least 12 characters.");
+        }
+
+        if (ApiValidation.CheckReason(request.Reason) is { } problem)
+        {
+            return problem;
+        }
+
+        if (await accounts.FindAsync(address, cancellationToken) is not { } account)
+        {
+            return ApiValidation.NotFound($"No account {address}.");
+        }
+
+        await accounts.SetPasswordAsync(account.Id, request.Password, user.Actor(), request.Reason!.Trim(), cancellationToken);
+        return TypedResults.Ok(AccountSummary.From((await accounts.FindByIdAsync(account.Id, cancellationToken))!));
+    }
+
+    private static async Task<Results<Ok<AccountSummary>, ValidationProblem, NotFound<ProblemDetails>>> SetStateAsync(string address, AccountState to, ReasonRequest request, AccountRepository accounts, ClaimsPrincipal user, CancellationToken cancellationToken)
+    {
+        if (ApiValidation.CheckReason(request.Reason) is { } problem)
+        {
+            return problem;
+        }
+
+        if (await accounts.FindAsync(address, cancellationToken) is not { } account)
+        {
+            return ApiValidation.NotFound($"No account {address}.");
+        }
+
+        await accounts.SetStateAsync(account.Id, to, request.Reason!.Trim(), user.Actor(), cancellationToken: cancellationToken);
+        return TypedResults.Ok(AccountSummary.From((await accounts.FindByIdAsync(account.Id, cancellationToken))!));
+    }
+}

@@ -1,0 +1,115 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using MimeKit;
+using OutboundGuard.Admin.Security;
+using OutboundGuard.Storage.Audit;
+using OutboundGuard.Storage.Tenants;
+
+namespace OutboundGuard.Admin.Apis;
+
+/// <summary>/api/tenants: tenants, their alert address and connector ranges (as <c>outboundguard tenants add</c>).</summary>
+public static class TenantsApi
+{
+    /// <summary>A tenant with its connectors.</summary>
+    public sealed record TenantView(string Domain, string? AdminEmail, IReadOnlyList<string> Connectors, DateTimeOffset CreatedAt);
+
+    public static RouteGroupBuilder MapTenantsApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/tenants").WithTags("Tenants").RequireAuthorization(AdminAuth.CanView);
+        group.MapGet("/", ListAsync).WithSummary("Tenants and their connector ranges");
+        group.MapPost("/", CreateAsync).RequireAuthorization(AdminAuth.CanAdminister).WithSummary("Create a tenant, optionally with its alert address and connector ranges");
+        group.MapPost("/{domain}/connectors", AddConnectorAsync).RequireAuthorization(AdminAuth.CanAdminister).WithSummary("Add a connector range (IP or CIDR)");
+        group.MapPut("/{domain}/admin-email", SetAdminEmailAsync).RequireAuthorization(AdminAuth.CanAdminister).WithSummary("Set the address that receives the tenant's alerts");
+        return group;
+    }
+
+    public static async Task<Ok<IReadOnlyList<TenantView>>> ListAsync(TenantRepository tenants, CancellationToken cancellationToken)
+    {
+        var result = new List<TenantView>();
+        foreach (var t in await tenants.ListAsync(cancellationToken))
+        {
+            result.Add(new TenantView(t.Domain, t.AdminEmail, await tenants.ListConnectorsAsync(t.Id, cancellationToken), t.CreatedAt));
+        }
+
+        return TypedResults.Ok<IReadOnlyList<TenantView>>(result);
+    }
+
+    public static async Task<Results<Created<TenantView>, ValidationProblem>> CreateAsync(CreateTenantRequest request, TenantRepository tenants, AuditLogRepository audit, ClaimsPrincipal user, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(request.Domain) || !request.Domain.Contains('.', StringComparison.Ordinal) || request.Domain.Any(char.IsWhiteSpace))
+        {
+            return ApiValidation.Problem("domain", "The tenant's domain (e.g. tenant.example) is required.");
+        }
+
+        if (!string.IsNullOrWhiteSpace(request.AdminEmail) && !MailboxAddress.TryParse(request.AdminEmail, out _))
+        {
+            return ApiValidation.Problem("adminEmail", $"'{request.AdminEmail}' is not an e-mail address.");
+        }
+
+        foreach (var range in request.ConnectorIps ?? [])
+        {
+            if (!TryParseRange(range))
+            {
+                return ApiValidation.Problem("connectorIps", $"'{range}' is not an IP address or CIDR range.");
+            }
+        }
+
+        var tenant = await tenants.EnsureAsync(request.Domain, cancellationToken);
+        await audit.AppendAsync(user.Actor(), "tenant.create", tenant.Domain, null, new { request.ConnectorIps }, cancellationToken);
+        foreach (var range in request.ConnectorIps ?? [])
+        {
+            await tenants.AddConnectorAsync(tenant.Domain, range, cancellationToken);
+            await audit.AppendAsync(user.Actor(), "tenant.connector.add", tenant.Domain, null, new { network = range }, cancellationToken);
+        }
+
+        if (!string.IsNullOrWhiteSpace(request.AdminEmail))
+        {
+            await tenants.SetAdminEmailAsync(tenant.Domain, request.AdminEmail.Trim(), user.Actor(), cancellationToken);
+        }
+
+        var view = await ViewAsync(tenants, tenant.Domain, cancellationToken);
+        return TypedResults.Created($"/api/tenants/{Uri.EscapeDataString(tenant.Domain)}", view!);
+    }
+
+    public static async Task<Results<Ok<TenantView>, ValidationProblem, NotFound<ProblemDetails>>> AddConnectorAsync(string domain, ConnectorRequest request, TenantRepository tenants, AuditLogRepository audit, ClaimsPrincipal user, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(request.Network) || !TryParseRange(request.Network))
+        {
+            return ApiValidation.Problem("network", $"'{request.Network}' is not an IP address or CIDR range.");
+        }
+
+        if (await tenants.FindAsync(domain, cancellationToken) is null)
+        {
+            return ApiValidation.NotFound($"No tenant {domain}.");
+        }
+
+        await tenants.AddConnectorAsync(domain, request.Network, cancellationToken);
+        await audit.AppendAsync(user.Actor(), "tenant.connector.add", domain, null, new { network = request.Network }, cancellationToken);
+        return TypedResults.Ok((await ViewAsync(tenants, domain, cancellationToken))!);
+    }
+
+    public static async Task<Results<Ok<TenantView>, ValidationProblem, NotFound<ProblemDetails>>> SetAdminEmailAsync(string domain, AdminEmailRequest request, TenantRepository tenants, ClaimsPrincipal user, CancellationToken cancellationToken)
+    {
+        var email = string.IsNullOrWhiteSpace(request.Email) ? null : request.Email.Trim();
+        if (email is not null && !MailboxAddress.TryParse(email, out _))
+        {
+            return ApiValidation.Problem("email", $"'{email}' is not an e-mail address.");
+        }
+
+        return await tenants.SetAdminEmailAsync(domain, email, user.Actor(), cancellationToken)
+            ? TypedResults.Ok((await ViewAsync(tenants, domain, cancellationToken))!)
+            : ApiValidation.NotFound($"No tenant {domain}.");
+    }
+
+    private static async Task<TenantView?> ViewAsync(TenantRepository tenants, string domain, CancellationToken cancellationToken)
+        => await tenants.FindAsync(domain, cancellationToken) is { } t ? new TenantView(t.Domain, t.AdminEmail, await tenants.ListConnectorsAsync(t.Id, cancellationToken), t.CreatedAt) : null;
+
+    private static bool TryParseRange(string range)
+    {
+        var r = range.Trim();
+        return System.Net.IPNetwork.TryParse(r.Contains('/', StringComparison.Ordinal) ? r : r + (r.Contains(':', StringComparison.Ordinal) ? "/128" : "/32"), out _);
+    }
+}

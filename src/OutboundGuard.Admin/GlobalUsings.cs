@@ -1,0 +1,1 @@
+global using ProblemDetails = Microsoft.AspNetCore.Mvc.ProblemDetails;

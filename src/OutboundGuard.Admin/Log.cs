@@ -1,0 +1,34 @@
+using Microsoft.Extensions.Logging;
+
+namespace OutboundGuard.Admin;
+
+/// <summary>Admin's log events. Event ids 5000–5999 are Admin's.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(5001, LogLevel.Information, "Loaded {BlockedFingerprints} blocked campaign fingerprint(s); URL lists in force: {Blocked} blocked, {Allowed} allowed domain(s)")]
+    public static partial void ListsLoaded(ILogger logger, int blockedFingerprints, int blocked, int allowed);
+
+    [LoggerMessage(5002, LogLevel.Warning, "Could not load or watch the campaign and URL lists; retrying in 5 s")]
+    public static partial void ListsSyncFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(5010, LogLevel.Information, "Review of {AccountAddress} by {Actor}: {Decision} ({Reason}); {Released} released, {Deleted} deleted, {Fingerprints} fingerprint(s) marked")]
+    public static partial void ReviewDone(ILogger logger, string accountAddress, string actor, string decision, string reason, int released, int deleted, int fingerprints);
+
+    [LoggerMessage(5020, LogLevel.Information, "Alert {Channel} about {AccountAddress} ({ToState}) sent after {Attempts} attempt(s)")]
+    public static partial void AlertSent(ILogger logger, string channel, string accountAddress, string toState, int attempts);
+
+    [LoggerMessage(5021, LogLevel.Warning, "Alert {Channel} about {AccountAddress} failed (attempt {Attempt} of {MaxAttempts}): {Error}; next try in {Delay}")]
+    public static partial void AlertAttemptFailed(ILogger logger, string channel, string accountAddress, int attempt, int maxAttempts, string error, TimeSpan delay);
+
+    [LoggerMessage(5022, LogLevel.Error, "Alert {Channel} about {AccountAddress} given up after {Attempts} attempt(s): {Error}")]
+    public static partial void AlertGivenUp(ILogger logger, string channel, string accountAddress, int attempts, string error);
+
+    [LoggerMessage(5023, LogLevel.Warning, "Listening for account state changes failed; retrying in 5 s")]
+    public static partial void AlertListenFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(5030, LogLevel.Information, "User {UserName} signed in ({Role})")]
+    public static partial void SignedIn(ILogger logger, string userName, string role);
+
+    [LoggerMessage(5031, LogLevel.Warning, "Failed sign-in for {UserName}")]
+    public static partial void SignInFailed(ILogger logger, string userName);
+}

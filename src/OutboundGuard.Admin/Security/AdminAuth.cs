@@ -1,0 +1,35 @@
+using System.Security.Claims;
+using OutboundGuard.Storage.Admin;
+
+namespace OutboundGuard.Admin.Security;
+
+/// <summary>Names of the authentication schemes and authorization policies of the review surface.</summary>
+public static class AdminAuth
+{
+    /// <summary>Picks the API-key scheme when a key is presented, else the sign-in cookie.</summary>
+    public const string Scheme = "OutboundGuard";
+    public const string CookieScheme = "OutboundGuard.Cookie";
+    public const string ApiKeyScheme = "OutboundGuard.ApiKey";
+
+    /// <summary>Any signed-in role may read.</summary>
+    public const string CanView = "og.view";
+
+    /// <summary>Operators and admins act on accounts and mail.</summary>
+    public const string CanOperate = "og.operate";
+
+    /// <summary>Admins manage tenants, keys and settings.</summary>
+    public const string CanAdminister = "og.admin";
+
+    /// <summary>The claim holding the actor written to the audit log ("user:alice", "apikey:ci").</summary>
+    public const string ActorClaim = "og:actor";
+
+    /// <summary>Who did it, as the audit log records it.</summary>
+    public static string Actor(this ClaimsPrincipal user) => user.FindFirstValue(ActorClaim) ?? "unknown";
+
+    /// <summary>The principal's role (viewer, operator or admin).</summary>
+    public static string Role(this ClaimsPrincipal user) => user.FindFirstValue(ClaimTypes.Role) ?? AdminRoles.Viewer;
+
+    /// <summary>A principal for a person or a key.</summary>
+    public static ClaimsPrincipal Principal(string name, string role, string actor, string scheme) => new(new ClaimsIdentity(
+        [new Claim(ClaimTypes.Name, name), new Claim(ClaimTypes.Role, role), new Claim(ActorClaim, actor)], scheme, ClaimTypes.Name, ClaimTypes.Role));
+}

@@ -1,0 +1,144 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Logging;
+using OutboundGuard.Admin.Apis;
+using OutboundGuard.Admin.Quarantine;
+using OutboundGuard.Admin.Review;
+using OutboundGuard.Admin.Security;
+using OutboundGuard.Scoring.Accounts;
+using OutboundGuard.Storage.Accounts;
+using OutboundGuard.Storage.Activity;
+using OutboundGuard.Storage.Admin;
+using OutboundGuard.Storage.Audit;
+using OutboundGuard.Storage.Quarantine;
+using OutboundGuard.Storage.Spool;
+
+namespace OutboundGuard.Admin.Ui;
+
+/// <summary>The web UI's routes: pages (viewer and up), actions (operator and up, antiforgery-checked forms with a reason), sign-in.</summary>
+internal static class UiEndpoints
+{
+    public static void MapAdminUi(this IEndpointRouteBuilder app)
+    {
+        var pages = app.MapGroup("").RequireAuthorization(AdminAuth.CanView).ExcludeFromDescription();
+        pages.MapGet("/", (ClaimsPrincipal user, AccountRepository accounts, ActivityRepository activity, SpooledMessageRepository messages, TimeProvider time, CancellationToken ct)
+            => DashboardPage.RenderAsync(user, accounts, activity, messages, time, ct));
+        pages.MapGet("/accounts/{address}", (string address, string? done, ClaimsPrincipal user, AccountEvidence evidence, AccountRepository accounts, ActivityRepository activity, TimeProvider time, CancellationToken ct)
+            => AccountPage.RenderAsync(address, done, user, evidence, accounts, activity, time, ct));
+        pages.MapGet("/quarantine", (string? done, ClaimsPrincipal user, QuarantineRepository quarantine, CancellationToken ct) => QuarantinePage.ListAsync(done, user, quarantine, ct));
+        pages.MapGet("/quarantine/{id:guid}", (Guid id, ClaimsPrincipal user, QuarantineRepository quarantine, CancellationToken ct) => QuarantinePage.MessageAsync(id, user, quarantine, ct));
+        pages.MapGet("/audit", (string? target, ClaimsPrincipal user, AuditLogRepository audit, CancellationToken ct) => AuditPage.RenderAsync(target, user, audit, ct));
+
+        var actions = app.MapGroup("").RequireAuthorization(AdminAuth.CanOperate).ExcludeFromDescription();
+        actions.MapPost("/accounts/{address}/action", AccountActionAsync);
+        actions.MapPost("/quarantine/{id:guid}/action", MessageActionAsync);
+        actions.MapPost("/quarantine/bulk", BulkActionAsync);
+
+        var open = app.MapGroup("").AllowAnonymous().ExcludeFromDescription();
+        open.MapGet("/login", (string? returnUrl) => LoginPage.Render(returnUrl, null));
+        open.MapPost("/login", LoginAsync);
+        open.MapPost("/logout", async (HttpContext context, IFormCollection form) =>
+        {
+            await context.SignOutAsync(AdminAuth.CookieScheme);
+            return Results.Redirect("/login");
+        });
+        open.MapGet("/denied", (ClaimsPrincipal user) => Html.Page("Not allowed", user, "<h1>Not allowed</h1><p>Your role may not do this.</p>", 403));
+    }
+
+    private static async Task<IResult> LoginAsync(HttpContext context, IFormCollection form, AdminUserRepository users, ILogger<AdminUserRepository> logger)
+    {
+        var name = form["name"].ToString().Trim();
+        var password = form["password"].ToString();
+        var returnUrl = form["returnUrl"].ToString();
+        var user = name.Length == 0 ? null : await users.VerifyAsync(name, password, context.RequestAborted);
+        if (user is null)
+        {
+            Log.SignInFailed(logger, name);
+            return LoginPage.Render(returnUrl, "Wrong name or password.", 401);
+        }
+
+        Log.SignedIn(logger, user.Name, user.Role);
+        await context.SignInAsync(AdminAuth.CookieScheme, AdminAuth.Principal(user.Name, user.Role, "user:" + user.Name, AdminAuth.CookieScheme));
+        return Results.Redirect(IsLocal(returnUrl) ? returnUrl : "/");
+    }
+
+    private static async Task<IResult> AccountActionAsync(string address, IFormCollection form, ClaimsPrincipal user, AccountRepository accounts, ReviewService review, CancellationToken ct)
+    {
+        var reason = form["reason"].ToString().Trim();
+        var back = "/accounts/" + Uri.EscapeDataString(address);
+        if (reason.Length == 0)
+        {
+            return Results.Redirect(back + "?done=" + Uri.EscapeDataString("Nothing done: a reason is required."));
+        }
+
+        if (await accounts.FindAsync(address, ct) is not { } account)
+        {
+            return Results.NotFound();
+        }
+
+        string done;
+        switch (form["action"].ToString())
+        {
+            case "reinstate":
+                await accounts.SetStateAsync(account.Id, AccountState.Active, reason, user.Actor(), cancellationToken: ct);
+                done = "Reinstated.";
+                break;
+            case "suspend":
+                await accounts.SetStateAsync(account.Id, AccountState.Suspended, reason, user.Actor(), cancellationToken: ct);
+                done = "Suspended.";
+                break;
+            case "credential-reset":
+                await accounts.SetCredentialResetRequiredAsync(account.Id, true, user.Actor(), reason, ct);
+                done = "A new password is now required.";
+                break;
+            case "review" when ReviewService.TryParseDecision(form["decision"], out var decision):
+                var outcome = (await review.DecideAsync(address, decision, reason, releaseHeld: false, user.Actor(), ct))!;
+                done = $"Reviewed as {outcome.Decision}: now {outcome.State}; {outcome.Released.Count} released, {outcome.Deleted.Count} deleted, {outcome.FingerprintsBlocked.Count} fingerprint(s) blocked.";
+                break;
+            default:
+                return Results.BadRequest();
+        }
+
+        return Results.Redirect(back + "?done=" + Uri.EscapeDataString(done));
+    }
+
+    private static async Task<IResult> MessageActionAsync(Guid id, IFormCollection form, ClaimsPrincipal user, HeldMail held, CancellationToken ct)
+    {
+        var reason = form["reason"].ToString().Trim();
+        if (reason.Length == 0)
+        {
+            return Results.Redirect("/quarantine?done=" + Uri.EscapeDataString("Nothing done: a reason is required."));
+        }
+
+        var done = form["action"].ToString() switch
+        {
+            "release" => $"{(await held.ReleaseAsync([id], user.Actor(), reason, ct)).Count} message(s) released.",
+            "delete" => $"{(await held.DeleteAsync([id], user.Actor(), reason, ct)).Count} message(s) deleted.",
+            _ => null,
+        };
+        return done is null ? Results.BadRequest() : Results.Redirect("/quarantine?done=" + Uri.EscapeDataString(done));
+    }
+
+    private static async Task<IResult> BulkActionAsync(IFormCollection form, ClaimsPrincipal user, HeldMail held, CancellationToken ct)
+    {
+        var reason = form["reason"].ToString().Trim();
+        var ids = form["ids"].Select(v => Guid.TryParse(v, out var g) ? g : Guid.Empty).Where(g => g != Guid.Empty).ToList();
+        if (reason.Length == 0 || ids.Count == 0)
+        {
+            return Results.Redirect("/quarantine?done=" + Uri.EscapeDataString("Nothing done: select messages and give a reason."));
+        }
+
+        var done = form["action"].ToString() switch
+        {
+            "release" => $"{(await held.ReleaseAsync(ids, user.Actor(), reason, ct)).Count} message(s) released.",
+            "delete" => $"{(await held.DeleteAsync(ids, user.Actor(), reason, ct)).Count} message(s) deleted.",
+            _ => null,
+        };
+        return done is null ? Results.BadRequest() : Results.Redirect("/quarantine?done=" + Uri.EscapeDataString(done));
+    }
+
+    private static bool IsLocal(string url) => url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal);
+}

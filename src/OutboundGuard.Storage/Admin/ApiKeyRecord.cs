@@ -1,0 +1,12 @@
+namespace OutboundGuard.Storage.Admin;
+
+/// <summary>An API key as stored: its name, role and the first characters of the key (to recognise it), never the key.</summary>
+public sealed class ApiKeyRecord
+{
+    public long Id { get; set; }
+    public string Name { get; set; } = "";
+    public string KeyPrefix { get; set; } = "";
+    public string Role { get; set; } = AdminRoles.Viewer;
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset? RevokedAt { get; set; }
+}

@@ -1,0 +1,55 @@
+using Dapper;
+using Npgsql;
+
+namespace OutboundGuard.Storage.Alerts;
+
+/// <summary>Which alerts were sent about which state change, so that of several nodes exactly one sends each.</summary>
+public sealed class AlertLogRepository(NpgsqlDataSource dataSource)
+{
+    private const string ClaimSql = """
+        INSERT INTO alerts_sent (state_history_id, channel, node) VALUES (@historyId, @channel, @node)
+        ON CONFLICT (state_history_id, channel) DO NOTHING
+        """;
+
+    /// <summary>Claims the alert on <paramref name="channel"/> for one state change; false when another node (or an earlier run) has it.</summary>
+    public async Task<bool> TryClaimAsync(long historyId, string channel, string node, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition(ClaimSql, new { historyId, channel, node }, cancellationToken: cancellationToken)) == 1;
+    }
+
+    private const string AttemptSql = """
+        UPDATE alerts_sent SET attempts = attempts + 1, last_error = @error, sent_at = CASE WHEN @error::text IS NULL THEN now() ELSE NULL END
+        WHERE state_history_id = @historyId AND channel = @channel
+        """;
+
+    /// <summary>Records one attempt: sent when <paramref name="error"/> is null.</summary>
+    public async Task RecordAttemptAsync(long historyId, string channel, string? error, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(AttemptSql, new { historyId, channel, error }, cancellationToken: cancellationToken));
+    }
+
+    private const string LatestChangeSql = """
+        SELECT h.id, h.from_state, h.to_state, h.reason, h.actor, h.changed_at, a.address, t.domain AS tenant, t.admin_email, a.throttled_until
+        FROM account_state_history h JOIN accounts a ON a.id = h.account_id JOIN tenants t ON t.id = a.tenant_id
+        WHERE h.account_id = @accountId
+        ORDER BY h.changed_at DESC, h.id DESC LIMIT 1
+        """;
+
+    /// <summary>The account's latest state change with what an alert needs, or null.</summary>
+    public async Task<StateChangeForAlert?> LatestChangeAsync(long accountId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<StateChangeForAlert>(new CommandDefinition(LatestChangeSql, new { accountId }, cancellationToken: cancellationToken));
+    }
+
+    private const string StatusSql = "SELECT attempts, last_error, sent_at FROM alerts_sent WHERE state_history_id = @historyId AND channel = @channel";
+
+    /// <summary>Attempts, last error and when it was sent, for one alert; null when never claimed.</summary>
+    public async Task<(int Attempts, string? LastError, DateTimeOffset? SentAt)?> StatusAsync(long historyId, string channel, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<(int, string?, DateTimeOffset?)?>(new CommandDefinition(StatusSql, new { historyId, channel }, cancellationToken: cancellationToken));
+    }
+}

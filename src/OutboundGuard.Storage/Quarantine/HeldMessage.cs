@@ -1,0 +1,21 @@
+namespace OutboundGuard.Storage.Quarantine;
+
+/// <summary>A message row as ops review it: envelope, subject, state, and the verdict that held it.</summary>
+public sealed class HeldMessage
+{
+    public Guid Id { get; set; }
+    public long? AccountId { get; set; }
+    public string? Address { get; set; }
+    public string EnvelopeFrom { get; set; } = "";
+    public string[] Recipients { get; set; } = [];
+    public string? Subject { get; set; }
+    public string? HeaderFrom { get; set; }
+    public long SizeOctets { get; set; }
+    public string SpoolPath { get; set; } = "";
+    public string State { get; set; } = "";
+    public DateTimeOffset ReceivedAt { get; set; }
+    public DateTimeOffset? SpoolRemovedAt { get; set; }
+
+    /// <summary>The reason of the verdict stored with the message, if any.</summary>
+    public string? VerdictReason { get; set; }
+}

@@ -1,0 +1,64 @@
+using OpenQA.Selenium;
+using OpenQA.Selenium.Chrome;
+
+namespace OutboundGuard.Admin.Tests.Support;
+
+/// <summary>Headless Chromium driven by Debian's chromedriver, with a fresh profile, saving screenshots under the test output's artifacts/screenshots.</summary>
+public sealed class Browser : IDisposable
+{
+    public const string Chromium = "/usr/bin/chromium";
+    public const string ChromeDriver = "/usr/bin/chromedriver";
+
+    private readonly string _profile = Path.Combine(Path.GetTempPath(), "og-chromium-" + Guid.NewGuid().ToString("N")[..10]);
+
+    public Browser()
+    {
+        if (!File.Exists(Chromium) || !File.Exists(ChromeDriver))
+        {
+            throw new InvalidOperationException($"{Chromium} or {ChromeDriver} is missing: apt-get install -y chromium chromium-driver");
+        }
+
+        var service = ChromeDriverService.CreateDefaultService("/usr/bin");
+        service.HideCommandPromptWindow = true;
+        service.SuppressInitialDiagnosticInformation = true;
+        var options = new ChromeOptions { BinaryLocation = Chromium };
+        options.AddArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=1280,1000", $"--user-data-dir={_profile}");
+        Driver = new ChromeDriver(service, options, TimeSpan.FromSeconds(60));
+        Driver.Manage().Timeouts().PageLoad = TimeSpan.FromSeconds(30);
+    }
+
+    public ChromeDriver Driver { get; }
+
+    public static string ScreenshotDirectory => Path.Combine(AppContext.BaseDirectory, "artifacts", "screenshots");
+
+    /// <summary>Waits until the page shows <paramref name="by"/> (a navigation after a click may still be under way), then returns it.</summary>
+    public IWebElement WaitFor(By by, TimeSpan? timeout = null)
+    {
+        var wait = new OpenQA.Selenium.Support.UI.WebDriverWait(Driver, timeout ?? TimeSpan.FromSeconds(30));
+        wait.IgnoreExceptionTypes(typeof(NoSuchElementException), typeof(StaleElementReferenceException));
+        return wait.Until(d => d.FindElement(by));
+    }
+
+    /// <summary>Saves a PNG of the page and returns its path.</summary>
+    public string Screenshot(string name)
+    {
+        Directory.CreateDirectory(ScreenshotDirectory);
+        var path = Path.Combine(ScreenshotDirectory, name + ".png");
+        Driver.GetScreenshot().SaveAsFile(path);
+        return path;
+    }
+
+    public void Dispose()
+    {
+        Driver.Quit();
+        Driver.Dispose();
+        try
+        {
+            Directory.Delete(_profile, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}

@@ -1,0 +1,56 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace OutboundGuard.Admin.Tests.Support;
+
+/// <summary>A real HTTP receiver on 127.0.0.1:0 that fails the first <c>failures</c> requests with 503, then records each body and replies 200.</summary>
+public sealed class WebhookReceiver : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private int _requests;
+
+    private WebhookReceiver(WebApplication app) => _app = app;
+
+    public ConcurrentQueue<string> Received { get; } = new();
+
+    public int Requests => Volatile.Read(ref _requests);
+
+    public Uri Url { get; private set; } = null!;
+
+    public static async Task<WebhookReceiver> StartAsync(int failures)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0));
+        var app = builder.Build();
+        var receiver = new WebhookReceiver(app);
+        app.MapPost("/hook", async (HttpRequest request) =>
+        {
+            var n = Interlocked.Increment(ref receiver._requests);
+            using var reader = new StreamReader(request.Body);
+            var body = await reader.ReadToEndAsync();
+            if (n <= failures)
+            {
+                return Results.StatusCode(503);
+            }
+
+            receiver.Received.Enqueue(body);
+            return Results.Ok();
+        });
+        await app.StartAsync();
+        receiver.Url = new Uri(new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()), "/hook");
+        return receiver;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
