@@ -1,0 +1,1 @@
+def make(results, out): pass
