@@ -18,6 +18,7 @@ internal static class CorpusSample
         var every = Math.Max(2, args.GetInt("every", 10));
         var phishing = args.GetInt("phishing", 300);
         var limit = args.GetInt("limit", int.MaxValue);
+        var trainEvery = Math.Max(1, args.GetInt("train-every", 1));
         foreach (var kind in new[] { "spam", "ham", "phish" })
         {
             Directory.CreateDirectory(Path.Combine(output, kind));
@@ -40,7 +41,7 @@ internal static class CorpusSample
         }
 
         var generated = PhishingGenerator.Write(Path.Combine(output, "phish"), phishing);
-        var (model, trainedSpam, trainedHam) = ContentModelTrainer.TrainFromFolder(corpus, accept: f => !picked.Contains(f));
+        var (model, trainedSpam, trainedHam) = ContentModelTrainer.TrainFromFolder(corpus, accept: f => !picked.Contains(f) && (trainEvery == 1 || (f.GetHashCode(StringComparison.Ordinal) & 0x7fffffff) % trainEvery == 0));
         using (var stream = File.Create(Path.Combine(output, "model.bin")))
         {
             model.Save(stream);

@@ -16,13 +16,13 @@ KINDS = ("spam", "ham", "phish")
 
 def sample(ctx):
     folder = os.path.join(ctx.work, "sample")
-    every, phishing = {"smoke": (200, 20), "quick": (10, 300), "full": (4, 600)}[ctx.mode]
+    every, phishing, train_every = {"smoke": (200, 20, 20), "quick": (10, 300, 1), "full": (4, 600, 1)}[ctx.mode]
     corpus = os.path.join(ctx.root, CORPUS)
     if not os.path.isdir(corpus):
         corpus = os.path.join(ctx.work, "empty-corpus")
         os.makedirs(os.path.join(corpus, "spam"), exist_ok=True)
         os.makedirs(os.path.join(corpus, "ham"), exist_ok=True)
-    rc, _, out = procs.run([ctx.harness, "sample", "--corpus", corpus, "--out", folder, "--every", str(every), "--phishing", str(phishing)], 600, log=ctx.log("sample.log"))
+    rc, _, out = procs.run([ctx.harness, "sample", "--corpus", corpus, "--out", folder, "--every", str(every), "--phishing", str(phishing), "--train-every", str(train_every)], 600, log=ctx.log("sample.log"))
     info = json.loads(out.strip().splitlines()[-1])
     files = [(k, os.path.join(folder, k, f)) for k in KINDS for f in sorted(os.listdir(os.path.join(folder, k)))]
     return folder, files, info
