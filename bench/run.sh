@@ -31,8 +31,8 @@ cleanup() {
   local rc=$?
   trap - EXIT INT TERM
   if [ -n "$driver_pid" ] && kill -0 "$driver_pid" 2>/dev/null; then
-    kill -INT "$driver_pid" 2>/dev/null || true
-    for _ in $(seq 1 100); do kill -0 "$driver_pid" 2>/dev/null || break; sleep 0.2; done
+    kill -TERM "$driver_pid" 2>/dev/null || true
+    for _ in $(seq 1 150); do kill -0 "$driver_pid" 2>/dev/null || break; sleep 0.2; done
     kill -KILL "$driver_pid" 2>/dev/null || true
   fi
   # Backstop: whatever the driver started and did not stop (each in its own process group).

@@ -3,6 +3,7 @@ import argparse
 import json
 import os
 import platform
+import signal
 import subprocess
 import sys
 import time
@@ -71,7 +72,14 @@ def machine():
     }
 
 
+def _interrupted(signum, frame):
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
 def main():
+    # Started in the background by run.sh, which ignores SIGINT for it: listen to both, stop everything on either.
+    signal.signal(signal.SIGTERM, _interrupted)
+    signal.signal(signal.SIGINT, _interrupted)
     ap = argparse.ArgumentParser()
     ap.add_argument("--mode", choices=["quick", "full", "smoke"], default="quick")
     ap.add_argument("--root", required=True)

@@ -61,12 +61,12 @@ def run(ctx):
         ctx.og_sink = sink
     results = {"outboundguard_big_message": big_message(ctx, "outboundguard", og.proc.pid, og.roots, og.port, ctx.og_sink, size)}
     r = results["outboundguard_big_message"]
-    ctx.progress("scale big message outboundguard", f"{r['size_mb']:.0f} MB, peak RSS {r['peak_rss_mb']:.0f} MB (+{r['growth_mb']:.0f})", 1, 3)
+    ctx.progress("scale big message outboundguard", f"{r['size_mb']:.0f} MB, peak RSS {r['peak_rss_mb']:.0f} MB ({r['growth_mb']:+.0f})", 1, 3)
     pf = getattr(ctx, "postfix_for_scale", None)
     if pf is not None:
         results["postfix_big_message"] = big_message(ctx, "postfix", pf.master_pid(), pf.roots, pf.port, ctx.postfix_sink, size)
         r = results["postfix_big_message"]
-        ctx.progress("scale big message postfix", f"{r['size_mb']:.0f} MB, peak RSS {r['peak_rss_mb']:.0f} MB (+{r['growth_mb']:.0f})", 2, 3)
+        ctx.progress("scale big message postfix", f"{r['size_mb']:.0f} MB, peak RSS {r['peak_rss_mb']:.0f} MB ({r['growth_mb']:+.0f})", 2, 3)
     results["outboundguard_idle_sessions"] = idle_sessions(ctx, og, sessions)
     r = results["outboundguard_idle_sessions"]
     if "kb_per_session" in r:

@@ -120,7 +120,11 @@ def run_spamd(ctx, files):
         return p.returncode == 1
 
     check(files[0][1])
-    result = feed(files, check, 2 * os.cpu_count(), [proc.pid])
+    # spamd needs tens of milliseconds per message: quick mode gives it every third message of the sample.
+    subset = files if ctx.mode != "quick" else files[::3]
+    result = feed(subset, check, 2 * os.cpu_count(), [proc.pid])
+    result["subset"] = "every third message of the sample" if subset is not files else "the whole sample"
+    ctx.progress("scoring spamassassin", f"{len(subset)} messages", 3, 3)
     ctx.reg.stop(proc)
     return result
 
