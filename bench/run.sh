@@ -56,11 +56,17 @@ trap 'exit 130' INT TERM
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
 echo "== build (Release)"
-dotnet build "$root/src/OutboundGuard/OutboundGuard.csproj" -c Release -v q -nologo 2>&1 | grep -E "error|Warn|Error" || true
-dotnet build "$root/bench/OutboundGuard.Bench.Harness/OutboundGuard.Bench.Harness.csproj" -c Release -v q -nologo 2>&1 | grep -E "error|Warn|Error" || true
-if [ "$mode" != smoke ] || [ "${BENCH_MICRO:-1}" = 1 ]; then
-  dotnet build "$root/bench/OutboundGuard.Benchmarks/OutboundGuard.Benchmarks.csproj" -c Release -v q -nologo 2>&1 | grep -E "error|Warn|Error" || true
-fi
+build() {
+  local out
+  if ! out="$(dotnet build "$1" -c Release -v q -nologo 2>&1)"; then
+    echo "$out" | grep -E "error" | sort -u >&2
+    echo "build of $1 failed" >&2
+    exit 1
+  fi
+}
+build "$root/src/OutboundGuard/OutboundGuard.csproj"
+build "$root/bench/OutboundGuard.Bench.Harness/OutboundGuard.Bench.Harness.csproj"
+build "$root/bench/OutboundGuard.Benchmarks/OutboundGuard.Benchmarks.csproj"
 "$root/scripts/fetch-corpus.sh" >/dev/null 2>&1 || echo "corpus not available: the scoring comparison uses generated mail only"
 
 "$python" -u "$root/bench/harness/driver.py" --mode "$mode" --root "$root" --work "$work" \
