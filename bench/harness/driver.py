@@ -118,6 +118,8 @@ def main():
     try:
         import plots
         plots.make(results, ctx.out_dir())
+    except ImportError as e:
+        print(f"no plots ({e}): apt-get install python3-matplotlib")
     except Exception as e:
         ctx.failure(f"plots: {e}")
     print()
