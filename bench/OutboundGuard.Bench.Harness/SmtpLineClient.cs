@@ -1,0 +1,90 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace OutboundGuard.Bench;
+
+/// <summary>A minimal SMTP client over a socket: reads whole (multi-line) replies, writes raw octets.</summary>
+internal sealed class SmtpLineClient : IAsyncDisposable
+{
+    private readonly Socket _socket;
+    private readonly NetworkStream _stream;
+    private readonly byte[] _buffer = new byte[8192];
+    private int _start;
+    private int _end;
+
+    private SmtpLineClient(Socket socket)
+    {
+        _socket = socket;
+        _stream = new NetworkStream(socket, ownsSocket: true);
+    }
+
+    public static async Task<SmtpLineClient> ConnectAsync(int port, CancellationToken cancellationToken)
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port), cancellationToken);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+
+        return new SmtpLineClient(socket);
+    }
+
+    public ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken) => _stream.WriteAsync(data, cancellationToken);
+
+    public ValueTask WriteLineAsync(string line, CancellationToken cancellationToken) => _stream.WriteAsync(Encoding.ASCII.GetBytes(line + "\r\n"), cancellationToken);
+
+    /// <summary>Reads one reply (all its lines) and returns its code.</summary>
+    public async Task<int> ReadReplyAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var line = await ReadLineAsync(cancellationToken);
+            if (line.Length < 3)
+            {
+                throw new IOException($"bad reply line '{line}'");
+            }
+
+            if (line.Length == 3 || line[3] != '-')
+            {
+                return int.Parse(line.AsSpan(0, 3), System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+    }
+
+    private async Task<string> ReadLineAsync(CancellationToken cancellationToken)
+    {
+        var line = new StringBuilder();
+        while (true)
+        {
+            for (var i = _start; i < _end; i++)
+            {
+                if (_buffer[i] == '\n')
+                {
+                    line.Append(Encoding.ASCII.GetString(_buffer, _start, i - _start));
+                    _start = i + 1;
+                    return line.ToString().TrimEnd('\r');
+                }
+            }
+
+            line.Append(Encoding.ASCII.GetString(_buffer, _start, _end - _start));
+            _start = 0;
+            _end = await _stream.ReadAsync(_buffer, cancellationToken);
+            if (_end == 0)
+            {
+                throw new IOException("connection closed by the server");
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stream.DisposeAsync();
+        _socket.Dispose();
+    }
+}

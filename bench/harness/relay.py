@@ -1,0 +1,197 @@
+"""Durable relay, the whole product: `outboundguard serve` next to a private Postfix relay instance, both
+delivering into smtp-sink and fed by smtp-source through connector mode."""
+import json
+import os
+import re
+import subprocess
+import time
+
+import procs
+import postfix_instance
+from protocol import smtp_source
+
+SENDER = "sender@bench.example"
+
+
+class Sink:
+    """smtp-sink counting delivered messages (-c counter in its log)."""
+
+    def __init__(self, ctx, name):
+        self.port = procs.free_port()
+        self.logfile = ctx.log(f"sink-{name}.log")
+        self.proc = ctx.reg.start(["/usr/sbin/smtp-sink", "-c", "-u", "postfix", "-m", "2000", f"127.0.0.1:{self.port}", "2048"], log=self.logfile)
+        procs.wait_port(self.port, 30, self.proc)
+
+    def count(self):
+        try:
+            with open(self.logfile, "rb") as f:
+                f.seek(max(0, os.path.getsize(self.logfile) - 400))
+                tail = f.read().decode(errors="replace")
+        except OSError:
+            return 0
+        found = re.findall(r"mesg=(\d+)", tail)
+        return int(found[-1]) if found else 0
+
+    def wait_for(self, n, timeout):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.count() >= n:
+                return time.monotonic()
+            time.sleep(0.05)
+        return None
+
+
+class OutboundGuard:
+    """`outboundguard serve` with a private PostgreSQL in a temp folder."""
+
+    def __init__(self, ctx, sink_port, extra_env=None):
+        self.ctx = ctx
+        self.port = procs.free_port()
+        self.data = os.path.join(ctx.work, f"og-{self.port}")
+        env = dict(os.environ)
+        env.update({
+            "OUTBOUNDGUARD__SCORING__DEFAULTLIMITS__MESSAGESPERMINUTE": "1000000",
+            "OUTBOUNDGUARD__SCORING__DEFAULTLIMITS__MESSAGESPERHOUR": "1000000",
+            "OUTBOUNDGUARD__SCORING__DEFAULTLIMITS__RECIPIENTSPERMINUTE": "1000000",
+            "OUTBOUNDGUARD__SCORING__DEFAULTLIMITS__RECIPIENTSPERHOUR": "1000000",
+            "OUTBOUNDGUARD__SCORING__DEFAULTLIMITS__RECIPIENTSPERDAY": "1000000",
+            "OUTBOUNDGUARD__SMTP__LIMITS__MAXCONNECTIONSPERIP": "10000",
+            "OUTBOUNDGUARD__SMTP__LIMITS__MAXCONNECTIONS": "10000",
+            "OUTBOUNDGUARD__SMTP__LIMITS__MAXMESSAGESIZE": str(100 * 1024 * 1024),
+            # Deliver with Postfix's default destination concurrency (20) so both relays push the same way.
+            "OUTBOUNDGUARD__DELIVERY__PARALLELISM": "20",
+            "OUTBOUNDGUARD__DELIVERY__SMARTHOST__MAXCONNECTIONS": "20",
+            "OUTBOUNDGUARD__DELIVERY__POLLINTERVAL": "00:00:01",
+        })
+        env.update(extra_env or {})
+        self.env = env
+        self.logfile = ctx.log(f"outboundguard-{self.port}.log")
+        self.proc = ctx.reg.start(["dotnet", ctx.host_dll, "serve", "--smtp", f"127.0.0.1:{self.port}", "--http", f"127.0.0.1:{procs.free_port()}",
+                                   "--smarthost", f"127.0.0.1:{sink_port}", "--data", self.data], log=self.logfile, env=env)
+        ctx.reg.on_cleanup(self.stop)
+        deadline = time.monotonic() + 180
+        while "OutboundGuard is running." not in self._log():
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"outboundguard serve did not start:\n{self._log()[-2000:]}")
+            time.sleep(0.2)
+        rc, _, out = procs.run(["dotnet", ctx.host_dll, "tenants", "add", "bench.example", "--connector-ip", "127.0.0.1/32", "--data", self.data],
+                               120, env=env, log=ctx.log("cli.log"))
+        if rc != 0:
+            raise RuntimeError(f"tenants add failed: {out}")
+
+    def _log(self):
+        with open(self.logfile, errors="replace") as f:
+            return f.read()
+
+    def postgres_pid(self):
+        try:
+            with open(os.path.join(self.data, "postgres", "pgdata", "postmaster.pid")) as f:
+                return int(f.readline())
+        except (OSError, ValueError):
+            return None
+
+    def pg_stats(self):
+        """PostgreSQL's own counters: commits and WAL flushes (each is an fsync of the WAL)."""
+        try:
+            with open(os.path.join(self.data, "postgres", "pgdata", "postmaster.pid")) as f:
+                port = f.read().splitlines()[3]
+            with open(os.path.join(self.data, "postgres", "superuser.password")) as f:
+                password = f.read().strip()
+            env = dict(os.environ, PGPASSWORD=password)
+            sql = "select (select xact_commit from pg_stat_database where datname = 'outboundguard'), (select wal_sync from pg_stat_wal), (select wal_records from pg_stat_wal)"
+            rc, _, out = procs.run(["psql", "-h", "127.0.0.1", "-p", port, "-U", "outboundguard", "-d", "outboundguard", "-tAc", sql], 30, env=env)
+            commits, syncs, records = (int(x) for x in out.strip().split("|"))
+            return {"commits": commits, "wal_syncs": syncs, "wal_records": records}
+        except Exception:
+            return None
+
+    def roots(self):
+        pg = self.postgres_pid()
+        return [self.proc.pid] + ([pg] if pg else [])
+
+    def stop(self):
+        if self.proc.poll() is None:
+            # SIGINT as Ctrl-C: the host stops its private PostgreSQL itself.
+            self.ctx.reg.stop(self.proc, sig=2, wait=60)
+
+
+def measure(ctx, name, roots, main_pid, port, sink, already, n, conc, size):
+    """Feeds n messages with smtp-source; times acceptance and delivery at the sink; CPU and peak memory."""
+    cpu0 = sum(procs.tree_cpu(r) for r in roots())
+    main0 = procs.tree_cpu(main_pid)
+    with procs.Sampler(roots) as sampler:
+        start = time.monotonic()
+        seconds, ok = smtp_source(ctx, port, conc, n, size, sender=SENDER)
+        done = sink.wait_for(already + n, timeout=max(60, n / 20))
+    cpu = sum(procs.tree_cpu(r) for r in roots()) - cpu0
+    main_cpu = procs.tree_cpu(main_pid) - main0
+    delivered = sink.count() - already
+    return {
+        "product": name, "messages": n, "concurrency": conc, "size": size, "ok": ok,
+        "accepted_per_second": n / seconds,
+        "delivered": delivered,
+        "delivered_per_second": (n / (done - start)) if done else delivered / (time.monotonic() - start),
+        "cpu_seconds": cpu, "cpu_per_1000": 1000 * cpu / n,
+        # The relay process alone (OutboundGuard without its PostgreSQL; Postfix's master with its daemons).
+        "main_process_cpu_per_1000": 1000 * main_cpu / n,
+        "peak_rss_mb": sampler.peak / 2**20,
+        "main_process_peak_rss_mb": procs.hwm(main_pid) / 2**20,
+    }
+
+
+def latency(ctx, name, port, count, conc, size):
+    out_file = ctx.result_path(f"latency-{name}.txt")
+    rc, _, out = procs.run([ctx.harness, "latency", "--port", str(port), "--count", str(count), "--concurrency", str(conc),
+                            "--size", str(size), "--from", SENDER, "--out", out_file, "--seconds", "300"], 400, log=ctx.log("latency.log"))
+    try:
+        summary = json.loads(out.strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        ctx.failure(f"latency client against {name} failed: {out[-300:]}")
+        return None
+    summary["samples_file"] = os.path.basename(out_file)
+    return summary
+
+
+def run(ctx):
+    n = {"smoke": 60, "quick": 3000, "full": 12000}[ctx.mode]
+    lat_n = {"smoke": 40, "quick": 1000, "full": 4000}[ctx.mode]
+    conc, size = 20, 10240
+    results = {}
+    steps = 4
+    # OutboundGuard
+    sink = Sink(ctx, "og")
+    og = OutboundGuard(ctx, sink.port)
+    smtp_source(ctx, og.port, 5, 50, size, sender=SENDER)  # warm-up
+    sink.wait_for(50, 60)
+    pg0 = og.pg_stats()
+    results["outboundguard"] = measure(ctx, "outboundguard", og.roots, og.proc.pid, og.port, sink, sink.count(), n, conc, size)
+    pg1 = og.pg_stats()
+    if pg0 and pg1:
+        # Where the time goes: every commit waits for a WAL fsync (PostgreSQL batches concurrent ones).
+        results["outboundguard"]["postgres_per_message"] = {k: (pg1[k] - pg0[k]) / n for k in pg0}
+    ctx.progress("relay outboundguard", f"{results['outboundguard']['accepted_per_second']:.0f} accepted/s, {results['outboundguard']['delivered_per_second']:.0f} delivered/s", 1, steps)
+    results["outboundguard"]["latency"] = latency(ctx, "outboundguard", og.port, lat_n, conc, size)
+    ctx.progress("relay outboundguard latency", json.dumps(results["outboundguard"]["latency"]), 2, steps)
+    ctx.og_for_scale = og  # the scale runs reuse this instance
+    ctx.og_sink = sink
+    # Postfix
+    psink = Sink(ctx, "postfix")
+    pf = postfix_instance.Instance(ctx, psink.port)
+    smtp_source(ctx, pf.port, 5, 50, size, sender=SENDER)
+    psink.wait_for(50, 60)
+    results["postfix"] = measure(ctx, "postfix", pf.roots, pf.master_pid(), pf.port, psink, psink.count(), n, conc, size)
+    ctx.progress("relay postfix", f"{results['postfix']['accepted_per_second']:.0f} accepted/s, {results['postfix']['delivered_per_second']:.0f} delivered/s", 3, steps)
+    results["postfix"]["latency"] = latency(ctx, "postfix", pf.port, lat_n, conc, size)
+    ctx.progress("relay postfix latency", json.dumps(results["postfix"]["latency"]), 4, steps)
+    ctx.postfix_for_scale = pf
+    ctx.postfix_sink = psink
+    og_r, pf_r = results["outboundguard"], results["postfix"]
+    results["ratios"] = {
+        "accepted": og_r["accepted_per_second"] / pf_r["accepted_per_second"],
+        "delivered": og_r["delivered_per_second"] / pf_r["delivered_per_second"],
+        "cpu_per_1000": og_r["cpu_per_1000"] / pf_r["cpu_per_1000"] if pf_r["cpu_per_1000"] else None,
+    }
+    if og_r["latency"] and pf_r["latency"]:
+        results["ratios"]["p50"] = og_r["latency"]["p50_ms"] / pf_r["latency"]["p50_ms"]
+        results["ratios"]["p99"] = og_r["latency"]["p99_ms"] / pf_r["latency"]["p99_ms"]
+    return results
