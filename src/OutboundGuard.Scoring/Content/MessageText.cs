@@ -53,7 +53,7 @@ public sealed class MessageText
             string text = part.Text ?? string.Empty;
             if (part.IsHtml)
             {
-                var parser = new HtmlParser();
+                var parser = Html.SharedHtmlParser.Instance;
                 using var doc = parser.ParseDocument(text);
                 text = doc.Body?.TextContent ?? string.Empty;
             }

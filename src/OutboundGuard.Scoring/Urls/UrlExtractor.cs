@@ -62,7 +62,7 @@ public static partial class UrlExtractor
     /// <summary>Extracts links from an HTML body: every a[href] with its visible text, and bare URLs in the text.</summary>
     public static void ExtractFromHtml(string html, List<ExtractedUrl> urls)
     {
-        var parser = new HtmlParser();
+        var parser = Html.SharedHtmlParser.Instance;
         using var doc = parser.ParseDocument(html);
         foreach (var a in doc.QuerySelectorAll("a[href], area[href]"))
         {
@@ -77,9 +77,17 @@ public static partial class UrlExtractor
         if (doc.Body is { } body)
         {
             // Bare URLs outside anchors; those inside anchors are already counted with their href.
+            // Sets, not scans: a message with thousands of links must stay linear.
+            var seenUrls = urls.Select(u => u.Url).ToHashSet(StringComparer.Ordinal);
+            var seenTexts = urls.Where(u => u.VisibleText is not null).Select(u => u.VisibleText!).ToHashSet(StringComparer.Ordinal);
             foreach (Match m in BareUrl().Matches(body.TextContent))
             {
-                if (TryNormalise(m.Value, null, out ExtractedUrl? url) && !urls.Any(u => u.Url == url.Url || u.VisibleText == m.Value))
+                if (urls.Count >= MaxUrls)
+                {
+                    break;
+                }
+
+                if (!seenTexts.Contains(m.Value) && TryNormalise(m.Value, null, out ExtractedUrl? url) && seenUrls.Add(url.Url))
                 {
                     Add(url, urls);
                 }

@@ -70,9 +70,13 @@ internal sealed partial class RelayHandler(
                 return SmtpReplies.RelayDenied.WithText($"Connector of tenant {identity.Tenant} may only send as addresses within it");
             }
 
-            var tenant = await tenants.FindAsync(identity.Tenant, cancellationToken);
-            account = await cache.FindAsync(envelope.ReversePath, cancellationToken)
-                ?? await accounts.EnsureConnectorAccountAsync(envelope.ReversePath, tenant!, cancellationToken);
+            account = await cache.FindAsync(envelope.ReversePath, cancellationToken);
+            if (account is null)
+            {
+                // First sight of this sender: it becomes an account of the connector's tenant.
+                var tenant = await tenants.FindAsync(identity.Tenant, cancellationToken);
+                account = await accounts.EnsureConnectorAccountAsync(envelope.ReversePath, tenant!, cancellationToken);
+            }
         }
 
         if (await gate.CheckAsync(account, cancellationToken) is { } refusal)
