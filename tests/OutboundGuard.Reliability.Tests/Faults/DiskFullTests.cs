@@ -25,7 +25,7 @@ public sealed class DiskFullTests(ITestOutputHelper output)
         try
         {
             var smarthostPort = FreePort.Next();
-            await using var harness = await RelayHarness.StartAsync($"127.0.0.1:{smarthostPort}", null, dataDirectory);
+            await using var harness = await RelayHarness.StartAsync($"127.0.0.1:{smarthostPort}", RelayHarness.PermissiveScoring(RelayHarness.BaseEnvironment()), dataDirectory);
             var (account, password) = await harness.AddAccountAsync("full@tenant.example");
             await using var client = await RawSmtpClient.ConnectAsync(harness.SmtpEndPoint);
             await client.ReadReplyAsync();

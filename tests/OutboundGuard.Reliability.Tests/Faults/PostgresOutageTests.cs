@@ -35,6 +35,7 @@ public sealed class PostgresOutageTests(ITestOutputHelper output)
         var acceptedDuringOutage = load.AcceptedCount - acceptedAtStop;
         var refusalsDuringOutage = load.Refusals.ToDictionary(r => r.Key, r => r.Value);
         await PostgresControl.StartAsync(harness.Postgres);
+        harness.DataSource.Clear();
         var startedAt = Stopwatch.GetTimestamp();
         while (load.LastAcceptedTicks < startedAt && !running.IsCompleted && !deadline.IsCancellationRequested)
         {

@@ -16,7 +16,7 @@ public sealed class SmarthostPortFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var environment = RelayHarness.BaseEnvironment();
+        var environment = RelayHarness.PermissiveScoring(RelayHarness.BaseEnvironment());
         environment["OutboundGuard__Delivery__Smarthost__CommandTimeout"] = "00:00:02";
         environment["OutboundGuard__Delivery__Smarthost__Tls"] = "None";
         Harness = await RelayHarness.StartAsync($"127.0.0.1:{SmarthostPort}", environment);
