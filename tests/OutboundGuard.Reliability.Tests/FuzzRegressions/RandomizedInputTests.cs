@@ -13,7 +13,7 @@ namespace OutboundGuard.Reliability.Tests.FuzzRegressions;
 /// </summary>
 public sealed class RandomizedInputTests(ITestOutputHelper output)
 {
-    private const int Iterations = 100_000;
+    private const int Iterations = 200_000;
     private static readonly TimeSpan Budget = TimeSpan.FromSeconds(40);
 
     private static readonly byte[][] Tokens =
