@@ -32,14 +32,25 @@ internal sealed class MessageScorer(
     /// <summary>How much of a message scoring reads: its first 2 MiB (headers, text, links; large attachments are cut).</summary>
     public const long ScanWindowOctets = 2 * 1024 * 1024;
 
+    /// <summary>
+    /// Longest text or HTML part, in characters, that scoring reads. A larger part is scored on its first
+    /// MaxScoredPartChars characters: HTML parsing of hostile markup (misnested formatting tags) grows faster
+    /// than linearly, and 5 MB of it kept a core busy for minutes. Only the in-memory copy is cut; the
+    /// spooled message is relayed whole.
+    /// </summary>
+    public const int MaxScoredPartChars = 256 * 1024;
+
     public async Task<ScoredMessage> ScoreAsync(IncomingMessage message, CancellationToken cancellationToken)
     {
         MimeMessage? content = null;
         try
         {
-            await using var stream = FileSpool.OpenRead(message.SpoolPath);
+            await using var file = FileSpool.OpenRead(message.SpoolPath);
+            await using var stream = await BoundHeaderBlockAsync(file, cancellationToken);
             await using var window = new ScanWindowStream(stream, ScanWindowOctets);
             content = await MimeMessage.LoadAsync(Parsing, window, persistent: false, cancellationToken);
+            TruncateLargeHeaders(content);
+            TruncateLargeTextParts(content);
         }
         catch (FormatException)
         {
@@ -69,5 +80,140 @@ internal sealed class MessageScorer(
         var result = await pipeline.EvaluateAsync(review, cancellationToken);
         metrics.ScoringTook(Stopwatch.GetElapsedTime(started));
         return new ScoredMessage(review, result);
+    }
+
+    /// <summary>
+    /// Largest header block (octets up to the first empty line) handed to MimeKit as it is. Its header parser
+    /// slows down sharply on one enormous folded header (10 MB took minutes), so a larger block is cut to its
+    /// first <see cref="KeptHeaderOctets"/> octets, at a line boundary, and the body is parsed as usual.
+    /// </summary>
+    public const int MaxHeaderBlockOctets = 1024 * 1024;
+
+    private const int KeptHeaderOctets = 64 * 1024;
+
+    /// <summary>Returns <paramref name="file"/> itself, or an in-memory copy with an over-long header block cut.</summary>
+    private static async Task<Stream> BoundHeaderBlockAsync(Stream file, CancellationToken cancellationToken)
+    {
+        // Most messages end their header block within the first read: look there before renting anything large.
+        var probe = new byte[16 * 1024];
+        var probed = await file.ReadAtLeastAsync(probe, probe.Length, throwOnEndOfStream: false, cancellationToken);
+        if (probed < probe.Length || probe.AsSpan(0, probed).IndexOf("\r\n\r\n"u8) >= 0)
+        {
+            file.Position = 0;
+            return new NonDisposingStream(file);
+        }
+
+        file.Position = 0;
+        var head = new byte[MaxHeaderBlockOctets + 4];
+        var read = await file.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, cancellationToken);
+        if (read < head.Length || head.AsSpan(0, read).IndexOf("\r\n\r\n"u8) >= 0)
+        {
+            file.Position = 0;
+            return new NonDisposingStream(file);
+        }
+
+        // Find the end of the header block further on, in bounded chunks (linear in the message size).
+        var position = (long)read;
+        var window = new byte[64 * 1024];
+        byte[] carry = head.AsSpan(read - 3, 3).ToArray();
+        long bodyStart = -1;
+        while (bodyStart < 0)
+        {
+            var n = await file.ReadAsync(window, cancellationToken);
+            if (n == 0)
+            {
+                break;
+            }
+
+            var joined = new byte[carry.Length + n];
+            carry.CopyTo(joined, 0);
+            Array.Copy(window, 0, joined, carry.Length, n);
+            var at = joined.AsSpan().IndexOf("\r\n\r\n"u8);
+            if (at >= 0)
+            {
+                bodyStart = position - carry.Length + at + 4;
+            }
+
+            position += n;
+            carry = joined.AsSpan(Math.Max(0, joined.Length - 3)).ToArray();
+        }
+
+        var kept = head.AsSpan(0, KeptHeaderOctets);
+        var lastLine = kept.LastIndexOf("\r\n"u8);
+        var copy = new MemoryStream();
+        copy.Write(kept[..(lastLine + 2)]);
+        copy.Write("X-OutboundGuard-Header-Cut: header block over limit\r\n\r\n"u8);
+        if (bodyStart >= 0)
+        {
+            file.Position = bodyStart;
+            await file.CopyToAsync(copy, cancellationToken);
+        }
+
+        copy.Position = 0;
+        return copy;
+    }
+
+    /// <summary>Lets the caller dispose the spool file itself.</summary>
+    private sealed class NonDisposingStream(Stream inner) : Stream
+    {
+        public override bool CanRead => true;
+
+        public override bool CanSeek => inner.CanSeek;
+
+        public override bool CanWrite => false;
+
+        public override long Length => inner.Length;
+
+        public override long Position { get => inner.Position; set => inner.Position = value; }
+
+        public override void Flush()
+        {
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => inner.ReadAsync(buffer, cancellationToken);
+
+        public override long Seek(long offset, SeekOrigin origin) => inner.Seek(offset, origin);
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+
+    /// <summary>Longest header value, in characters, that scoring reads; longer ones are cut in the in-memory copy.</summary>
+    public const int MaxScoredHeaderChars = 16 * 1024;
+
+    private static void TruncateLargeHeaders(MimeMessage content)
+    {
+        for (var i = 0; i < content.Headers.Count; i++)
+        {
+            var header = content.Headers[i];
+            if (header.RawValue.Length > MaxScoredHeaderChars)
+            {
+                content.Headers[i] = new Header(header.Field, System.Text.Encoding.UTF8.GetString(header.RawValue, 0, MaxScoredHeaderChars).ReplaceLineEndings(" "));
+            }
+        }
+    }
+
+    private static void TruncateLargeTextParts(MimeMessage content)
+    {
+        foreach (var part in content.BodyParts.OfType<TextPart>())
+        {
+            string text;
+            try
+            {
+                text = part.Text;
+            }
+            catch (Exception e) when (e is FormatException or NotSupportedException or ArgumentException)
+            {
+                continue;
+            }
+
+            if (text.Length > MaxScoredPartChars)
+            {
+                part.Text = text[..MaxScoredPartChars];
+            }
+        }
     }
 }

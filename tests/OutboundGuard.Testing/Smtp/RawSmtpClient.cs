@@ -37,6 +37,26 @@ public sealed class RawSmtpClient : IAsyncDisposable
         return new RawSmtpClient(tcp);
     }
 
+    /// <summary>
+    /// Connects from <paramref name="localAddress"/> (any address of 127.0.0.0/8 works on Linux: the whole
+    /// block is loopback), so tests can act as many different clients.
+    /// </summary>
+    public static async Task<RawSmtpClient> ConnectFromAsync(IPAddress localAddress, IPEndPoint endPoint)
+    {
+        var tcp = new TcpClient(new IPEndPoint(localAddress, 0)) { NoDelay = true };
+        try
+        {
+            await tcp.ConnectAsync(endPoint.Address, endPoint.Port);
+        }
+        catch
+        {
+            tcp.Dispose();
+            throw;
+        }
+
+        return new RawSmtpClient(tcp);
+    }
+
     /// <summary>Sends the string's UTF-8 octets as they are (no CRLF added).</summary>
     public Task SendAsync(string text) => SendAsync(Encoding.UTF8.GetBytes(text));
 
