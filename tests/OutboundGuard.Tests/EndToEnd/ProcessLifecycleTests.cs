@@ -50,7 +50,8 @@ public sealed class ProcessLifecycleTests
     {
         var data = TempData();
         await using var relay = RelayProcess.Start(["serve", "--smtp", $"127.0.0.1:{FreePort.Next()}", "--http", $"127.0.0.1:{FreePort.Next()}", "--data", data]);
-        await relay.WaitForOutputAsync("OutboundGuard is running.", TimeSpan.FromSeconds(90));
+        // The banner's last line: every line before it has been read too.
+        await relay.WaitForOutputAsync("Stop with Ctrl-C.", TimeSpan.FromSeconds(90));
 
         Assert.Contains("demo@demo.example", relay.Output, StringComparison.Ordinal);
         Assert.Contains("swaks --server 127.0.0.1", relay.Output, StringComparison.Ordinal);
