@@ -12,18 +12,10 @@ namespace OutboundGuard.Containment.Tests;
 /// </summary>
 public sealed class ContainmentTests(ITestOutputHelper output)
 {
-    /// <summary>
-    /// Why four bursts are skipped on the current scoring defaults: the linked-accounts detector links legitimate
-    /// accounts to a suspended one by "first seen within N min" (the node's first sight, not the account's
-    /// creation) and by a shared client IP (the tenant's own MTA), so colleagues are throttled or suspended.
-    /// The assertions stay as they are; remove the skip when scoring no longer does this.
-    /// </summary>
-    private const string LinkedAccountsFalsePositives = "Legitimate accounts are deferred/suspended by the linked-accounts detector on the current scoring defaults";
-
     /// <summary>Legitimate messages deferred must stay below this share of legitimate messages sent.</summary>
     private const double MaxLegitimateDeferredShare = 0.005;
 
-    [Fact(Skip = LinkedAccountsFalsePositives)]
+    [Fact]
     public async Task A_hijacked_established_account_at_full_speed_gets_at_most_20_spam_messages_out()
     {
         var outcome = await ReplayAsync("hijack-full-speed");
@@ -32,7 +24,7 @@ public sealed class ContainmentTests(ITestOutputHelper output)
         AssertLegitimateUntouched(outcome.Report);
     }
 
-    [Fact(Skip = LinkedAccountsFalsePositives)]
+    [Fact]
     public async Task A_phishing_campaign_over_fresh_accounts_gets_at_most_10_messages_out_in_total()
     {
         var outcome = await ReplayAsync("phishing-fresh-signups");
@@ -40,7 +32,7 @@ public sealed class ContainmentTests(ITestOutputHelper output)
         AssertLegitimateUntouched(outcome.Report);
     }
 
-    [Fact(Skip = LinkedAccountsFalsePositives)]
+    [Fact]
     public async Task Compromised_campus_accounts_and_their_reserves_are_all_contained()
     {
         var outcome = await ReplayAsync("campus-reserves");
@@ -53,7 +45,7 @@ public sealed class ContainmentTests(ITestOutputHelper output)
         AssertLegitimateUntouched(outcome.Report);
     }
 
-    [Fact(Skip = LinkedAccountsFalsePositives)]
+    [Fact]
     public async Task Low_and_slow_phishing_from_an_established_mailbox_is_contained()
     {
         var outcome = await ReplayAsync("low-and-slow-phishing");

@@ -6,8 +6,9 @@ using static OutboundGuard.Scoring.Detectors.DetectorMath;
 namespace OutboundGuard.Scoring.Detectors;
 
 /// <summary>
-/// Accounts tied to a suspended one — a client IP its flagged messages came from, the same campaign fingerprint
-/// (outside the tenant-template guard), created within minutes of it in the same tenant — are tightened: the
+/// Accounts tied to a suspended one — a client IP its flagged messages came from (not the tenant's shared mail
+/// server), the same campaign fingerprint (outside the tenant-template guard), created within minutes of it in the
+/// same tenant while both are young (not the tenant's first accounts) — are tightened: the
 /// link alone stays below the throttle threshold (20 + 10), it adds to whatever else the account does. A
 /// reinstated account is on probation for a while (15).
 /// </summary>

@@ -37,6 +37,12 @@ public sealed class ScoringOptions
     /// <summary>Whether decisive findings (<see cref="Evidence.Evidence.Forces"/>) may force their action. Default true.</summary>
     public bool HonourDecisiveFindings { get; set; } = true;
 
+    /// <summary>
+    /// How long an account reinstated by ops stays on probation (tighter scoring: "on probation after reinstatement
+    /// until …", weight 15). The host applies it when it learns of a reinstatement. Default 7 days.
+    /// </summary>
+    public TimeSpan ProbationAfterReinstate { get; set; } = TimeSpan.FromDays(7);
+
     /// <summary>Checks the options; the error names the key.</summary>
     /// <exception cref="InvalidOperationException">A threshold is missing, negative or out of order, or a duration is not positive.</exception>
     public void Validate()
@@ -55,6 +61,11 @@ public sealed class ScoringOptions
         if (ThrottleCoolDown <= TimeSpan.Zero)
         {
             throw new InvalidOperationException($"{SectionName}:ThrottleCoolDown must be positive.");
+        }
+
+        if (ProbationAfterReinstate < TimeSpan.Zero)
+        {
+            throw new InvalidOperationException($"{SectionName}:ProbationAfterReinstate must not be negative.");
         }
 
         if (HysteresisFactor is <= 0 or > 1)

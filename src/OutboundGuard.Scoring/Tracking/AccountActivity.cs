@@ -35,7 +35,9 @@ internal sealed class AccountActivity
     public Queue<(long Ticks, DownstreamKind Kind)> Downstream { get; }
     public long CleanMessages { get; set; }
     public DateTimeOffset? ProbationUntil { get; set; }
-    public List<string> Links { get; } = [];
+
+    /// <summary>When ops last reinstated the account: links made before it no longer count.</summary>
+    public DateTimeOffset? ReinstatedAt { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset LastSeen { get; set; }
 

@@ -18,9 +18,6 @@ public sealed partial class AccountActivityTracker
     private readonly TimeProvider _time;
     private readonly ActivityTrackerOptions _options;
     private readonly ConcurrentDictionary<long, AccountActivity> _accounts = new();
-    private readonly Lock _linksLock = new();
-    private readonly Dictionary<IPAddress, (long AccountId, DateTimeOffset Until)> _taintedIps = new();
-    private readonly HashSet<long> _suspended = [];
     private readonly Dictionary<string, Dictionary<string, long>> _tenantDomains = new(StringComparer.OrdinalIgnoreCase);
 
     public AccountActivityTracker(TimeProvider timeProvider, ActivityTrackerOptions? options = null)
@@ -67,6 +64,7 @@ public sealed partial class AccountActivityTracker
             a.IpsHour.Add(now, message.ClientAddress);
             a.IpsDay.Add(now, message.ClientAddress);
             a.Sessions1.Add(now, message.SessionId);
+            NoteClientUse(message.ClientAddress, a, now);
             return Snapshot(a, now, firstTime);
         }
     }
@@ -101,6 +99,8 @@ public sealed partial class AccountActivityTracker
                 }
             }
         }
+
+        NoteClientFlagged(clientAddress, now);
     }
 
     /// <summary>Counts a relayed message into the account's baseline and clean history (called by the pipeline).</summary>
@@ -188,96 +188,6 @@ public sealed partial class AccountActivityTracker
     }
 
     /// <summary>
-    /// Notes that an account was suspended (by the policy or by ops): the client IPs its flagged messages (throttle
-    /// or worse) came from in the last hour taint other accounts that use them — not every IP it used, since an
-    /// office NAT address is shared by honest colleagues — and young accounts of its tenant created within
-    /// minutes of it (when it is young itself) are linked to it.
-    /// </summary>
-    public void MarkSuspended(long accountId)
-    {
-        DateTimeOffset now = _time.GetUtcNow();
-        if (!_accounts.TryGetValue(accountId, out AccountActivity? s))
-        {
-            return;
-        }
-
-        lock (_linksLock)
-        {
-            if (_suspended.Contains(accountId))
-            {
-                return; // already noted; its links were made then
-            }
-        }
-
-        List<IPAddress> ips;
-        string tenant;
-        DateTimeOffset created;
-        lock (s)
-        {
-            s.Evict(now);
-            ips = [.. s.FlaggedIps.Where(kv => kv.Value > now.UtcTicks - TimeSpan.TicksPerHour).Select(kv => kv.Key)];
-            tenant = s.Tenant;
-            created = s.CreatedAt;
-            s.ProbationUntil = null;
-        }
-
-        lock (_linksLock)
-        {
-            _suspended.Add(accountId);
-            foreach (IPAddress ip in ips)
-            {
-                _taintedIps[ip] = (accountId, now + _options.LinkedIpMemory);
-            }
-        }
-
-        // Young accounts created within minutes of the suspended (young) one in the same tenant are likely made by the same hand.
-        if (created > now.AddDays(-7))
-        {
-            foreach (AccountActivity other in _accounts.Values)
-            {
-                if (other.Id == accountId)
-                {
-                    continue;
-                }
-
-                lock (other)
-                {
-                    if (string.Equals(other.Tenant, tenant, StringComparison.OrdinalIgnoreCase) && other.CreatedAt > now.AddDays(-7)
-                        && (other.CreatedAt - created).Duration() <= _options.FirstSeenTogetherWindow)
-                    {
-                        string reason = $"created within {(other.CreatedAt - created).Duration().TotalMinutes:0} min of suspended account {accountId}";
-                        if (!other.Links.Contains(reason) && other.Links.Count < 16)
-                        {
-                            other.Links.Add(reason);
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    /// <summary>Notes that ops reinstated an account: it is on probation (tighter scoring) until <paramref name="probationUntil"/>.</summary>
-    public void Reinstate(long accountId, DateTimeOffset probationUntil)
-    {
-        lock (_linksLock)
-        {
-            _suspended.Remove(accountId);
-            List<IPAddress> stale = [.. _taintedIps.Where(kv => kv.Value.AccountId == accountId).Select(kv => kv.Key)];
-            foreach (IPAddress ip in stale)
-            {
-                _taintedIps.Remove(ip);
-            }
-        }
-
-        AccountActivity a = Get(accountId, string.Empty, _time.GetUtcNow());
-        lock (a)
-        {
-            a.ProbationUntil = probationUntil;
-            a.Links.Clear();
-        }
-    }
-
-    /// <summary>
     /// Forgets accounts with no message for <paramref name="idleFor"/> (at least 8 days is sensible: the baseline is
     /// a week of rhythm), so a node's memory follows its active accounts. Returns how many were dropped; the host
     /// calls it from a periodic job, and a dropped account is re-seeded from PostgreSQL when it returns.
@@ -343,18 +253,7 @@ public sealed partial class AccountActivityTracker
 
     private AccountHistory Snapshot(AccountActivity a, DateTimeOffset now, int firstTimeInMessage)
     {
-        List<string> links = [.. a.Links];
-        lock (_linksLock)
-        {
-            foreach (IPAddress ip in a.IpsDay.Keys)
-            {
-                if (_taintedIps.TryGetValue(ip, out (long AccountId, DateTimeOffset Until) t) && t.AccountId != a.Id && t.Until > now)
-                {
-                    links.Add($"shares client IP {ip} with suspended account {t.AccountId}");
-                }
-            }
-        }
-
+        List<string> links = LinksOf(a, now);
         return new AccountHistory
         {
             Now = now,

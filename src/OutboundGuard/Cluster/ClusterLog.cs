@@ -16,4 +16,10 @@ internal static partial class ClusterLog
 
     [LoggerMessage(1311, LogLevel.Warning, "Shared counters could not be written or read; scoring goes on with this node's counts")]
     public static partial void CountersFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(1320, LogLevel.Information, "Scoring told of account {AccountId}'s state change: {Change}")]
+    public static partial void ScoringToldOfStateChange(ILogger logger, long accountId, string change);
+
+    [LoggerMessage(1321, LogLevel.Warning, "Could not read account {AccountId}'s new state for scoring; its links and probation stay as they were")]
+    public static partial void ScoringStateLookupFailed(ILogger logger, Exception exception, long accountId);
 }

@@ -18,6 +18,8 @@ internal static class ClusterRegistration
         services.AddSingleton<SharedActivity>();
         services.AddHostedService<SharedActivityService>();
         services.AddSingleton<AccountStateCache>();
+        services.AddSingleton<ScoringStateSync>();
+        services.AddHostedService(sp => sp.GetRequiredService<ScoringStateSync>());
         services.AddHostedService<AccountStateListener>();
         return services;
     }
