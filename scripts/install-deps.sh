@@ -7,7 +7,7 @@ set -euo pipefail
 
 packages=(postgresql postfix libsasl2-modules swaks dnsmasq haproxy chromium chromium-driver)
 if [[ "${1:-}" == "--bench" ]]; then
-  packages+=(rspamd spamassassin spamc)
+  packages+=(rspamd spamassassin spamc python3-matplotlib afl++)
 fi
 
 missing=()
