@@ -17,6 +17,7 @@ internal static class Program
         root.Subcommands.Add(MigrateCommand.Create());
         root.Subcommands.Add(AccountsCommand.Create());
         root.Subcommands.Add(TenantsCommand.Create());
+        root.Subcommands.Add(SimulateCommand.Create());
         root.Subcommands.Add(ReplayCommand.Create());
         root.Subcommands.Add(CaptureCommand.Create());
         root.Subcommands.Add(BurstsCommand.Create());
