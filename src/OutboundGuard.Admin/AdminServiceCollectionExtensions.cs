@@ -87,6 +87,7 @@ public static class AdminServiceCollectionExtensions
 
         services.TryAddSingleton<AccountRepository>();
         services.TryAddSingleton<AuditLogRepository>();
+        services.TryAddSingleton<OutboundGuard.Storage.History.HistoryRepository>();
         services.TryAddSingleton<VerdictRepository>();
         services.TryAddSingleton<TenantRepository>();
         services.TryAddSingleton<SpooledMessageRepository>();
@@ -126,6 +127,7 @@ public static class AdminServiceCollectionExtensions
         app.MapQuarantineApi();
         app.MapTenantsApi();
         app.MapAuditApi();
+        app.MapHistoryApi();
         app.MapCampaignsApi();
         app.MapUrlListsApi();
         app.MapAlertsApi();
