@@ -23,6 +23,9 @@ public sealed class SmtpSessionInfo
     /// <summary>The TLS client certificate's subject, when the client presented one.</summary>
     public string? ClientCertificateSubject { get; set; }
 
+    /// <summary>The TLS client certificate's SHA-256 fingerprint (64 lower-case hex digits), when the client presented one.</summary>
+    public string? ClientCertificateFingerprint { get; set; }
+
     /// <summary>Who is sending, or null while the client is unknown (it then cannot relay).</summary>
     public SmtpIdentity? Identity { get; set; }
 }

@@ -25,6 +25,13 @@ public sealed class SmtpOptions
     public bool AllowAuthWithoutTls { get; set; }
 
     /// <summary>
+    /// Ask TLS clients for a certificate (they may send none). A registered certificate fingerprint
+    /// identifies a connector without AUTH (<c>outboundguard tenants add DOMAIN --client-cert FILE</c>).
+    /// Defaults to true.
+    /// </summary>
+    public bool RequestClientCertificate { get; set; } = true;
+
+    /// <summary>
     /// Networks (CIDR, e.g. "10.0.0.5/32", "fd00::/64"; a bare address means that address) of the load
     /// balancers allowed to send a PROXY protocol header on listeners with
     /// <see cref="SmtpListenerOptions.ProxyProtocol"/> set. Defaults to none.

@@ -61,14 +61,20 @@ internal sealed partial class SmtpSession
         var options = new SslServerAuthenticationOptions
         {
             ServerCertificate = certificate,
-            ClientCertificateRequired = false,
+            // Ask for a certificate (clients without one carry on): connectors may be known by it.
+            ClientCertificateRequired = _server.Options.RequestClientCertificate,
             CertificateRevocationCheckMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck,
             RemoteCertificateValidationCallback = (_, clientCertificate, _, errors) =>
             {
-                // A client certificate is optional; its subject becomes known only when its chain is valid.
-                if (clientCertificate is not null && errors == SslPolicyErrors.None)
+                // A client certificate is optional. Its SHA-256 fingerprint is always known (the relay pins
+                // registered fingerprints, self-signed or not); its subject only when its chain is valid.
+                if (clientCertificate is not null)
                 {
-                    Info.ClientCertificateSubject = clientCertificate.Subject;
+                    Info.ClientCertificateFingerprint = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(clientCertificate.GetRawCertData())).ToLowerInvariant();
+                    if (errors == SslPolicyErrors.None)
+                    {
+                        Info.ClientCertificateSubject = clientCertificate.Subject;
+                    }
                 }
 
                 return true;

@@ -110,6 +110,7 @@ internal static partial class ServeHost
         builder.Services.AddSingleton<NpgsqlDataSource>(database.DataSource);
         builder.Services.AddSingleton<AccountRepository>();
         builder.Services.AddSingleton<TenantRepository>();
+        builder.Services.AddSingleton<ClientCertificateRepository>();
         builder.Services.AddSingleton<VerdictRepository>();
         builder.Services.AddSingleton<AuditLogRepository>();
         builder.Services.AddSingleton<SpooledMessageRepository>();

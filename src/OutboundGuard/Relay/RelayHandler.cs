@@ -15,6 +15,7 @@ namespace OutboundGuard.Relay;
 internal sealed partial class RelayHandler(
     AccountRepository accounts,
     TenantRepository tenants,
+    ClientCertificateRepository certificates,
     AccountGate gate,
     AccountStateCache cache,
     TransactionAccounts transactions,
@@ -24,6 +25,13 @@ internal sealed partial class RelayHandler(
 {
     public async ValueTask<SmtpIdentity?> IdentifyClientAsync(SmtpSessionInfo session, CancellationToken cancellationToken)
     {
+        // A registered client certificate names the tenant (and possibly the account) wherever the client connects from.
+        if (session.ClientCertificateFingerprint is { } fingerprint
+            && await certificates.FindAsync(fingerprint, cancellationToken) is { } registration)
+        {
+            return new SmtpIdentity(SmtpIdentityKind.Certificate, registration.Tenant, registration.Account);
+        }
+
         var tenant = await tenants.FindByClientAddressAsync(session.RemoteEndPoint.Address, cancellationToken);
         return tenant is null ? null : new SmtpIdentity(SmtpIdentityKind.Connector, tenant.Domain, null);
     }

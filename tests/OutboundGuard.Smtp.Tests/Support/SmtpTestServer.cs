@@ -110,6 +110,7 @@ public sealed class SmtpTestServer : IAsyncDisposable
         to.PrivateKeyPath = from.PrivateKeyPath;
         to.DevelopmentCertificate = from.DevelopmentCertificate;
         to.AllowAuthWithoutTls = from.AllowAuthWithoutTls;
+        to.RequestClientCertificate = from.RequestClientCertificate;
         to.Limits = from.Limits;
         to.TrustedProxies = from.TrustedProxies;
         to.ProxyHeaderTimeout = from.ProxyHeaderTimeout;
