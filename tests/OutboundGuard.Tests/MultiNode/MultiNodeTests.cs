@@ -92,6 +92,30 @@ public sealed class MultiNodeTests(MultiNodeFixture cluster, Xunit.Abstractions.
     }
 
     [Fact]
+    public async Task A_reinstatement_made_through_the_api_on_node_A_is_enforced_on_node_B_within_one_second()
+    {
+        var address = NewAddress("apire");
+        var password = await cluster.AddAccountAsync(address);
+        await using var probeB = await ProxiedSmtpSession.OpenAsync(cluster.NodeB.SmtpPort, address, password);
+        Assert.Equal(250, await probeB.ProbeMailFromAsync(address));
+        var suspended = await cluster.CliAsync("accounts", "suspend", address, "--reason", "reported by a recipient");
+        Assert.Equal(0, suspended.ExitCode);
+        await WaitForMailFromAsync(probeB, address, 550);
+        var key = await cluster.CliAsync("apikeys", "create", "ops-" + Guid.NewGuid().ToString("N")[..6], "--role", "operator");
+        Assert.True(key.ExitCode == 0, key.StdErr);
+
+        using var http = new HttpClient();
+        http.DefaultRequestHeaders.Add("X-Api-Key", key.StdOut.Trim());
+        using var body = System.Net.Http.Json.JsonContent.Create(new { reason = "false alarm: the customer's newsletter" });
+        using var response = await http.PostAsync(new Uri($"http://127.0.0.1:{cluster.NodeA.HttpPort}/api/accounts/{address}/reinstate"), body);
+        Assert.True(response.IsSuccessStatusCode, $"{response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+
+        var reinstatedAfter = await WaitForMailFromAsync(probeB, address, 250);
+        output.WriteLine($"node B accepted MAIL FROM {reinstatedAfter.TotalMilliseconds:0} ms after the API on node A reinstated the account");
+        Assert.True(reinstatedAfter < TimeSpan.FromSeconds(1), $"node B saw the reinstatement after {reinstatedAfter.TotalMilliseconds:0} ms");
+    }
+
+    [Fact]
     public async Task Metrics_scraped_during_traffic_show_sessions_messages_and_downstream_replies_moving()
     {
         var address = NewAddress("metric");
