@@ -102,4 +102,25 @@ public class SlowClientTests
 
         Assert.Equal("250 2.0.0 Queued\r\n", await client.CommandAsync("."));
     }
+
+    [Fact]
+    public async Task A_BDAT_chunk_trickled_below_the_minimum_rate_is_cut_off_after_the_grace_period()
+    {
+        var time = new FakeTimeProvider();
+        await using var server = await SmtpTestServer.StartAsync(time: time, configure: o =>
+        {
+            o.Limits.MinimumDataRate = 10;
+            o.Limits.MinimumDataRateGrace = TimeSpan.FromSeconds(30);
+        });
+        await using var client = await server.ConnectAndGreetAsync();
+        await client.CommandAsync("MAIL FROM:<alice@tenant.example>");
+        await client.CommandAsync("RCPT TO:<bob@example.org>");
+        await client.SendAsync("BDAT 200 LAST\r\n");
+
+        var (reply, sent) = await TrickleUntilReplyAsync(time, client, new string('w', 200));
+
+        Assert.Equal("421 4.4.2 Message data arriving too slowly, closing connection\r\n", reply);
+        Assert.InRange(sent, 30, 32);
+        Assert.True(await client.IsClosedByServerAsync());
+    }
 }
