@@ -50,7 +50,7 @@ public sealed class DeliveryOptions
     /// <summary>With RET=FULL the original is attached whole up to this size, its headers only above it. Defaults to 1 MiB.</summary>
     public long BounceMaxOriginalSize { get; set; } = 1024 * 1024;
 
-    /// <summary>Largest message read into memory for relaying; larger spooled messages fail. Defaults to 100 MiB.</summary>
+    /// <summary>Largest spooled message relayed (streamed from disk as it is sent); larger spooled messages fail. Defaults to 100 MiB.</summary>
     public long MaxMessageSize { get; set; } = 100L * 1024 * 1024;
 
     /// <summary>The From address of DSNs as configured or defaulted.</summary>

@@ -42,9 +42,10 @@ public sealed partial class DeliveryQueue
         }
         else
         {
-            await using var content = new LineEndingNormalizingStream(file);
+            SpooledContent? content = null;
             try
             {
+                content = await SpooledContent.OpenAsync(file, cancellationToken).ConfigureAwait(false);
                 result = await route.DeliverAsync(message, content, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception exception)
@@ -54,8 +55,19 @@ public sealed partial class DeliveryQueue
                     exception is OperationCanceledException ? "delivery cut off by shutdown" : $"{exception.GetType().Name}: {exception.Message}");
                 result.RouteFailure = null;
             }
+            finally
+            {
+                if (content is null)
+                {
+                    await file.DisposeAsync().ConfigureAwait(false);
+                }
+                else
+                {
+                    await content.DisposeAsync().ConfigureAwait(false);
+                }
+            }
 
-            if (content.Repairs > 0)
+            if (content is { Repairs: > 0 })
             {
                 Log.LineEndingsRepaired(_logger, message.Id, content.Repairs);
             }

@@ -17,6 +17,7 @@ namespace OutboundGuard.Delivery;
 /// </summary>
 public sealed partial class DeliveryQueue : BackgroundService
 {
+    private readonly OrphanSpoolSweep? _orphans;
     private readonly MessageQueueRepository _repository;
     private readonly DeliveryOptions _options;
     private readonly DeliveryRouter _router;
@@ -30,8 +31,10 @@ public sealed partial class DeliveryQueue : BackgroundService
     private readonly CancellationTokenSource _abort = new();
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _routeSuccessWritten = new(StringComparer.Ordinal);
 
-    internal DeliveryQueue(MessageQueueRepository repository, IOptions<DeliveryOptions> options, DeliveryRouter router, IDownstreamFeedback feedback, TimeProvider time, ILogger<DeliveryQueue> logger)
+    internal DeliveryQueue(MessageQueueRepository repository, IOptions<DeliveryOptions> options, DeliveryRouter router, IDownstreamFeedback feedback, TimeProvider time, ILogger<DeliveryQueue> logger,
+        string? spoolDirectory = null)
     {
+        _orphans = spoolDirectory is null ? null : new OrphanSpoolSweep(spoolDirectory, repository, time, logger);
         _repository = repository;
         _options = options.Value;
         _router = router;
@@ -59,6 +62,7 @@ public sealed partial class DeliveryQueue : BackgroundService
         Log.QueueStarted(_logger, LeaseOwner, _options.Parallelism, _router.Describe());
         var lastRenewal = _time.GetTimestamp();
         var lastCleanup = 0L;
+        var lastOrphanSweep = 0L;
         var listener = ListenAsync(stoppingToken);
         try
         {
@@ -78,6 +82,12 @@ public sealed partial class DeliveryQueue : BackgroundService
                     {
                         await RemoveSpoolFilesAsync(stoppingToken).ConfigureAwait(false);
                         lastCleanup = _time.GetTimestamp();
+                    }
+
+                    if (_orphans is not null && (lastOrphanSweep == 0 || _time.GetElapsedTime(lastOrphanSweep) >= OrphanSpoolSweep.Interval))
+                    {
+                        lastOrphanSweep = _time.GetTimestamp();
+                        await _orphans.SweepAsync(stoppingToken).ConfigureAwait(false);
                     }
 
                     if (claimedFull && InFlightCount() < _options.Parallelism)

@@ -34,7 +34,8 @@ public static class DeliveryServiceCollectionExtensions
             sp.GetRequiredService<DeliveryRouter>(),
             sp.GetRequiredService<IDownstreamFeedback>(),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<DeliveryQueue>>()));
+            sp.GetRequiredService<ILogger<DeliveryQueue>>(),
+            sp.GetService<OutboundGuard.Storage.Spool.FileSpool>()?.Directory));
         services.AddHostedService(sp => sp.GetRequiredService<DeliveryQueue>());
         return services;
     }

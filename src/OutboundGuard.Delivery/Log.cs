@@ -70,4 +70,7 @@ internal static partial class Log
 
     [LoggerMessage(4032, LogLevel.Information, "Message {MessageId} delivered into the sink: {Path}")]
     public static partial void SinkDelivered(ILogger logger, Guid messageId, string path);
+
+    [LoggerMessage(4033, LogLevel.Warning, "Removed {Count} orphan spool files (content without a message row, older than an hour)")]
+    public static partial void OrphanSpoolFilesRemoved(ILogger logger, int count);
 }

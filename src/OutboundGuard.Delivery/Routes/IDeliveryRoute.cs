@@ -1,3 +1,4 @@
+using OutboundGuard.Delivery.Content;
 using OutboundGuard.Storage.Queue;
 
 namespace OutboundGuard.Delivery.Routes;
@@ -11,7 +12,7 @@ internal interface IDeliveryRoute
     /// <summary>
     /// Delivers <paramref name="message"/> to its pending recipients. Never throws for downstream
     /// problems: they come back as deferred or rejected outcomes. <paramref name="content"/> is the spooled
-    /// content with CRLF line endings only.
+    /// content with CRLF line endings only, seekable, read from disk.
     /// </summary>
-    Task<RouteResult> DeliverAsync(QueuedMessage message, Stream content, CancellationToken cancellationToken);
+    Task<RouteResult> DeliverAsync(QueuedMessage message, SpooledContent content, CancellationToken cancellationToken);
 }

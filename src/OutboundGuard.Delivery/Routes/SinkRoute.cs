@@ -1,3 +1,4 @@
+using OutboundGuard.Delivery.Content;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -34,7 +35,7 @@ public sealed class SinkRoute : IDeliveryRoute
     /// <summary>The sink folder (absolute).</summary>
     public string Directory => _directory;
 
-    async Task<RouteResult> IDeliveryRoute.DeliverAsync(QueuedMessage message, Stream content, CancellationToken cancellationToken)
+    async Task<RouteResult> IDeliveryRoute.DeliverAsync(QueuedMessage message, SpooledContent content, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow().UtcDateTime;
         var day = System.IO.Directory.CreateDirectory(Path.Combine(_directory, now.ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture)));
@@ -43,7 +44,7 @@ public sealed class SinkRoute : IDeliveryRoute
         long size;
         await using (var file = new FileStream(eml + ".tmp", FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024, useAsync: true))
         {
-            await content.CopyToAsync(file, cancellationToken).ConfigureAwait(false);
+            await content.Stream.CopyToAsync(file, cancellationToken).ConfigureAwait(false);
             await file.FlushAsync(cancellationToken).ConfigureAwait(false);
             file.Flush(flushToDisk: true);
             size = file.Length;

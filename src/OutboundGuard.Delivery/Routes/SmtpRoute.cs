@@ -4,6 +4,7 @@ using MailKit.Net.Smtp;
 using MailKit.Security;
 using Microsoft.Extensions.Logging;
 using MimeKit;
+using OutboundGuard.Delivery.Content;
 using OutboundGuard.Storage.Queue;
 
 namespace OutboundGuard.Delivery.Routes;
@@ -20,8 +21,6 @@ internal sealed class SmtpRoute : IDeliveryRoute, IAsyncDisposable
 {
     /// <summary>A pooled connection idle longer than this is checked with NOOP before reuse.</summary>
     private static readonly TimeSpan CheckAfterIdle = TimeSpan.FromSeconds(2);
-
-    private static readonly ParserOptions Parser = CreateParserOptions();
 
     private readonly SmarthostOptions _smarthost;
     private readonly string _localDomain;
@@ -45,9 +44,10 @@ internal sealed class SmtpRoute : IDeliveryRoute, IAsyncDisposable
 
     public string Description => $"{Name} → {_smarthost.Host}:{_smarthost.Port} ({_smarthost.Tls})";
 
-    public async Task<RouteResult> DeliverAsync(QueuedMessage message, Stream content, CancellationToken cancellationToken)
+    public async Task<RouteResult> DeliverAsync(QueuedMessage message, SpooledContent content, CancellationToken cancellationToken)
     {
-        var mime = await MimeMessage.LoadAsync(Parser, content, persistent: false, cancellationToken).ConfigureAwait(false);
+        // Never parsed: the spooled octets are streamed from disk as they are (constant memory, linear time).
+        var mime = await SpooledMimeMessage.CreateAsync(content.Stream, content.EightBit, cancellationToken).ConfigureAwait(false);
         var sender = new MailboxAddress("", message.EnvelopeFrom);
         var recipients = message.PendingRecipients.Select(r => new MailboxAddress("", r)).ToList();
         var format = FormatOptions.Default.Clone();
@@ -301,16 +301,6 @@ internal sealed class SmtpRoute : IDeliveryRoute, IAsyncDisposable
     {
         var at = address.LastIndexOf('@');
         return at < 0 ? address : address[..at];
-    }
-
-    private static ParserOptions CreateParserOptions()
-    {
-        var options = ParserOptions.Default.Clone();
-
-        // The content was accepted by our SMTP server already; parse as leniently as possible so it goes on unchanged.
-        options.AddressParserComplianceMode = RfcComplianceMode.Looser;
-        options.ParameterComplianceMode = RfcComplianceMode.Looser;
-        return options;
     }
 
     public async ValueTask DisposeAsync()

@@ -42,6 +42,24 @@ public sealed class SmtpLimits
     /// <summary>Time allowed to store and decide on a message after its end (the client waits this long, RFC 5321 §4.5.3.2.6). Defaults to 10 minutes; exceeded gives 451 4.4.2.</summary>
     public TimeSpan DataTerminationTimeout { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// Time for a whole command line to arrive, from its first octet to its CRLF. Defaults to 5 minutes, in the
+    /// spirit of RFC 5321 §4.5.3.2: the timeouts above apply to each read, so without this bound a client
+    /// sending one octet at a time would keep a session forever. Exceeded gives 421 4.4.2.
+    /// </summary>
+    public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// Slowest message transfer accepted (DATA and BDAT), in octets per second averaged from the start of
+    /// the transfer, enforced once <see cref="MinimumDataRateGrace"/> has passed. Defaults to 100 (a 35 MB
+    /// message at 100 octets/s would take 4 days; real clients send megabytes per second). Slower gives
+    /// 421 4.4.2. Zero turns the check off.
+    /// </summary>
+    public int MinimumDataRate { get; set; } = 100;
+
+    /// <summary>Time at the start of a transfer before <see cref="MinimumDataRate"/> applies. Defaults to 30 seconds.</summary>
+    public TimeSpan MinimumDataRateGrace { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Wait for the next command between transactions. Defaults to 5 minutes, RFC 5321 §4.5.3.2.7. Exceeded gives 421 4.4.2.</summary>
     public TimeSpan ServerTimeout { get; set; } = TimeSpan.FromMinutes(5);
 

@@ -73,12 +73,18 @@ internal sealed class SmtpOptionsValidator : IValidateOptions<SmtpOptions>
             ("InitialTimeout", limits.InitialTimeout), ("MailTimeout", limits.MailTimeout), ("RcptTimeout", limits.RcptTimeout),
             ("DataInitiationTimeout", limits.DataInitiationTimeout), ("DataBlockTimeout", limits.DataBlockTimeout),
             ("DataTerminationTimeout", limits.DataTerminationTimeout), ("ServerTimeout", limits.ServerTimeout), ("AuthLockout", limits.AuthLockout),
+            ("CommandTimeout", limits.CommandTimeout),
         })
         {
             if (value <= TimeSpan.Zero)
             {
                 errors.Add($"{Prefix}Limits:{key} must be positive.");
             }
+        }
+
+        if (limits.MinimumDataRate < 0 || limits.MinimumDataRateGrace < TimeSpan.Zero)
+        {
+            errors.Add($"{Prefix}Limits:MinimumDataRate and {Prefix}Limits:MinimumDataRateGrace must not be negative.");
         }
 
         if (limits.GreetingDelay < TimeSpan.Zero || limits.AuthFailureDelay < TimeSpan.Zero)

@@ -21,6 +21,8 @@ public static class SmtpReplies
 
     public static readonly SmtpReply ShuttingDown = new(421, "4.3.2", "Service shutting down, try again later");
     public static readonly SmtpReply IdleTimeout = new(421, "4.4.2", "Idle timeout, closing connection");
+    public static readonly SmtpReply CommandTooSlow = new(421, "4.4.2", "Command line not completed in time, closing connection");
+    public static readonly SmtpReply DataTooSlow = new(421, "4.4.2", "Message data arriving too slowly, closing connection");
     public static readonly SmtpReply TooManyErrors = new(421, "4.7.0", "Too many errors, closing connection");
     public static readonly SmtpReply TooManyConnections = new(421, "4.7.0", "Too many connections, try again later");
     public static readonly SmtpReply LocalError = new(451, "4.3.0", "Local error in processing, try again later");

@@ -92,9 +92,11 @@ internal sealed partial class SmtpSession
     private async Task<bool> ReceiveChunkAsync(long size, IMessageSink? sink, bool checkContent)
     {
         var remaining = size;
+        var started = _server.Time.GetTimestamp();
+        long received = 0;
         while (remaining > 0)
         {
-            var read = await ReadInputAsync(_limits.DataBlockTimeout, includeShutdown: false);
+            var read = await ReadInputAsync(_limits.DataBlockTimeout, includeShutdown: false, TransferTimeLeft(started, received), SmtpReplies.DataTooSlow);
             if (read is not { } result)
             {
                 return false;
@@ -123,6 +125,7 @@ internal sealed partial class SmtpSession
             }
 
             remaining -= chunk.Length;
+            received += chunk.Length;
             _input.AdvanceTo(chunk.End);
             if (remaining > 0 && result.IsCompleted)
             {

@@ -76,11 +76,14 @@ internal sealed partial class SmtpSession
         long size = 0;
         var sinkFailed = false;
         var first = true;
+        var started = _server.Time.GetTimestamp();
+        long received = 0;
         try
         {
             while (true)
             {
-                var read = await ReadInputAsync(first ? _limits.DataInitiationTimeout : _limits.DataBlockTimeout, includeShutdown: false);
+                var read = await ReadInputAsync(first ? _limits.DataInitiationTimeout : _limits.DataBlockTimeout, includeShutdown: false,
+                    TransferTimeLeft(started, received), SmtpReplies.DataTooSlow);
                 first = false;
                 if (read is not { } result)
                 {
@@ -125,6 +128,7 @@ internal sealed partial class SmtpSession
                     return new DataOutcome(size, decoder.Violations, sinkFailed);
                 }
 
+                received += buffer.Length;
                 _input.AdvanceTo(buffer.End);
                 if (result.IsCompleted)
                 {
@@ -209,4 +213,20 @@ internal sealed partial class SmtpSession
             : null;
 
     private readonly record struct DataOutcome(long Size, ContentViolations Violations, bool SinkFailed);
+
+    /// <summary>
+    /// Time left before a transfer begun at <paramref name="started"/> that has brought <paramref name="received"/>
+    /// octets falls below <see cref="Hosting.SmtpLimits.MinimumDataRate"/> (never before the grace period); null when off.
+    /// </summary>
+    private TimeSpan? TransferTimeLeft(long started, long received)
+    {
+        if (_limits.MinimumDataRate <= 0)
+        {
+            return null;
+        }
+
+        var earned = TimeSpan.FromSeconds((double)received / _limits.MinimumDataRate);
+        var allowed = earned > _limits.MinimumDataRateGrace ? earned : _limits.MinimumDataRateGrace;
+        return allowed - _server.Time.GetElapsedTime(started);
+    }
 }

@@ -31,6 +31,9 @@ internal sealed partial class SmtpSession
     private SmtpEnvelope? _envelope;
     private bool _repliesPending;
     private bool _discardingLongLine;
+
+    /// <summary>When the first octet of a command line not yet complete was seen; null between lines.</summary>
+    private long? _lineStartedAt;
     private bool _closing;
     private string _endReason = "client quit";
     private int _errors;
@@ -156,7 +159,8 @@ internal sealed partial class SmtpSession
                 return;
             }
 
-            var read = await ReadInputAsync(CommandTimeout(), includeShutdown: idle);
+            var lineLeft = _lineStartedAt is { } lineStarted ? _limits.CommandTimeout - _server.Time.GetElapsedTime(lineStarted) : (TimeSpan?)null;
+            var read = await ReadInputAsync(CommandTimeout(), includeShutdown: idle, lineLeft, SmtpReplies.CommandTooSlow);
             if (read is not { } result)
             {
                 return;
@@ -228,6 +232,9 @@ internal sealed partial class SmtpSession
                     await ExecuteAsync(command);
                 }
 
+                // A command line begun but not complete: its deadline runs from the first octet seen.
+                var partial = special is null && (_discardingLongLine || !buffer.Slice(consumed).IsEmpty);
+                _lineStartedAt = partial ? _lineStartedAt ?? _server.Time.GetTimestamp() : null;
                 if (special is not null)
                 {
                     examined = consumed;
@@ -329,8 +336,18 @@ internal sealed partial class SmtpSession
     /// Reads input with a timeout from <see cref="TimeProvider"/>. Returns null when the session must end;
     /// the reply for why (timeout, shutdown) has been sent then. Pending replies are flushed before waiting.
     /// </summary>
-    private async ValueTask<ReadResult?> ReadInputAsync(TimeSpan timeout, bool includeShutdown)
+    /// <param name="timeout">The RFC 5321 timeout for this read.</param>
+    /// <param name="includeShutdown">Whether shutdown ends the wait (idle sessions only).</param>
+    /// <param name="deadline">Time left before a deadline (a whole command line, a minimum transfer rate), when it is sooner than <paramref name="timeout"/>.</param>
+    /// <param name="deadlineReply">The reply closing the session when that deadline passes.</param>
+    private async ValueTask<ReadResult?> ReadInputAsync(TimeSpan timeout, bool includeShutdown, TimeSpan? deadline = null, SmtpReply? deadlineReply = null)
     {
+        var byDeadline = deadline is { } left && left < timeout;
+        if (byDeadline)
+        {
+            timeout = deadline!.Value < TimeSpan.Zero ? TimeSpan.Zero : deadline.Value;
+        }
+
         if (_repliesPending)
         {
             if (_input.TryRead(out var ready))
@@ -349,6 +366,13 @@ internal sealed partial class SmtpSession
         }
         catch (OperationCanceledException) when (linked.IsCancellationRequested)
         {
+            if (timeoutCts.IsCancellationRequested && byDeadline && deadlineReply is { } reply && !Closed.IsCancellationRequested)
+            {
+                Log.ProtocolViolation(_logger, reply.Text);
+                await CloseWithAsync(reply, "too slow");
+                return null;
+            }
+
             await OnReadCancelledAsync(timeoutCts.IsCancellationRequested);
             return null;
         }

@@ -225,6 +225,15 @@ public sealed class MessageQueueRepository(NpgsqlDataSource dataSource)
         return rows.ToList();
     }
 
+    /// <summary>Which of <paramref name="ids"/> have a message row.</summary>
+    public async Task<HashSet<Guid>> GetExistingIdsAsync(Guid[] ids, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await connection.QueryAsync<Guid>(new CommandDefinition("SELECT id FROM messages WHERE id = ANY(@Ids)",
+            new { Ids = ids }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return [.. rows];
+    }
+
     /// <summary>Marks spool files as removed.</summary>
     public async Task MarkSpoolRemovedAsync(IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken)
     {
