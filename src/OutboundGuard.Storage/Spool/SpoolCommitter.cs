@@ -10,7 +10,9 @@ namespace OutboundGuard.Storage.Spool;
 /// takes every row waiting, fsyncs each spool subfolder those rows' files were created in once, writes all
 /// rows and verdicts in one transaction (one round trip, one WAL flush) and only then completes each
 /// waiter. A waiter is completed only after its own row committed; when a batch fails, every waiter of that
-/// batch gets the failure (the session answers 451 and the client keeps the message).
+/// batch gets the failure (the session answers 451 and the client keeps the message), except when the server
+/// refused the transaction (nothing of it committed): then each row is committed on its own, so a row the
+/// database refuses fails only its own session.
 /// </summary>
 public sealed class SpoolCommitter : IAsyncDisposable
 {
@@ -66,25 +68,51 @@ public sealed class SpoolCommitter : IAsyncDisposable
 
             try
             {
-                await CommitBatchAsync(batch);
-                Interlocked.Increment(ref _batches);
-                Interlocked.Add(ref _rows, batch.Count);
-                foreach (var pending in batch)
-                {
-                    pending.Done.TrySetResult();
-                }
+                await CommitGroupAsync(batch);
             }
-#pragma warning disable CA1031 // Every failure goes to the waiters, who answer 451.
-            catch (Exception e)
-#pragma warning restore CA1031
+            catch (PostgresException) when (batch.Count > 1)
             {
+                // The server refused the transaction, so none of it committed: one row must not cost the others
+                // their acceptance, so each row is tried on its own.
                 foreach (var pending in batch)
                 {
-                    pending.Done.TrySetException(e);
+                    await CommitGroupAsync([pending]);
                 }
             }
 
             batch.Clear();
+        }
+    }
+
+    /// <summary>Commits the group and completes its waiters: all with success, or all with the failure.</summary>
+    /// <exception cref="PostgresException">The server refused the transaction (nothing committed; the waiters are not completed).</exception>
+    private async Task CommitGroupAsync(List<Pending> batch)
+    {
+        try
+        {
+            await CommitBatchAsync(batch);
+        }
+        catch (PostgresException) when (batch.Count > 1)
+        {
+            throw;
+        }
+#pragma warning disable CA1031 // Every failure goes to the waiters, who answer 451.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            foreach (var pending in batch)
+            {
+                pending.Done.TrySetException(e);
+            }
+
+            return;
+        }
+
+        Interlocked.Increment(ref _batches);
+        Interlocked.Add(ref _rows, batch.Count);
+        foreach (var pending in batch)
+        {
+            pending.Done.TrySetResult();
         }
     }
 

@@ -96,20 +96,21 @@ public sealed class SpoolCommitterTests(PostgresFixture postgres) : IDisposable
     }
 
     [Fact]
-    public async Task A_row_whose_insert_fails_fails_its_whole_batch_and_commits_none_of_it()
+    public async Task A_row_the_database_refuses_fails_only_its_own_session()
     {
         var spool = new FileSpool(_spoolDirectory);
         await using var committer = new SpoolCommitter(postgres.DataSource);
         var good = Row(spool);
         var bad = Row(spool) with { State = "not-a-state" };
+        var other = Row(spool);
 
-        // Both handed over before the loop runs, so they are in one batch whatever the timing.
-        var commits = new[] { committer.CommitAsync(good, VerdictFor(good)), committer.CommitAsync(bad, VerdictFor(bad)) };
-        var outcomes = await Task.WhenAll(commits.Select(async c => { try { await c; return (Exception?)null; } catch (NpgsqlException e) { return e; } }));
+        // Handed over together: usually one batch; either way only the refused row fails.
+        var commits = new[] { committer.CommitAsync(good, VerdictFor(good)), committer.CommitAsync(bad, VerdictFor(bad)), committer.CommitAsync(other, VerdictFor(other)) };
 
-        Assert.NotNull(outcomes[1]);
-        var stored = await CountAsync([good.Id]);
-        Assert.Equal(outcomes[0] is null ? (1L, 1L) : (0L, 0L), stored);
+        await Assert.ThrowsAsync<PostgresException>(() => commits[1]);
+        await commits[0];
+        await commits[2];
+        Assert.Equal((2L, 2L), await CountAsync([good.Id, other.Id]));
         Assert.Equal((0L, 0L), await CountAsync([bad.Id]));
     }
 
