@@ -28,8 +28,11 @@ public sealed class SharedCounterRepository(NpgsqlDataSource dataSource)
             return;
         }
 
+        // Visible to the other nodes on commit; not waiting for the WAL flush is fine, since after a database
+        // crash a node restores its counters from the verdicts, not from this table.
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await connection.ExecuteAsync(new CommandDefinition(AddSql, new
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await connection.ExecuteAsync(new CommandDefinition(Queue.MessageQueueRepository.AsynchronousCommitSql + AddSql, new
         {
             AccountIds = increments.Select(i => i.AccountId).ToArray(),
             Minutes = increments.Select(i => DateTime.SpecifyKind(i.Minute, DateTimeKind.Utc)).ToArray(),
@@ -37,7 +40,8 @@ public sealed class SharedCounterRepository(NpgsqlDataSource dataSource)
             Messages = increments.Select(i => i.Messages).ToArray(),
             Recipients = increments.Select(i => i.Recipients).ToArray(),
             LastAts = increments.Select(i => DateTime.SpecifyKind(i.LastAt, DateTimeKind.Utc)).ToArray(),
-        }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private const string OthersSql = """

@@ -234,7 +234,10 @@ public sealed class MessageQueueRepository(NpgsqlDataSource dataSource)
         return [.. rows];
     }
 
-    /// <summary>Marks spool files as removed.</summary>
+    /// <summary>
+    /// Marks spool files as removed. The mark is committed without waiting for its WAL flush: it is only a
+    /// hint for the clean-up, and one lost in a crash makes the clean-up delete an already missing file again.
+    /// </summary>
     public async Task MarkSpoolRemovedAsync(IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken)
     {
         if (ids.Count == 0)
@@ -243,8 +246,13 @@ public sealed class MessageQueueRepository(NpgsqlDataSource dataSource)
         }
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await connection.ExecuteAsync(new CommandDefinition(SpoolRemovedSql, new { Ids = ids.ToArray() }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await connection.ExecuteAsync(new CommandDefinition(AsynchronousCommitSql + SpoolRemovedSql, new { Ids = ids.ToArray() }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>For writes whose loss in a database crash is harmless: the commit does not wait for the WAL flush.</summary>
+    internal const string AsynchronousCommitSql = "SET LOCAL synchronous_commit TO off;\n";
 
     private const string CountsSql = "SELECT state, count(*) FROM messages GROUP BY state";
 

@@ -37,6 +37,18 @@ public sealed class SpoolWriter : IAsyncDisposable
         _committed = true;
     }
 
+    /// <summary>
+    /// Flushes the content and fsyncs the file only; its folder entry is made durable by
+    /// <see cref="SpoolCommitter"/>, once for every message of a batch created in the same folder.
+    /// </summary>
+    public async ValueTask CommitFileAsync(CancellationToken cancellationToken)
+    {
+        await _file.FlushAsync(cancellationToken);
+        _file.Flush(flushToDisk: true);
+        await _file.DisposeAsync();
+        _committed = true;
+    }
+
     /// <summary>Forgets the content (the message was not accepted, or is refused after it was stored).</summary>
     public async ValueTask DiscardAsync()
     {

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Dapper;
 using Npgsql;
+using NpgsqlTypes;
 using OutboundGuard.Scoring.Policy;
 using EvidenceItem = OutboundGuard.Scoring.Evidence.Evidence;
 
@@ -41,6 +42,29 @@ public sealed class VerdictRepository(NpgsqlDataSource dataSource)
             subject,
         }, transaction, cancellationToken: cancellationToken));
     }
+
+    private const string InsertBatchSql = """
+        INSERT INTO verdicts (account_id, message_id, session_id, action, score, reason, evidence, envelope_from, recipient_count, subject)
+        VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10)
+        """;
+
+    /// <summary>The insert of one verdict as a command of a batch (the group commit of accepted messages).</summary>
+    internal static NpgsqlBatchCommand InsertCommand(VerdictRow row) => new(InsertBatchSql)
+    {
+        Parameters =
+        {
+            new NpgsqlParameter { Value = (object?)row.AccountId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint },
+            new NpgsqlParameter { Value = (object?)row.MessageId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid },
+            new NpgsqlParameter { Value = row.SessionId, NpgsqlDbType = NpgsqlDbType.Text },
+            new NpgsqlParameter { Value = row.Verdict.Action.ToString(), NpgsqlDbType = NpgsqlDbType.Text },
+            new NpgsqlParameter { Value = row.Verdict.Score, NpgsqlDbType = NpgsqlDbType.Double },
+            new NpgsqlParameter { Value = row.Verdict.Reason, NpgsqlDbType = NpgsqlDbType.Text },
+            new NpgsqlParameter { Value = JsonSerializer.Serialize(row.Verdict.Evidence, Json), NpgsqlDbType = NpgsqlDbType.Text },
+            new NpgsqlParameter { Value = (object?)row.EnvelopeFrom ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text },
+            new NpgsqlParameter { Value = row.RecipientCount, NpgsqlDbType = NpgsqlDbType.Integer },
+            new NpgsqlParameter { Value = (object?)row.Subject ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text },
+        },
+    };
 
     private const string LatestSql = """
         SELECT id, account_id, message_id, session_id, action, score, reason, evidence::text AS evidence, envelope_from, recipient_count, subject, decided_at

@@ -14,7 +14,7 @@ namespace OutboundGuard.Cluster;
 /// a message of an account near its limits is scored, its count is written and the others' read, so of two
 /// nodes scoring that account at the same moment, at least one sees the other's message.
 /// </summary>
-internal sealed class SharedActivity(SharedCounterRepository repository, AccountActivityTracker tracker, IOptions<ClusterOptions> options, TimeProvider time, ILogger<SharedActivity> logger)
+internal sealed partial class SharedActivity(SharedCounterRepository repository, AccountActivityTracker tracker, IOptions<ClusterOptions> options, TimeProvider time, ILogger<SharedActivity> logger)
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<(long AccountId, DateTime Minute), Pending> _pending = [];
@@ -50,9 +50,8 @@ internal sealed class SharedActivity(SharedCounterRepository repository, Account
         Interlocked.Increment(ref _syncs);
         try
         {
-            await FlushAsync(accountId, cancellationToken);
-            var (rows, _) = await repository.ReadOthersAsync(Node, now.AddMinutes(-15), accountId, cancellationToken);
-            Merge(rows);
+            // Written and read together with the other sessions of this node syncing at the same moment.
+            await SyncAsync(accountId, cancellationToken);
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException or IOException)
         {

@@ -114,6 +114,7 @@ internal static partial class ServeHost
         builder.Services.AddSingleton<VerdictRepository>();
         builder.Services.AddSingleton<AuditLogRepository>();
         builder.Services.AddSingleton<SpooledMessageRepository>();
+        builder.Services.AddSingleton<SpoolCommitter>();
         builder.Services.AddSingleton(new FileSpool(Path.Combine(storage.DataDirectory, "spool")));
 
         // Session → spool → pipeline → verdict → action → delivery

@@ -17,6 +17,7 @@ namespace OutboundGuard.Relay;
 /// </summary>
 internal sealed partial class ActionDispatcher(
     SpooledMessageRepository messages,
+    SpoolCommitter committer,
     VerdictRepository verdicts,
     AccountRepository accounts,
     IDeliverySignal delivery,
@@ -76,9 +77,9 @@ internal sealed partial class ActionDispatcher(
             State = state,
             Route = route,
         };
-        await messages.InsertAsync(row, (connection, transaction) => VerdictRepository.InsertAsync(
-            connection, transaction, message.Account.Id, message.Id, message.Session.SessionId, scored.Verdict,
-            envelope.ReversePath, envelope.Recipients.Count, row.Subject, cancellationToken), cancellationToken);
+        // Group commit: the row and its verdict commit with those of concurrent sessions; this returns only after they have.
+        await committer.CommitAsync(row, new VerdictRow(message.Account.Id, message.Id, message.Session.SessionId, scored.Verdict,
+            envelope.ReversePath, envelope.Recipients.Count, row.Subject));
         if (state == "queued")
         {
             delivery.MessageQueued();

@@ -7,7 +7,8 @@ namespace OutboundGuard.Relay;
 
 /// <summary>
 /// One message on its way through the relay: session → spool → pipeline → verdict → action. The content
-/// streams into a spool file; at the end of DATA the file is fsynced, the message is scored, and the
+/// streams into a spool file; at the end of DATA the file is fsynced (its folder with the row, by
+/// <see cref="SpoolCommitter"/>), the message is scored, and the
 /// action decides the reply. A 250 is only returned after the envelope row has committed.
 /// </summary>
 internal sealed class SpoolingMessageSink(
@@ -25,7 +26,7 @@ internal sealed class SpoolingMessageSink(
     {
         try
         {
-            await writer.CommitAsync(cancellationToken);
+            await writer.CommitFileAsync(cancellationToken);
         }
         catch (IOException)
         {

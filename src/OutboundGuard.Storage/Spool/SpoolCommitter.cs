@@ -1,0 +1,186 @@
+using System.Threading.Channels;
+using Npgsql;
+using NpgsqlTypes;
+using OutboundGuard.Storage.Verdicts;
+
+namespace OutboundGuard.Storage.Spool;
+
+/// <summary>
+/// Group commit of accepted messages. Sessions hand over their envelope row and verdict; one background loop
+/// takes every row waiting, fsyncs each spool subfolder those rows' files were created in once, writes all
+/// rows and verdicts in one transaction (one round trip, one WAL flush) and only then completes each
+/// waiter. A waiter is completed only after its own row committed; when a batch fails, every waiter of that
+/// batch gets the failure (the session answers 451 and the client keeps the message), except when the server
+/// refused the transaction (nothing of it committed): then each row is committed on its own, so a row the
+/// database refuses fails only its own session.
+/// </summary>
+public sealed class SpoolCommitter : IAsyncDisposable
+{
+    /// <summary>Rows written in one transaction at most.</summary>
+    public const int MaxBatch = 128;
+
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Task _loop;
+    private long _batches;
+    private long _rows;
+
+    public SpoolCommitter(NpgsqlDataSource dataSource)
+    {
+        _dataSource = dataSource;
+        _loop = Task.Run(RunAsync);
+    }
+
+    /// <summary>Transactions committed so far.</summary>
+    public long Batches => Interlocked.Read(ref _batches);
+
+    /// <summary>Rows committed so far.</summary>
+    public long Rows => Interlocked.Read(ref _rows);
+
+    /// <summary>
+    /// Durably accepts a message whose content file is already fsynced: returns once its folder is synced and
+    /// its row (and <paramref name="verdict"/>) have committed.
+    /// </summary>
+    /// <exception cref="IOException">The folder could not be synced, or the committer is stopping.</exception>
+    /// <exception cref="NpgsqlException">The transaction failed.</exception>
+    public Task CommitAsync(SpooledMessage message, VerdictRow? verdict)
+    {
+        var pending = new Pending(message, verdict, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (!_queue.Writer.TryWrite(pending))
+        {
+            return Task.FromException(new IOException("The spool is shutting down."));
+        }
+
+        return pending.Done.Task;
+    }
+
+    private async Task RunAsync()
+    {
+        var batch = new List<Pending>(MaxBatch);
+        while (await _queue.Reader.WaitToReadAsync())
+        {
+            // Let sessions finishing at the same moment join this batch.
+            await Task.Yield();
+            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var pending))
+            {
+                batch.Add(pending);
+            }
+
+            try
+            {
+                await CommitGroupAsync(batch);
+            }
+            catch (PostgresException) when (batch.Count > 1)
+            {
+                // The server refused the transaction, so none of it committed: one row must not cost the others
+                // their acceptance, so each row is tried on its own.
+                foreach (var pending in batch)
+                {
+                    await CommitGroupAsync([pending]);
+                }
+            }
+
+            batch.Clear();
+        }
+    }
+
+    /// <summary>Commits the group and completes its waiters: all with success, or all with the failure.</summary>
+    /// <exception cref="PostgresException">The server refused the transaction (nothing committed; the waiters are not completed).</exception>
+    private async Task CommitGroupAsync(List<Pending> batch)
+    {
+        try
+        {
+            await CommitBatchAsync(batch);
+        }
+        catch (PostgresException) when (batch.Count > 1)
+        {
+            throw;
+        }
+#pragma warning disable CA1031 // Every failure goes to the waiters, who answer 451.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            foreach (var pending in batch)
+            {
+                pending.Done.TrySetException(e);
+            }
+
+            return;
+        }
+
+        Interlocked.Increment(ref _batches);
+        Interlocked.Add(ref _rows, batch.Count);
+        foreach (var pending in batch)
+        {
+            pending.Done.TrySetResult();
+        }
+    }
+
+    private async Task CommitBatchAsync(List<Pending> batch)
+    {
+        foreach (var folder in batch.Select(p => Path.GetDirectoryName(p.Message.SpoolPath)!).Distinct(StringComparer.Ordinal))
+        {
+            NativeMethods.FsyncDirectory(folder);
+        }
+
+        await using var connection = await _dataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using var command = new NpgsqlBatch(connection, transaction);
+        var queued = false;
+        foreach (var pending in batch)
+        {
+            command.BatchCommands.Add(InsertCommand(pending.Message));
+            if (pending.Verdict is { } verdict)
+            {
+                command.BatchCommands.Add(VerdictRepository.InsertCommand(verdict));
+            }
+
+            queued |= pending.Message.State == "queued";
+        }
+
+        if (queued)
+        {
+            command.BatchCommands.Add(new NpgsqlBatchCommand($"SELECT pg_notify('{SpooledMessageRepository.QueuedChannel}', '')"));
+        }
+
+        await command.ExecuteNonQueryAsync();
+        await transaction.CommitAsync();
+    }
+
+    private const string InsertSql = """
+        INSERT INTO messages (id, account_id, session_id, client_ip, envelope_from, recipients, recipient_notify, dsn_ret, dsn_envid,
+                              size_octets, spool_path, subject, header_from, state, route)
+        VALUES ($1, $2, $3, $4::inet, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+        """;
+
+    private static NpgsqlBatchCommand InsertCommand(SpooledMessage message) => new(InsertSql)
+    {
+        Parameters =
+        {
+            new NpgsqlParameter { Value = message.Id, NpgsqlDbType = NpgsqlDbType.Uuid },
+            new NpgsqlParameter { Value = (object?)message.AccountId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint },
+            new NpgsqlParameter { Value = message.SessionId, NpgsqlDbType = NpgsqlDbType.Text },
+            new NpgsqlParameter { Value = message.ClientIp, NpgsqlDbType = NpgsqlDbType.Text },
+            new NpgsqlParameter { Value = message.EnvelopeFrom, NpgsqlDbType = NpgsqlDbType.Text },
+            new NpgsqlParameter { Value = message.Recipients.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
+            new NpgsqlParameter { Value = (object?)message.RecipientNotify?.ToArray() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
+            new NpgsqlParameter { Value = (object?)message.DsnRet ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text },
+            new NpgsqlParameter { Value = (object?)message.DsnEnvid ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text },
+            new NpgsqlParameter { Value = message.SizeOctets, NpgsqlDbType = NpgsqlDbType.Bigint },
+            new NpgsqlParameter { Value = message.SpoolPath, NpgsqlDbType = NpgsqlDbType.Text },
+            new NpgsqlParameter { Value = (object?)message.Subject ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text },
+            new NpgsqlParameter { Value = (object?)message.HeaderFrom ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text },
+            new NpgsqlParameter { Value = message.State, NpgsqlDbType = NpgsqlDbType.Text },
+            new NpgsqlParameter { Value = message.Route, NpgsqlDbType = NpgsqlDbType.Text },
+        },
+    };
+
+    /// <summary>Stops taking rows, commits those already handed over, and waits for the loop to end.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _loop;
+    }
+
+    private sealed record Pending(SpooledMessage Message, VerdictRow? Verdict, TaskCompletionSource Done);
+}
