@@ -1,6 +1,7 @@
 using MimeKit;
 using OutboundGuard.Delivery.Tests.Support;
 using OutboundGuard.Testing.Postgres;
+using OutboundGuard.Testing.Processes;
 using Xunit;
 
 namespace OutboundGuard.Delivery.Tests;
@@ -72,7 +73,7 @@ public sealed class BounceTests(PostgresFixture postgres)
     [Fact]
     public async Task A_message_past_its_queue_lifetime_is_bounced_with_status_4_4_7()
     {
-        var port = SmtpSink.FreePort();
+        var port = FreePort.Next();
         await using var harness = await DeliveryHarness.CreateAsync(postgres, o =>
         {
             o.Smarthost = DeliveryHarness.Loopback(port);

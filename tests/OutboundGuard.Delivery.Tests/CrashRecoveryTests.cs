@@ -1,6 +1,7 @@
 using Dapper;
 using OutboundGuard.Delivery.Tests.Support;
 using OutboundGuard.Testing.Postgres;
+using OutboundGuard.Testing.Processes;
 using Xunit;
 
 namespace OutboundGuard.Delivery.Tests;
@@ -33,7 +34,7 @@ public sealed class CrashRecoveryTests(PostgresFixture postgres)
     [Fact]
     public async Task A_queue_restart_carries_on_with_deferred_messages()
     {
-        var port = SmtpSink.FreePort();
+        var port = FreePort.Next();
         await using var harness = await DeliveryHarness.CreateAsync(postgres, o => o.Smarthost = DeliveryHarness.Loopback(port));
         await harness.StartAsync();
         var id = await harness.SpoolAsync("alice@tenant.test", ["bob@example.org"], TestMessages.Simple("alice@tenant.test", "bob@example.org", "restart"));

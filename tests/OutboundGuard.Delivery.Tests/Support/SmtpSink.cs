@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using OutboundGuard.Testing.Processes;
 
 namespace OutboundGuard.Delivery.Tests.Support;
 
@@ -15,7 +16,7 @@ public sealed class SmtpSink : IAsyncDisposable
     private Process? _process;
 
     public SmtpSink()
-        : this(FreePort())
+        : this(FreePort.Next())
     {
     }
 
@@ -119,12 +120,5 @@ public sealed class SmtpSink : IAsyncDisposable
         catch (IOException)
         {
         }
-    }
-
-    internal static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
