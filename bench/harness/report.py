@@ -59,6 +59,11 @@ def table(results):
         r = s.get("outboundguard_idle_sessions") or {}
         if "kb_per_session" in r:
             lines.append(f"  outboundguard: {r['held']} idle sessions, memory {r['rss_before_mb']:.0f} → {r['rss_held_mb']:.0f} MB ({r['kb_per_session']:.1f} KB per session)")
+        r = s.get("outboundguard_nodes") or {}
+        if "scaling" in r:
+            one, two = r["one_node"], r["two_nodes"]
+            lines.append(f"  outboundguard nodes sharing one PostgreSQL ({r['messages']} msgs, {r['sessions']} sessions): one {one['accepted_per_second']:.0f} accepted/s, "
+                         f"two {two['accepted_per_second']:.0f} accepted/s ({r['scaling']:.2f}×); CPU s per 1,000 msgs {one['cpu_per_1000']:.2f} → {two['cpu_per_1000']:.2f}")
         lines.append("")
     m = results.get("micro")
     if isinstance(m, dict) and m.get("rows"):

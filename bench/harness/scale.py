@@ -4,6 +4,7 @@ import os
 import subprocess
 import time
 
+import nodes
 import procs
 import relay
 from protocol import smtp_source
@@ -61,14 +62,21 @@ def run(ctx):
         ctx.og_sink = sink
     results = {"outboundguard_big_message": big_message(ctx, "outboundguard", og.proc.pid, og.roots, og.port, ctx.og_sink, size)}
     r = results["outboundguard_big_message"]
-    ctx.progress("scale big message outboundguard", f"{r['size_mb']:.0f} MB, peak RSS {r['peak_rss_mb']:.0f} MB ({r['growth_mb']:+.0f})", 1, 3)
+    ctx.progress("scale big message outboundguard", f"{r['size_mb']:.0f} MB, peak RSS {r['peak_rss_mb']:.0f} MB ({r['growth_mb']:+.0f})", 1, 4)
     pf = getattr(ctx, "postfix_for_scale", None)
     if pf is not None:
         results["postfix_big_message"] = big_message(ctx, "postfix", pf.master_pid(), pf.roots, pf.port, ctx.postfix_sink, size)
         r = results["postfix_big_message"]
-        ctx.progress("scale big message postfix", f"{r['size_mb']:.0f} MB, peak RSS {r['peak_rss_mb']:.0f} MB ({r['growth_mb']:+.0f})", 2, 3)
+        ctx.progress("scale big message postfix", f"{r['size_mb']:.0f} MB, peak RSS {r['peak_rss_mb']:.0f} MB ({r['growth_mb']:+.0f})", 2, 4)
     results["outboundguard_idle_sessions"] = idle_sessions(ctx, og, sessions)
     r = results["outboundguard_idle_sessions"]
     if "kb_per_session" in r:
-        ctx.progress("scale idle sessions", f"{r['held']} held, RSS {r['rss_before_mb']:.0f} → {r['rss_held_mb']:.0f} MB, {r['kb_per_session']:.1f} KB each", 3, 3)
+        ctx.progress("scale idle sessions", f"{r['held']} held, RSS {r['rss_before_mb']:.0f} → {r['rss_held_mb']:.0f} MB, {r['kb_per_session']:.1f} KB each", 3, 4)
+    try:
+        results["outboundguard_nodes"] = nodes.run(ctx, og, ctx.og_sink)
+        r = results["outboundguard_nodes"]
+        ctx.progress("scale one node → two nodes", f"{r['one_node']['accepted_per_second']:.0f} → {r['two_nodes']['accepted_per_second']:.0f} accepted/s ({r['scaling']:.2f}×)", 4, 4)
+    except Exception as e:  # the other scale figures stand on their own
+        ctx.failure(f"two-node run failed: {e}")
+        results["outboundguard_nodes"] = {"error": str(e)}
     return results
