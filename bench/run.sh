@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Side-by-side benchmarks of OutboundGuard against Postfix, rspamd and SpamAssassin on this machine.
-#   bench/run.sh [quick|full|smoke] [--only protocol,relay,scale,scoring,micro]
+#   bench/run.sh [quick|full|smoke] [--only protocol,relay,scale,scoring,micro,profile]
 # quick: about 10 minutes on 2 cores; full: longer runs and every micro benchmark; smoke: seconds per
 # comparison, for CI (exits non-zero when the harness itself fails). Everything runs on 127.0.0.1 in a temp
 # folder that is removed at the end; every process started is stopped, also on Ctrl-C.

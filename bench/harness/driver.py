@@ -89,13 +89,15 @@ def main():
     ap.add_argument("--only", default="")
     args = ap.parse_args()
     ctx = Ctx(args)
-    import protocol, relay, scoring, scale, micro, report  # noqa: E401,E402
-    sections = [("protocol", protocol.run), ("relay", relay.run), ("scale", scale.run), ("scoring", scoring.run), ("micro", micro.run)]
+    import protocol, relay, scoring, scale, micro, profile, report  # noqa: E401,E402
+    sections = [("protocol", protocol.run), ("relay", relay.run), ("scale", scale.run), ("scoring", scoring.run), ("micro", micro.run),
+                ("profile", profile.run)]
     only = set(filter(None, args.only.split(",")))
+    opt_in = {"profile"} if ctx.mode != "full" else set()  # sections that run only when named, except in full mode
     results = {"mode": ctx.mode, "stamp": ctx.stamp, "machine": machine()}
     try:
         for name, fn in sections:
-            if only and name not in only:
+            if (only and name not in only) or (not only and name in opt_in):
                 continue
             print(f"== {name}", flush=True)
             t0 = time.monotonic()

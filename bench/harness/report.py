@@ -65,6 +65,12 @@ def table(results):
             lines.append(f"  outboundguard nodes sharing one PostgreSQL ({r['messages']} msgs, {r['sessions']} sessions): one {one['accepted_per_second']:.0f} accepted/s, "
                          f"two {two['accepted_per_second']:.0f} accepted/s ({r['scaling']:.2f}×); CPU s per 1,000 msgs {one['cpu_per_1000']:.2f} → {two['cpu_per_1000']:.2f}")
         lines.append("")
+    pr = results.get("profile")
+    if isinstance(pr, dict) and pr.get("categories"):
+        lines += [f"Where the relay's CPU goes (perf samples of outboundguard serve, {pr['messages']} msgs at 10 KB)", "| what | share |", "|---|---|"]
+        for k, v in pr["categories"].items():
+            lines.append(f"| {k} | {v:.1f} % |")
+        lines.append("")
     m = results.get("micro")
     if isinstance(m, dict) and m.get("rows"):
         lines += [f"Micro benchmarks ({m['job']})", "| benchmark | size | mean µs | allocated |", "|---|---|---|---|"]
