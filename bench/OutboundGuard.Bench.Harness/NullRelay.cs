@@ -51,6 +51,9 @@ internal static class NullRelay
 
     private sealed class DiscardingHandler : ISmtpRelayHandler
     {
+        /// <summary>Nothing here waits or computes: the session may call it from the socket's I/O thread.</summary>
+        public bool NeverBlocks => true;
+
         public ValueTask<SmtpIdentity?> IdentifyClientAsync(SmtpSessionInfo session, CancellationToken cancellationToken)
             => ValueTask.FromResult<SmtpIdentity?>(new SmtpIdentity(SmtpIdentityKind.Connector, "bench.example", null));
 

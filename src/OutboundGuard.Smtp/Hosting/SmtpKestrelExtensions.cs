@@ -23,7 +23,8 @@ public static class SmtpKestrelExtensions
     {
         foreach (var listener in options.Listeners)
         {
-            var endPoint = IPEndPoint.Parse(listener.Endpoint);
+            var parsed = IPEndPoint.Parse(listener.Endpoint);
+            var endPoint = new SmtpEndPoint(parsed.Address, parsed.Port, inlineCompletions: listener.Mode != SmtpListenerMode.ImplicitTls);
             var mode = listener.Mode;
             var proxy = listener.ProxyProtocol;
             kestrel.Listen(endPoint, listen =>

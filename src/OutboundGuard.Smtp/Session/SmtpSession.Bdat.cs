@@ -24,6 +24,7 @@ internal sealed partial class SmtpSession
         {
             try
             {
+                await LeaveSocketThreadAsync();
                 _bdatSink = await _server.Relay.OpenMessageAsync(Info, _envelope!, Closed);
                 _bdatChecker = new BinaryContentChecker(_limits.MaxTextLineLength);
                 _bdatSize = 0;

@@ -41,6 +41,7 @@ internal sealed partial class SmtpSession
         IMessageSink sink;
         try
         {
+            await LeaveSocketThreadAsync();
             sink = await _server.Relay.OpenMessageAsync(Info, envelope, Closed);
         }
         catch (Exception ex) when (!Closed.IsCancellationRequested)
@@ -172,6 +173,7 @@ internal sealed partial class SmtpSession
     {
         _envelope = null;
         _state = SmtpState.Greeted;
+        await LeaveSocketThreadAsync();
         if (failure is { } refused)
         {
             Log.MessageRefused(_logger, envelope.ReversePath, refused.ToString());

@@ -70,6 +70,20 @@ internal sealed partial class SmtpSession
         }
     }
 
+    /// <summary>
+    /// Moves to a pool thread when the session runs on the socket event thread (plaintext sessions, see
+    /// <see cref="SocketCompletions"/>): called before the relay is asked to do what may block or take long
+    /// (identify, authenticate, open and complete a message), so that one session never holds up the others' I/O.
+    /// Not needed for a relay that declares <see cref="ISmtpRelayHandler.NeverBlocks"/>.
+    /// </summary>
+    private async ValueTask LeaveSocketThreadAsync()
+    {
+        if (!_relayNeverBlocks && !Thread.CurrentThread.IsThreadPoolThread)
+        {
+            await Task.Yield();
+        }
+    }
+
     /// <summary>The one place where cancellation becomes a reply: idle timeout 421 4.4.2, shutdown 421 4.3.2, closed: none.</summary>
     private async Task OnReadCancelledAsync(bool timedOut)
     {

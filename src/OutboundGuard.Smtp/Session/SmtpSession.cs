@@ -24,6 +24,7 @@ internal sealed partial class SmtpSession
     private readonly ILogger _logger;
     private readonly CancellationToken _shutdown;
     private readonly long _startTimestamp;
+    private readonly bool _relayNeverBlocks;
 
     private PipeReader _input;
     private PipeWriter _output;
@@ -52,6 +53,7 @@ internal sealed partial class SmtpSession
         _output = connection.Transport.Output;
         _shutdown = connection.Features.Get<IConnectionLifetimeNotificationFeature>()?.ConnectionClosedRequested ?? CancellationToken.None;
         _startTimestamp = Stopwatch.GetTimestamp();
+        _relayNeverBlocks = server.Relay.NeverBlocks;
         Info = info;
     }
 
@@ -77,6 +79,7 @@ internal sealed partial class SmtpSession
                 return;
             }
 
+            await LeaveSocketThreadAsync();
             Info.Identity = await _server.Relay.IdentifyClientAsync(Info, Closed);
             if (!await TryGreetAsync())
             {
