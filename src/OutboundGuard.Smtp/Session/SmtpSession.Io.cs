@@ -50,23 +50,27 @@ internal sealed partial class SmtpSession
             await FlushAsync();
         }
 
-        using var timeoutCts = new CancellationTokenSource(timeout, _server.Time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeoutCts.Token, Closed, includeShutdown ? _shutdown : CancellationToken.None);
+        var token = _readTimeout.Start(timeout, includeShutdown);
         try
         {
-            return await _input.ReadAsync(linked.Token);
+            return await _input.ReadAsync(token);
         }
-        catch (OperationCanceledException) when (linked.IsCancellationRequested)
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
-            if (timeoutCts.IsCancellationRequested && byDeadline && deadlineReply is { } reply && !Closed.IsCancellationRequested)
+            var timedOut = _readTimeout.TimedOut;
+            if (timedOut && byDeadline && deadlineReply is { } reply && !Closed.IsCancellationRequested)
             {
                 Log.ProtocolViolation(_logger, reply.Text);
                 await CloseWithAsync(reply, "too slow");
                 return null;
             }
 
-            await OnReadCancelledAsync(timeoutCts.IsCancellationRequested);
+            await OnReadCancelledAsync(timedOut);
             return null;
+        }
+        finally
+        {
+            _readTimeout.Stop();
         }
     }
 
@@ -126,28 +130,13 @@ internal sealed partial class SmtpSession
     /// <summary>Writes a reply (multi-line when the text has '\n'); sent with the next flush.</summary>
     private void WriteReply(SmtpReply reply)
     {
-        var lines = reply.Text.Split('\n');
-        var builder = new StringBuilder();
-        for (var i = 0; i < lines.Length; i++)
-        {
-            builder.Append(reply.Code).Append(i == lines.Length - 1 ? ' ' : '-');
-            if (reply.Enhanced.Length > 0)
-            {
-                builder.Append(reply.Enhanced).Append(' ');
-            }
-
-            builder.Append(lines[i]).Append("\r\n");
-        }
-
-        var text = builder.ToString();
+        var written = SmtpReplyWriter.Write(reply, _output);
         if (_logger.IsEnabled(LogLevel.Debug))
         {
-            Log.ReplySent(_logger, text.TrimEnd());
+            Log.ReplySent(_logger, SmtpReplyWriter.Format(reply).TrimEnd());
         }
 
-        var span = _output.GetSpan(Encoding.UTF8.GetMaxByteCount(text.Length));
-        _output.Advance(Encoding.UTF8.GetBytes(text, span));
-        _repliesPending = true;
+        _repliesPending |= written > 0;
     }
 
     private async ValueTask FlushAsync()

@@ -15,7 +15,7 @@ namespace OutboundGuard.Smtp.Session;
 /// One SMTP session: the read loop, the state machine and the replies. Command handlers live in the
 /// partial files by concern (Commands, Data, Bdat, StartTls, Auth, Io).
 /// </summary>
-internal sealed partial class SmtpSession
+internal sealed partial class SmtpSession : IDisposable
 {
     private readonly ConnectionContext _connection;
     private readonly SmtpServerContext _server;
@@ -25,6 +25,7 @@ internal sealed partial class SmtpSession
     private readonly CancellationToken _shutdown;
     private readonly long _startTimestamp;
     private readonly bool _relayNeverBlocks;
+    private readonly ReadTimeout _readTimeout;
 
     private PipeReader _input;
     private PipeWriter _output;
@@ -54,6 +55,7 @@ internal sealed partial class SmtpSession
         _shutdown = connection.Features.Get<IConnectionLifetimeNotificationFeature>()?.ConnectionClosedRequested ?? CancellationToken.None;
         _startTimestamp = Stopwatch.GetTimestamp();
         _relayNeverBlocks = server.Relay.NeverBlocks;
+        _readTimeout = new ReadTimeout(server.Time, connection.ConnectionClosed, _shutdown);
         Info = info;
     }
 
@@ -122,6 +124,8 @@ internal sealed partial class SmtpSession
                 (long)Stopwatch.GetElapsedTime(_startTimestamp).TotalMilliseconds);
         }
     }
+
+    public void Dispose() => _readTimeout.Dispose();
 
     /// <summary>
     /// Sends the 220 greeting, unless the client already talked: input before the greeting is refused
