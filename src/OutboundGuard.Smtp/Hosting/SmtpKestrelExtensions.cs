@@ -16,8 +16,9 @@ public static class SmtpKestrelExtensions
 
     /// <summary>
     /// Binds each of <paramref name="options"/>' listeners to <see cref="SmtpConnectionHandler"/>, passing the
-    /// listener's mode to the sessions. <paramref name="configure"/> sees each Kestrel endpoint, e.g. to read
-    /// the port actually bound when the endpoint asked for port 0.
+    /// listener's mode to the sessions. <paramref name="configure"/> sees each Kestrel endpoint before the SMTP
+    /// handler is added, e.g. to read the port actually bound when the endpoint asked for port 0, or to add connection
+    /// middleware.
     /// </summary>
     public static KestrelServerOptions ListenSmtp(this KestrelServerOptions kestrel, SmtpOptions options, Action<SmtpListenerOptions, ListenOptions>? configure = null)
     {
@@ -35,8 +36,8 @@ public static class SmtpKestrelExtensions
                     connection.Features.Set(new SmtpListenerFeature(mode, proxy));
                     return next(connection);
                 });
-                listen.UseConnectionHandler<SmtpConnectionHandler>();
                 configure?.Invoke(listener, listen);
+                listen.UseConnectionHandler<SmtpConnectionHandler>();
             });
         }
 

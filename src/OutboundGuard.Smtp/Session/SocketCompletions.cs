@@ -18,8 +18,12 @@ internal static class SocketCompletions
 
     /// <summary>Turns inline completions on or off for the connection's socket. False when that is not possible.</summary>
     public static bool TrySetInline(ConnectionContext connection, bool inline)
+        => connection.Features.Get<IConnectionSocketFeature>()?.Socket is { } socket && TrySetInline(socket, inline);
+
+    /// <summary>Turns inline completions on or off for <paramref name="socket"/>. False when that is not possible.</summary>
+    public static bool TrySetInline(Socket socket, bool inline)
     {
-        if (s_unavailable || connection.Features.Get<IConnectionSocketFeature>()?.Socket is not { } socket)
+        if (s_unavailable)
         {
             return false;
         }
