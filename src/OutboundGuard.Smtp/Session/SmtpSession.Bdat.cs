@@ -145,6 +145,7 @@ internal sealed partial class SmtpSession
         if (_bdatSink is { } sink)
         {
             _bdatSink = null;
+            await LeaveSocketThreadAsync();
             await sink.DisposeAsync();
         }
     }

@@ -51,7 +51,7 @@ internal sealed partial class SmtpSession
             return;
         }
 
-        await using (sink)
+        try
         {
             WriteReply(SmtpReplies.StartData);
             await FlushAsync();
@@ -65,6 +65,12 @@ internal sealed partial class SmtpSession
                 ?? (received.Size > _limits.MaxMessageSize ? SmtpReplies.TooBig : (SmtpReply?)null)
                 ?? (received.SinkFailed ? SmtpReplies.StorageUnavailable : (SmtpReply?)null);
             await FinishMessageAsync(sink, envelope, received.Size, failure);
+        }
+        finally
+        {
+            // Disposing an unfinished message may delete its file.
+            await LeaveSocketThreadAsync();
+            await sink.DisposeAsync();
         }
     }
 

@@ -78,11 +78,12 @@ internal sealed partial class SmtpSession
     /// Moves to a pool thread when the session runs on the socket event thread (plaintext sessions, see
     /// <see cref="SocketCompletions"/>): called before the relay is asked to do what may block or take long
     /// (identify, authenticate, open and complete a message), so that one session never holds up the others' I/O.
-    /// Not needed for a relay that declares <see cref="ISmtpRelayHandler.NeverBlocks"/>.
+    /// Not needed for a relay that declares <see cref="ISmtpRelayHandler.NeverBlocks"/>, unless
+    /// <paramref name="evenIfRelayNeverBlocks"/> (for what else may block).
     /// </summary>
-    private async ValueTask LeaveSocketThreadAsync()
+    private async ValueTask LeaveSocketThreadAsync(bool evenIfRelayNeverBlocks = false)
     {
-        if (!_relayNeverBlocks && !Thread.CurrentThread.IsThreadPoolThread)
+        if ((evenIfRelayNeverBlocks || !_relayNeverBlocks) && !Thread.CurrentThread.IsThreadPoolThread)
         {
             await Task.Yield();
         }

@@ -101,6 +101,12 @@ internal sealed partial class SmtpSession : IDisposable
         }
         finally
         {
+            if (_logger.IsEnabled(LogLevel.Information))
+            {
+                // The session's log entry is written where writing may block (a console, a file), never on the socket's thread.
+                await LeaveSocketThreadAsync(evenIfRelayNeverBlocks: true);
+            }
+
             await AbandonBdatAsync();
             try
             {
