@@ -46,6 +46,7 @@ internal static class NullRelay
         }
 
         await app.StopAsync();
+        Console.WriteLine($"null-relay allocated {GC.GetTotalAllocatedBytes() / 1024} KiB; collections gen0 {GC.CollectionCount(0)}, gen1 {GC.CollectionCount(1)}, gen2 {GC.CollectionCount(2)}");
         return 0;
     }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using OutboundGuard.Smtp.Content;
 using OutboundGuard.Smtp.Handoff;
 using OutboundGuard.Smtp.Protocol;
@@ -17,7 +18,8 @@ internal sealed partial class SmtpSession
     /// command is refused, so the next command is found where the client put it. A refused chunk ends the
     /// transaction; later chunks get 503 until a new MAIL.
     /// </summary>
-    private async Task HandleBdatAsync(BdatCommand bdat, SmtpReply? refusal)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask HandleBdatAsync(BdatCommand bdat, SmtpReply? refusal)
     {
         var failure = refusal;
         if (failure is null && _bdatSink is null)
@@ -90,7 +92,8 @@ internal sealed partial class SmtpSession
     }
 
     /// <summary>Reads exactly <paramref name="size"/> octets, writing them to the sink when one is given. False when the session ended meanwhile.</summary>
-    private async Task<bool> ReceiveChunkAsync(long size, IMessageSink? sink, bool checkContent)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<bool> ReceiveChunkAsync(long size, IMessageSink? sink, bool checkContent)
     {
         var remaining = size;
         var started = _server.Time.GetTimestamp();

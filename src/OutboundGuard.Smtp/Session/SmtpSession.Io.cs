@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Diagnostics;
 using System.IO.Pipelines;
 using System.Text;
+using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.Extensions.Logging;
@@ -32,6 +33,7 @@ internal sealed partial class SmtpSession
     /// <param name="includeShutdown">Whether shutdown ends the wait (idle sessions only).</param>
     /// <param name="deadline">Time left before a deadline (a whole command line, a minimum transfer rate), when it is sooner than <paramref name="timeout"/>.</param>
     /// <param name="deadlineReply">The reply closing the session when that deadline passes.</param>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<ReadResult?> ReadInputAsync(TimeSpan timeout, bool includeShutdown, TimeSpan? deadline = null, SmtpReply? deadlineReply = null)
     {
         var byDeadline = deadline is { } left && left < timeout;
@@ -81,6 +83,7 @@ internal sealed partial class SmtpSession
     /// Not needed for a relay that declares <see cref="ISmtpRelayHandler.NeverBlocks"/>, unless
     /// <paramref name="evenIfRelayNeverBlocks"/> (for what else may block).
     /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask LeaveSocketThreadAsync(bool evenIfRelayNeverBlocks = false)
     {
         if ((evenIfRelayNeverBlocks || !_relayNeverBlocks) && !Thread.CurrentThread.IsThreadPoolThread)
@@ -140,6 +143,7 @@ internal sealed partial class SmtpSession
         _repliesPending |= written > 0;
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask FlushAsync()
     {
         if (_repliesPending)

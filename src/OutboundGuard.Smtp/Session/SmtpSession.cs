@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Diagnostics;
 using System.IO.Pipelines;
 using System.Text;
+using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.Extensions.Logging;
@@ -276,7 +277,8 @@ internal sealed partial class SmtpSession : IDisposable
         }
     }
 
-    private async Task ExecuteAsync(SmtpCommand command)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask ExecuteAsync(SmtpCommand command)
     {
         var transition = SmtpStateTable.Lookup(_state, command.Verb);
         if (!transition.Allowed)
@@ -313,7 +315,8 @@ internal sealed partial class SmtpSession : IDisposable
         }
     }
 
-    private async Task ExecuteSpecialAsync(SmtpCommand command, bool trailingInput)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask ExecuteSpecialAsync(SmtpCommand command, bool trailingInput)
     {
         var transition = SmtpStateTable.Lookup(_state, command.Verb);
         var refusal = !transition.Allowed ? SmtpStateTable.Refusal(_state, command.Verb) : transition.Guard?.Invoke(Facts);
