@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Text;
-using AngleSharp.Html.Parser;
 using MimeKit;
+using OutboundGuard.Scoring.Messages;
 
 namespace OutboundGuard.Scoring.Content;
 
@@ -28,9 +28,7 @@ public sealed class MessageText
     public string Body { get; }
 
     /// <summary>Labels of the <see cref="PhishingRules"/> the subject or body matches, computed once.</summary>
-    public IReadOnlyList<(string Label, double Weight)> PhishingMatches => _phishing ??= [.. PhishingRules.All
-        .Where(r => r.Pattern.IsMatch(Subject) || r.Pattern.IsMatch(Body))
-        .Select(r => (r.Label, r.Weight))];
+    public IReadOnlyList<(string Label, double Weight)> PhishingMatches => _phishing ??= PhishingRules.Match(Subject, Body);
 
     private IReadOnlyList<(string Label, double Weight)>? _phishing;
 
@@ -45,27 +43,28 @@ public sealed class MessageText
         return Cache.GetValue(message, Extract);
     }
 
-    private static MessageText Extract(MimeMessage message)
+    /// <summary>The text of <paramref name="body"/> under <paramref name="subject"/>, without the cache.</summary>
+    public static MessageText From(string? subject, MessageBody body)
     {
-        var sb = new StringBuilder();
-        foreach (TextPart part in message.BodyParts.OfType<TextPart>())
+        IReadOnlyList<TextSection> sections = body.Sections;
+        if (sections.Count == 1 && sections[0].Text.Length < MaxChars)
         {
-            string text = part.Text ?? string.Empty;
-            if (part.IsHtml)
-            {
-                var parser = Html.SharedHtmlParser.Instance;
-                using var doc = parser.ParseDocument(text);
-                text = doc.Body?.TextContent ?? string.Empty;
-            }
+            return new MessageText(subject ?? string.Empty, sections[0].Text + "\n");
+        }
 
-            sb.Append(text).Append('\n');
+        var sb = new StringBuilder();
+        foreach (TextSection section in sections)
+        {
+            sb.Append(section.Text.AsSpan(0, Math.Min(section.Text.Length, MaxChars + 1 - sb.Length))).Append('\n');
             if (sb.Length >= MaxChars)
             {
                 break;
             }
         }
 
-        string body = sb.Length > MaxChars ? sb.ToString(0, MaxChars) : sb.ToString();
-        return new MessageText(message.Subject ?? string.Empty, body);
+        string text = sb.Length > MaxChars ? sb.ToString(0, MaxChars) : sb.ToString();
+        return new MessageText(subject ?? string.Empty, text);
     }
+
+    private static MessageText Extract(MimeMessage message) => From(message.Subject, MessageBody.Of(message));
 }
