@@ -117,26 +117,15 @@ public static class BodyFingerprint
     /// <summary>The simhash of <paramref name="text"/>, or null when it has fewer than <see cref="MinWords"/> words.</summary>
     public static ulong? Compute(string subject, string text)
     {
-        List<string> words = Normalise(subject + " \n " + text);
-        if (words.Count < MinWords)
+        // The words of Normalise(subject + " \n " + text), hashed as they are found: no word strings, no lists.
+        var shingles = new Shingles();
+        Span<int> v = stackalloc int[64];
+        v.Clear();
+        Feed(subject, ref shingles, v);
+        Feed(text, ref shingles, v);
+        if (shingles.Words < MinWords)
         {
             return null;
-        }
-
-        var wordHashes = new ulong[words.Count];
-        for (int i = 0; i < words.Count; i++)
-        {
-            wordHashes[i] = Fnv(words[i]);
-        }
-
-        Span<int> v = stackalloc int[64];
-        for (int i = 0; i + 2 < wordHashes.Length; i++)
-        {
-            ulong h = Mix(wordHashes[i] ^ (wordHashes[i + 1] * 31) ^ (wordHashes[i + 2] * 1_000_003));
-            for (int b = 0; b < 64; b++)
-            {
-                v[b] += (int)((h >> b) & 1) * 2 - 1;
-            }
         }
 
         ulong result = 0;
@@ -149,6 +138,135 @@ public static class BodyFingerprint
         }
 
         return result;
+    }
+
+    private static readonly ulong UrlHash = Fnv("URL");
+    private static readonly ulong EmailHash = Fnv("EMAIL");
+    private static readonly ulong NameHash = Fnv("NAME");
+    private static readonly ulong NumberHash = Fnv("#");
+    private static readonly ulong TokenHash = Fnv("TOKEN");
+    private static readonly ulong DateHash = Fnv("DATE");
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> DateWordsBySpan = DateWords.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    /// <summary>The last two word hashes, the word count and whether the last word was a greeting.</summary>
+    private struct Shingles
+    {
+        public ulong Previous2;
+        public ulong Previous1;
+        public int Words;
+        public bool AfterGreeting;
+
+        public void Add(ulong word, Span<int> v)
+        {
+            if (Words >= 2)
+            {
+                ulong h = Mix(Previous2 ^ (Previous1 * 31) ^ (word * 1_000_003));
+                for (int b = 0; b < 64; b++)
+                {
+                    v[b] += (int)((h >> b) & 1) * 2 - 1;
+                }
+            }
+
+            Previous2 = Previous1;
+            Previous1 = word;
+            Words++;
+        }
+    }
+
+    /// <summary>The same words as <see cref="Normalise"/>, streamed into <paramref name="shingles"/>.</summary>
+    private static void Feed(string text, ref Shingles shingles, Span<int> v)
+    {
+        ReadOnlySpan<char> all = text;
+        Span<char> lower = stackalloc char[20];
+        int i = 0;
+        while (i < all.Length)
+        {
+            while (i < all.Length && char.IsWhiteSpace(all[i]))
+            {
+                i++;
+            }
+
+            int start = i;
+            while (i < all.Length && !char.IsWhiteSpace(all[i]))
+            {
+                i++;
+            }
+
+            ReadOnlySpan<char> token = all[start..i];
+            if (token.IsEmpty)
+            {
+                continue;
+            }
+
+            if (token.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || token.StartsWith("https://", StringComparison.OrdinalIgnoreCase)
+                || token.StartsWith("www.", StringComparison.OrdinalIgnoreCase))
+            {
+                shingles.AfterGreeting = false;
+                shingles.Add(UrlHash, v);
+                continue;
+            }
+
+            int at = token.IndexOf('@');
+            if (at > 0 && token[(at + 1)..].Contains('.'))
+            {
+                shingles.AfterGreeting = false;
+                shingles.Add(EmailHash, v);
+                continue;
+            }
+
+            int w = 0;
+            while (w < token.Length)
+            {
+                while (w < token.Length && !IsWordChar(token[w]))
+                {
+                    w++;
+                }
+
+                int ws = w;
+                while (w < token.Length && IsWordChar(token[w]))
+                {
+                    w++;
+                }
+
+                if (w > ws)
+                {
+                    ReadOnlySpan<char> word = token[ws..w];
+                    bool afterGreeting = shingles.AfterGreeting;
+                    shingles.AfterGreeting = false;
+                    if (afterGreeting)
+                    {
+                        shingles.Add(NameHash, v);
+                    }
+                    else if (HasDigit(word))
+                    {
+                        shingles.Add(NumberHash, v);
+                    }
+                    else if (word.Length > 20)
+                    {
+                        shingles.Add(TokenHash, v);
+                    }
+                    else
+                    {
+                        ReadOnlySpan<char> folded = lower[..word.ToLowerInvariant(lower)];
+                        shingles.AfterGreeting = folded is "dear" or "hi" or "hello" or "hey";
+                        shingles.Add(DateWordsBySpan.Contains(folded) ? DateHash : Fnv(folded), v);
+                    }
+                }
+            }
+        }
+    }
+
+    private static bool HasDigit(ReadOnlySpan<char> word)
+    {
+        foreach (char c in word)
+        {
+            if (char.IsDigit(c))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Bits that differ between two fingerprints.</summary>
@@ -166,7 +284,7 @@ public static class BodyFingerprint
         return h;
     }
 
-    private static ulong Fnv(string s)
+    private static ulong Fnv(ReadOnlySpan<char> s)
     {
         ulong h = 14695981039346656037UL;
         foreach (char c in s)

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.RegularExpressions;
 
 namespace OutboundGuard.Scoring.Content;
 
@@ -9,7 +8,7 @@ namespace OutboundGuard.Scoring.Content;
 /// (<see cref="ContentModelTrainer"/>) and retrained incrementally from ops decisions with
 /// <see cref="Learn"/>; saved and loaded as JSON. Thread-safe.
 /// </summary>
-public sealed partial class NaiveBayesModel
+public sealed class NaiveBayesModel
 {
     /// <summary>Number of hash buckets. 1,048,576.</summary>
     public const int Buckets = 1 << 20;
@@ -148,45 +147,83 @@ public sealed partial class NaiveBayesModel
         Save(s);
     }
 
+    [ThreadStatic]
+    private static HashSet<int>? t_tokens;
+
+    /// <summary>
+    /// The distinct token buckets of a message: runs of letters, digits and $€£%! cut into pieces of 24
+    /// characters, pieces shorter than 2 left out (what the pattern [\p{L}\p{N}$€£%!]{2,24} matches), lower-cased
+    /// and hashed; subject tokens apart. The set is the calling thread's and is reused by its next call.
+    /// </summary>
     internal static HashSet<int> Tokens(string subject, string body)
     {
-        var tokens = new HashSet<int>();
-        foreach (Match m in Token().Matches(subject))
-        {
-            tokens.Add(Bucket("s:", m.Value));
-        }
-
-        foreach (Match m in Token().Matches(body))
-        {
-            if (tokens.Count >= MaxTokens)
-            {
-                break;
-            }
-
-            tokens.Add(Bucket(string.Empty, m.Value));
-        }
-
+        HashSet<int> tokens = t_tokens ??= new HashSet<int>(MaxTokens);
+        tokens.Clear();
+        AddTokens(subject, SubjectSeed, tokens, int.MaxValue);
+        AddTokens(body, FnvOffset, tokens, MaxTokens);
         return tokens;
     }
 
-    private static int Bucket(string prefix, string token)
+    private const uint FnvOffset = 2166136261;
+
+    private static readonly uint SubjectSeed = Seed("s:");
+
+    private static uint Seed(string prefix)
     {
-        uint h = 2166136261;
+        uint h = FnvOffset;
         foreach (char c in prefix)
         {
             h = (h ^ c) * 16777619;
         }
 
-        foreach (char c in token)
-        {
-            h = (h ^ char.ToLowerInvariant(c)) * 16777619;
-        }
-
-        return (int)(h & (Buckets - 1));
+        return h;
     }
 
-    [GeneratedRegex(@"[\p{L}\p{N}$€£%!]{2,24}")]
-    private static partial Regex Token();
+    private static void AddTokens(string text, uint seed, HashSet<int> tokens, int limit)
+    {
+        ReadOnlySpan<char> all = text;
+        int i = 0;
+        while (i < all.Length)
+        {
+            if (!IsTokenChar(all[i]))
+            {
+                i++;
+                continue;
+            }
+
+            int start = i;
+            while (i < all.Length && IsTokenChar(all[i]))
+            {
+                i++;
+            }
+
+            for (int piece = start; piece < i; piece += 24)
+            {
+                int length = Math.Min(24, i - piece);
+                if (length < 2)
+                {
+                    break;
+                }
+
+                if (tokens.Count >= limit)
+                {
+                    return;
+                }
+
+                uint h = seed;
+                foreach (char c in all.Slice(piece, length))
+                {
+                    h = (h ^ char.ToLowerInvariant(c)) * 16777619;
+                }
+
+                tokens.Add((int)(h & (Buckets - 1)));
+            }
+        }
+    }
+
+    private static bool IsTokenChar(char c) => c < 128
+        ? char.IsAsciiLetterOrDigit(c) || c is '$' or '%' or '!'
+        : char.IsLetter(c) || char.IsNumber(c) || c is '€' or '£';
 
     private sealed class ModelFile
     {
