@@ -128,6 +128,9 @@ internal static class CorpusScoring
         var process = Process.GetCurrentProcess();
         process.Refresh();
         var cpuBefore = process.TotalProcessorTime;
+        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: false);
+        var pausedBefore = GC.GetTotalPauseDuration();
+        var collectionsBefore = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
         var clock = Stopwatch.StartNew();
         var total = messages.Length * repeat;
         var next = -1;
@@ -152,6 +155,8 @@ internal static class CorpusScoring
         var wall = clock.Elapsed.TotalSeconds;
         process.Refresh();
         var cpu = (process.TotalProcessorTime - cpuBefore).TotalSeconds;
+        var allocated = GC.GetTotalAllocatedBytes(precise: false) - allocatedBefore;
+        var paused = (GC.GetTotalPauseDuration() - pausedBefore).TotalSeconds;
         var result = new
         {
             filter = "outboundguard",
@@ -163,6 +168,9 @@ internal static class CorpusScoring
             cpu_seconds = cpu,
             per_second = total / wall,
             per_cpu_second = total / cpu,
+            allocated_bytes_per_message = allocated / total,
+            gc_pause_seconds = paused,
+            gc_collections = new { gen0 = GC.CollectionCount(0) - collectionsBefore.Item1, gen1 = GC.CollectionCount(1) - collectionsBefore.Item2, gen2 = GC.CollectionCount(2) - collectionsBefore.Item3 },
             spam = new { n = detection["spam"][0], flagged = detection["spam"][1] },
             ham = new { n = detection["ham"][0], flagged = detection["ham"][1] },
             phish = new { n = detection["phish"][0], flagged = detection["phish"][1] },

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.Intrinsics;
 
 namespace OutboundGuard.Scoring.Campaigns;
 
@@ -119,7 +120,7 @@ public static class BodyFingerprint
     {
         // The words of Normalise(subject + " \n " + text), hashed as they are found: no word strings, no lists.
         var shingles = new Shingles();
-        Span<int> v = stackalloc int[64];
+        Span<Vector256<int>> v = stackalloc Vector256<int>[8];
         v.Clear();
         Feed(subject, ref shingles, v);
         Feed(text, ref shingles, v);
@@ -131,7 +132,7 @@ public static class BodyFingerprint
         ulong result = 0;
         for (int b = 0; b < 64; b++)
         {
-            if (v[b] > 0)
+            if (v[b >> 3][b & 7] > 0)
             {
                 result |= 1UL << b;
             }
@@ -148,6 +149,10 @@ public static class BodyFingerprint
     private static readonly ulong DateHash = Fnv("DATE");
     private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> DateWordsBySpan = DateWords.GetAlternateLookup<ReadOnlySpan<char>>();
 
+    /// <summary>For each byte value, its eight bits as +1 (set) or -1 (clear), lowest bit first.</summary>
+    private static readonly Vector256<int>[] ByteSigns = [.. Enumerable.Range(0, 256).Select(b =>
+        Vector256.Create(Enumerable.Range(0, 8).Select(k => ((b >> k) & 1) * 2 - 1).ToArray()))];
+
     /// <summary>The last two word hashes, the word count and whether the last word was a greeting.</summary>
     private struct Shingles
     {
@@ -156,14 +161,16 @@ public static class BodyFingerprint
         public int Words;
         public bool AfterGreeting;
 
-        public void Add(ulong word, Span<int> v)
+        public void Add(ulong word, Span<Vector256<int>> v)
         {
             if (Words >= 2)
             {
+                // Each of the 64 counters moves by +1 for a set bit and -1 for a clear one: eight bytes, eight lanes each.
                 ulong h = Mix(Previous2 ^ (Previous1 * 31) ^ (word * 1_000_003));
-                for (int b = 0; b < 64; b++)
+                Vector256<int>[] signs = ByteSigns;
+                for (int j = 0; j < 8; j++)
                 {
-                    v[b] += (int)((h >> b) & 1) * 2 - 1;
+                    v[j] += signs[(int)(h >> (8 * j)) & 0xFF];
                 }
             }
 
@@ -174,7 +181,7 @@ public static class BodyFingerprint
     }
 
     /// <summary>The same words as <see cref="Normalise"/>, streamed into <paramref name="shingles"/>.</summary>
-    private static void Feed(string text, ref Shingles shingles, Span<int> v)
+    private static void Feed(string text, ref Shingles shingles, Span<Vector256<int>> v)
     {
         ReadOnlySpan<char> all = text;
         Span<char> lower = stackalloc char[20];

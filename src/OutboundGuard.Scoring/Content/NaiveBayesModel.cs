@@ -16,6 +16,9 @@ public sealed class NaiveBayesModel
     /// <summary>Tokens considered per message. 2,000.</summary>
     public const int MaxTokens = 2000;
 
+    /// <summary>Body tokens read per message, repeats included (bounds the work on long repetitive text). 10,000.</summary>
+    public const int MaxTokensRead = 10_000;
+
     private readonly Lock _lock = new();
     private readonly Dictionary<int, int> _spam = [];
     private readonly Dictionary<int, int> _ham = [];
@@ -65,9 +68,12 @@ public sealed class NaiveBayesModel
                 return 0.5;
             }
 
+            // Σ log((count + 1) / (tokens + vocabulary)) per class, as Σ log(count + 1) − seen · log(tokens + vocabulary).
             double vocabulary = Math.Max(1, _spam.Count + _ham.Count);
             double logSpam = Math.Log((double)SpamMessages / (SpamMessages + HamMessages));
             double logHam = Math.Log((double)HamMessages / (SpamMessages + HamMessages));
+            double sumSpam = 0, sumHam = 0;
+            int seen = 0;
             foreach (int t in tokens)
             {
                 int s = _spam.TryGetValue(t, out int a) ? a : 0;
@@ -77,13 +83,20 @@ public sealed class NaiveBayesModel
                     continue; // unseen tokens say nothing
                 }
 
-                logSpam += Math.Log((s + 1) / (_spamTokens + vocabulary));
-                logHam += Math.Log((h + 1) / (_hamTokens + vocabulary));
+                sumSpam += LogOf(s + 1);
+                sumHam += LogOf(h + 1);
+                seen++;
             }
 
+            logSpam += sumSpam - (seen * Math.Log(_spamTokens + vocabulary));
+            logHam += sumHam - (seen * Math.Log(_hamTokens + vocabulary));
             return 1 / (1 + Math.Exp(Math.Clamp(logHam - logSpam, -500, 500)));
         }
     }
+
+    private static readonly double[] SmallLogs = [.. Enumerable.Range(0, 4096).Select(n => Math.Log(n))];
+
+    private static double LogOf(int n) => n < SmallLogs.Length ? SmallLogs[n] : Math.Log(n);
 
     /// <summary>Writes the model as JSON.</summary>
     public void Save(Stream stream)
@@ -183,6 +196,7 @@ public sealed class NaiveBayesModel
     {
         ReadOnlySpan<char> all = text;
         int i = 0;
+        int read = 0;
         while (i < all.Length)
         {
             if (!IsTokenChar(all[i]))
@@ -205,7 +219,7 @@ public sealed class NaiveBayesModel
                     break;
                 }
 
-                if (tokens.Count >= limit)
+                if (tokens.Count >= limit || read++ >= MaxTokensRead)
                 {
                     return;
                 }
@@ -213,7 +227,8 @@ public sealed class NaiveBayesModel
                 uint h = seed;
                 foreach (char c in all.Slice(piece, length))
                 {
-                    h = (h ^ char.ToLowerInvariant(c)) * 16777619;
+                    char lower = c < 128 ? (char.IsAsciiLetterUpper(c) ? (char)(c | 0x20) : c) : char.ToLowerInvariant(c);
+                    h = (h ^ lower) * 16777619;
                 }
 
                 tokens.Add((int)(h & (Buckets - 1)));
