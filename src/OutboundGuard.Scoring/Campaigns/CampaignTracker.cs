@@ -11,7 +11,10 @@ namespace OutboundGuard.Scoring.Campaigns;
 /// <remarks>
 /// Tenant-template guard: a cluster whose senders are all established accounts of one tenant and whose
 /// messages carry no bad URL and no phishing phrasing is that tenant's own template (a newsletter, a notice sent by many staff), not
-/// a campaign; it is reported with <see cref="CampaignObservation.TemplateGuard"/> set and never auto-blocked.
+/// a campaign; it is reported with <see cref="CampaignObservation.TemplateGuard"/> set and never auto-blocked — unless
+/// <see cref="CampaignTrackerOptions.RunSenders"/> of its accounts each repeat it in a run
+/// (<see cref="CampaignTrackerOptions.RunLength"/> messages within the window): staff send a notice once, compromised
+/// accounts of one tenant repeat the same text to message after message.
 /// </remarks>
 public sealed class CampaignTracker
 {
@@ -76,13 +79,14 @@ public sealed class CampaignTracker
 
             c.LastTicks = t;
             c.BadUrls |= badUrls;
-            if (c.Accounts.ContainsKey(accountId))
+            if (c.Accounts.TryGetValue(accountId, out Sender previous))
             {
-                c.Accounts[accountId] = (t, tenant, established);
+                bool sameRun = t - previous.RunStart <= _options.Window.Ticks;
+                c.Accounts[accountId] = new Sender(t, tenant, established, sameRun ? previous.RunStart : t, sameRun ? previous.Run + 1 : 1);
             }
             else if (c.Accounts.Count < _options.MaxAccountsPerCluster)
             {
-                c.Accounts[accountId] = (t, tenant, established);
+                c.Accounts[accountId] = new Sender(t, tenant, established, t, 1);
                 if (!_byAccount.TryGetValue(accountId, out List<Cluster>? sent))
                 {
                     sent = [];
@@ -92,20 +96,21 @@ public sealed class CampaignTracker
                 sent.Add(c);
             }
 
-            int accounts = 0, fresh = 0;
+            int accounts = 0, fresh = 0, repeating = 0;
             var tenants = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-            foreach ((long _, (long ticks, string ten, bool est)) in c.Accounts)
+            foreach (Sender sender in c.Accounts.Values)
             {
-                if (ticks >= since)
+                if (sender.Ticks >= since)
                 {
                     accounts++;
-                    tenants.Add(ten);
-                    fresh += est ? 0 : 1;
+                    tenants.Add(sender.Tenant);
+                    fresh += sender.Established ? 0 : 1;
+                    repeating += sender.Run >= _options.RunLength ? 1 : 0;
                 }
             }
 
             string? blockedReason = c.BlockedReason ?? _blocked.FirstOrDefault(b => BodyFingerprint.Distance(b.Fingerprint, fingerprint) <= BodyFingerprint.SameCampaignDistance).Reason;
-            bool guard = tenants.Count == 1 && fresh == 0 && !c.BadUrls;
+            bool guard = tenants.Count == 1 && fresh == 0 && !c.BadUrls && repeating < _options.RunSenders;
             int urlSetAccounts = 0;
             if (urlSet != 0)
             {
@@ -128,6 +133,8 @@ public sealed class CampaignTracker
             {
                 UrlSetAccounts = urlSetAccounts,
                 BadContent = c.BadUrls,
+                RepeatingAccounts = repeating,
+                RepeatedInRuns = repeating >= _options.RunSenders,
             };
         }
     }
@@ -180,12 +187,13 @@ public sealed class CampaignTracker
             // In the order the clusters were made, as a scan of all clusters would meet them.
             foreach (Cluster c in sent.OrderBy(c => c.Sequence))
             {
-                if (!c.Accounts.TryGetValue(accountId, out (long Ticks, string Tenant, bool Established) entry) || entry.Ticks < since)
+                if (!c.Accounts.TryGetValue(accountId, out Sender entry) || entry.Ticks < since)
                 {
                     continue;
                 }
 
-                bool guarded = !c.BadUrls && c.Accounts.Values.All(a => a.Established) && c.Accounts.Values.Select(a => a.Tenant).Distinct(StringComparer.OrdinalIgnoreCase).Count() == 1;
+                bool guarded = !c.BadUrls && c.Accounts.Values.All(a => a.Established) && c.Accounts.Values.Select(a => a.Tenant).Distinct(StringComparer.OrdinalIgnoreCase).Count() == 1
+                    && c.Accounts.Values.Count(a => a.Ticks >= since && a.Run >= _options.RunLength) < _options.RunSenders;
                 c.SuspendedAccount ??= accountId;
                 if (!guarded && c.BlockedReason is null)
                 {
@@ -273,6 +281,9 @@ public sealed class CampaignTracker
 
     internal static string Hex(ulong f) => f.ToString("x16", CultureInfo.InvariantCulture);
 
+    /// <summary>One account's use of a cluster: its last message, and its current run (messages within a window of the run's first).</summary>
+    private readonly record struct Sender(long Ticks, string Tenant, bool Established, long RunStart, int Run);
+
     private sealed class Cluster(ulong fingerprint, long sequence)
     {
         public ulong Fingerprint { get; } = fingerprint;
@@ -284,6 +295,6 @@ public sealed class CampaignTracker
         public bool BadUrls { get; set; }
         public string? BlockedReason { get; set; }
         public long? SuspendedAccount { get; set; }
-        public Dictionary<long, (long Ticks, string Tenant, bool Established)> Accounts { get; } = [];
+        public Dictionary<long, Sender> Accounts { get; } = [];
     }
 }
