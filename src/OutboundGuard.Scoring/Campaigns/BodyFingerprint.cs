@@ -17,6 +17,9 @@ public static class BodyFingerprint
     /// <summary>Bodies with fewer words than this get no fingerprint (too short to tell templates apart). 8.</summary>
     public const int MinWords = 8;
 
+    /// <summary>Words of the subject and body read at most: a template is told by its beginning, and the work stays bounded. 4,096.</summary>
+    public const int MaxWords = 4096;
+
     private static readonly HashSet<string> DateWords = new(StringComparer.Ordinal)
     {
         "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december",
@@ -148,6 +151,10 @@ public static class BodyFingerprint
     private static readonly ulong TokenHash = Fnv("TOKEN");
     private static readonly ulong DateHash = Fnv("DATE");
     private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> DateWordsBySpan = DateWords.GetAlternateLookup<ReadOnlySpan<char>>();
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> DateWordsIgnoringCase = new HashSet<string>(DateWords, StringComparer.OrdinalIgnoreCase).GetAlternateLookup<ReadOnlySpan<char>>();
+    private static readonly HashSet<ulong> DateHashes = [.. DateWords.Select(w => Fnv(w))];
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> GreetingsIgnoringCase = new HashSet<string>(["dear", "hi", "hello", "hey"], StringComparer.OrdinalIgnoreCase).GetAlternateLookup<ReadOnlySpan<char>>();
+    private static readonly HashSet<ulong> GreetingHashes = [Fnv("dear"), Fnv("hi"), Fnv("hello"), Fnv("hey")];
 
     /// <summary>For each byte value, its eight bits as +1 (set) or -1 (clear), lowest bit first.</summary>
     private static readonly Vector256<int>[] ByteSigns = [.. Enumerable.Range(0, 256).Select(b =>
@@ -163,6 +170,11 @@ public static class BodyFingerprint
 
         public void Add(ulong word, Span<Vector256<int>> v)
         {
+            if (Words >= MaxWords)
+            {
+                return;
+            }
+
             if (Words >= 2)
             {
                 // Each of the 64 counters moves by +1 for a set bit and -1 for a clear one: eight bytes, eight lanes each.
@@ -186,7 +198,7 @@ public static class BodyFingerprint
         ReadOnlySpan<char> all = text;
         Span<char> lower = stackalloc char[20];
         int i = 0;
-        while (i < all.Length)
+        while (i < all.Length && shingles.Words < MaxWords)
         {
             while (i < all.Length && char.IsWhiteSpace(all[i]))
             {
@@ -237,12 +249,34 @@ public static class BodyFingerprint
 
                 if (w > ws)
                 {
+                    if (shingles.Words >= MaxWords)
+                    {
+                        return;
+                    }
+
                     ReadOnlySpan<char> word = token[ws..w];
                     bool afterGreeting = shingles.AfterGreeting;
                     shingles.AfterGreeting = false;
                     if (afterGreeting)
                     {
                         shingles.Add(NameHash, v);
+                    }
+                    else if (TryHashAscii(word, out ulong hash, out bool digit))
+                    {
+                        if (digit)
+                        {
+                            shingles.Add(NumberHash, v);
+                        }
+                        else if (word.Length > 20)
+                        {
+                            shingles.Add(TokenHash, v);
+                        }
+                        else
+                        {
+                            // Hashes first, the words themselves only on a hash match.
+                            shingles.AfterGreeting = GreetingHashes.Contains(hash) && GreetingsIgnoringCase.Contains(word);
+                            shingles.Add(DateHashes.Contains(hash) && DateWordsIgnoringCase.Contains(word) ? DateHash : hash, v);
+                        }
                     }
                     else if (HasDigit(word))
                     {
@@ -261,6 +295,27 @@ public static class BodyFingerprint
                 }
             }
         }
+    }
+
+    /// <summary>For an ASCII word: the FNV-1a hash of its lower-case form and whether it has a digit; false for other words.</summary>
+    private static bool TryHashAscii(ReadOnlySpan<char> word, out ulong hash, out bool digit)
+    {
+        ulong h = 14695981039346656037UL;
+        digit = false;
+        foreach (char c in word)
+        {
+            if (c >= 0x80)
+            {
+                hash = 0;
+                return false;
+            }
+
+            digit |= char.IsAsciiDigit(c);
+            h = (h ^ (char.IsAsciiLetterUpper(c) ? (char)(c | 0x20) : c)) * 1099511628211UL;
+        }
+
+        hash = h;
+        return true;
     }
 
     private static bool HasDigit(ReadOnlySpan<char> word)

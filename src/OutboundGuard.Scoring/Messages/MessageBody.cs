@@ -41,7 +41,7 @@ public sealed class MessageBody
             string text;
             try
             {
-                text = part.Text ?? string.Empty;
+                text = TextDecoder.Decode(part);
             }
             catch (Exception e) when (e is FormatException or NotSupportedException or ArgumentException)
             {

@@ -43,9 +43,21 @@ public class BodyFingerprintTests
     [InlineData("", "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen")]
     [InlineData("Quarterly figures", "--- ((( ))) ... hi, dear: tomorrow!! TONIGHT? Sept. 2026-11-23 <b>bold</b> l'été it's fine_ok")]
     public void The_fingerprint_is_the_simhash_of_the_normalised_word_shingles(string subject, string text)
+        => AssertDefinition(subject, text);
+
+    [Fact]
+    public void A_long_body_is_fingerprinted_on_its_first_words()
+    {
+        string body = string.Concat(Enumerable.Range(0, 3000).Select(i => $"Word{i % 7} line {(char)('a' + (i % 26))}bc Dear Ann, "));
+        AssertDefinition("Long", body);
+        Assert.Equal(BodyFingerprint.Compute("Long", body), BodyFingerprint.Compute("Long", body + " a different tail of many more words"));
+    }
+
+    private static void AssertDefinition(string subject, string text)
     {
         // The definition: word 3-shingles of Normalise(subject + body), FNV-1a per word, splitmix64 per shingle.
         List<string> words = BodyFingerprint.Normalise(subject + " \n " + text);
+        words = words[..Math.Min(words.Count, BodyFingerprint.MaxWords)];
         ulong? expected = null;
         if (words.Count >= BodyFingerprint.MinWords)
         {
