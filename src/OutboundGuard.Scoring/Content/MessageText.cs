@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Text;
 using MimeKit;
 using OutboundGuard.Scoring.Messages;
 
@@ -52,17 +51,37 @@ public sealed class MessageText
             return new MessageText(subject ?? string.Empty, sections[0].Text + "\n");
         }
 
-        var sb = new StringBuilder();
+        // One string of the exact length: sections, each followed by a newline, cut at MaxChars.
+        int length = 0;
         foreach (TextSection section in sections)
         {
-            sb.Append(section.Text.AsSpan(0, Math.Min(section.Text.Length, MaxChars + 1 - sb.Length))).Append('\n');
-            if (sb.Length >= MaxChars)
+            length += section.Text.Length + 1;
+            if (length >= MaxChars)
             {
                 break;
             }
         }
 
-        string text = sb.Length > MaxChars ? sb.ToString(0, MaxChars) : sb.ToString();
+        string text = string.Create(Math.Min(length, MaxChars), sections, static (span, parts) =>
+        {
+            int at = 0;
+            foreach (TextSection section in parts)
+            {
+                int n = Math.Min(section.Text.Length, span.Length - at);
+                section.Text.AsSpan(0, n).CopyTo(span[at..]);
+                at += n;
+                if (at == span.Length)
+                {
+                    return;
+                }
+
+                span[at++] = '\n';
+                if (at == span.Length)
+                {
+                    return;
+                }
+            }
+        });
         return new MessageText(subject ?? string.Empty, text);
     }
 

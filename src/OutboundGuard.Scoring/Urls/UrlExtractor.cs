@@ -30,6 +30,20 @@ public static partial class UrlExtractor
 
     private static readonly IdnMapping Idn = new() { AllowUnassigned = true };
 
+    /// <summary>A host's ASCII (punycode) and Unicode forms, or null when it is not a valid IDN host name.</summary>
+    private static readonly HostCache<(string Ascii, string Unicode)?> IdnForms = new(host =>
+    {
+        try
+        {
+            string ascii = Idn.GetAscii(host).ToLowerInvariant();
+            return (ascii, Idn.GetUnicode(ascii));
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+    });
+
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<MimeMessage, IReadOnlyList<ExtractedUrl>> Cache = new();
 
     /// <summary>Extracts the normalised links of <paramref name="message"/>; empty when it has no body. Cached per parsed message.</summary>
@@ -184,24 +198,21 @@ public static partial class UrlExtractor
         {
             asciiHost = unicodeHost = ip!.ToString();
         }
+        else if (IdnForms.Get(host) is { } forms)
+        {
+            (asciiHost, unicodeHost) = forms;
+        }
         else
         {
-            try
-            {
-                asciiHost = Idn.GetAscii(host).ToLowerInvariant();
-                unicodeHost = Idn.GetUnicode(asciiHost);
-            }
-            catch (ArgumentException)
-            {
-                return false;
-            }
+            return false;
         }
 
         string normalised = $"{scheme}://{asciiHost}{(port.Length > 0 ? ":" + port : string.Empty)}{path}";
-        url = new ExtractedUrl(normalised, asciiHost, isIp ? asciiHost : PublicSuffixes.RegistrableDomain(asciiHost), visibleText, isIp)
+        string registrable = PublicSuffixes.RegistrableDomain(asciiHost);
+        url = new ExtractedUrl(normalised, asciiHost, isIp ? asciiHost : registrable, visibleText, isIp)
         {
             UnicodeHost = unicodeHost,
-            IsShortener = Shorteners.Contains(asciiHost) || Shorteners.Contains(PublicSuffixes.RegistrableDomain(asciiHost)),
+            IsShortener = Shorteners.Contains(asciiHost) || Shorteners.Contains(registrable),
         };
         return true;
     }
