@@ -4,6 +4,7 @@ using OutboundGuard.Scoring;
 using OutboundGuard.Scoring.Accounts;
 using OutboundGuard.Scoring.Detectors;
 using OutboundGuard.Scoring.Messages;
+using OutboundGuard.Scoring.Content;
 using OutboundGuard.Scoring.Policy;
 using OutboundGuard.Scoring.Tracking;
 using OutboundGuard.Scoring.Urls;
@@ -53,8 +54,8 @@ public class ScoringBenchmarks
     [Benchmark(Description = "MIME parse")]
     public MimeMessage ParseMime() => Messages.Parse(_raw);
 
-    [Benchmark(Description = "URL extraction")]
-    public int ExtractUrls() => UrlExtractor.Extract(_parsed).Count;
+    [Benchmark(Description = "URL extraction (decode parts, scan HTML, normalise links; uncached)")]
+    public int ExtractUrls() => UrlExtractor.ExtractFrom(MessageBody.Read(_parsed)).Count;
 
     [Benchmark(Description = "detector: rate")]
     public int Rate() => Inspect(0);

@@ -77,21 +77,27 @@ public sealed class ScoringPipeline
     /// <summary>Scores one message; returns the live verdict and, with a shadow policy, its would-be verdict. Cached DNS answers only.</summary>
     public ScoringResult Evaluate(MessageUnderReview message)
     {
+        long started = ScoringMetrics.Start();
         IReadOnlyList<ExtractedUrl> urls = UrlExtractor.Extract(message.Content);
-        IReadOnlyDictionary<string, string> listed = _resolver is null || urls.Count == 0
+        ScoringMetrics.Stop(started, ScoringMetrics.LinksStage);
+        List<string> domains = DomainsOf(urls);
+        IReadOnlyDictionary<string, string> listed = _resolver is null || domains.Count == 0
             ? Empty
-            : _resolver.LookupCached(DomainsOf(urls));
-        return Run(message, urls, listed);
+            : _resolver.LookupCached(domains);
+        return Run(message, urls, domains, listed);
     }
 
     /// <summary>Like <see cref="Evaluate"/>, but first asks the DNS blocklists about the message's link domains (bounded by their timeout).</summary>
     public async ValueTask<ScoringResult> EvaluateAsync(MessageUnderReview message, CancellationToken cancellationToken)
     {
+        long started = ScoringMetrics.Start();
         IReadOnlyList<ExtractedUrl> urls = UrlExtractor.Extract(message.Content);
-        IReadOnlyDictionary<string, string> listed = _resolver is null || urls.Count == 0
+        ScoringMetrics.Stop(started, ScoringMetrics.LinksStage);
+        List<string> domains = DomainsOf(urls);
+        IReadOnlyDictionary<string, string> listed = _resolver is null || domains.Count == 0
             ? Empty
-            : await _resolver.LookupAsync(DomainsOf(urls), cancellationToken).ConfigureAwait(false);
-        return Run(message, urls, listed);
+            : await _resolver.LookupAsync(domains, cancellationToken).ConfigureAwait(false);
+        return Run(message, urls, domains, listed);
     }
 
     /// <summary>
@@ -113,15 +119,35 @@ public sealed class ScoringPipeline
 
     private static readonly IReadOnlyDictionary<string, string> Empty = new Dictionary<string, string>();
 
-    private static List<string> DomainsOf(IReadOnlyList<ExtractedUrl> urls) => [.. urls.Select(u => u.RegistrableDomain).Distinct(StringComparer.OrdinalIgnoreCase)];
+    /// <summary>The distinct registrable domains of the links, in order of first appearance.</summary>
+    private static List<string> DomainsOf(IReadOnlyList<ExtractedUrl> urls)
+    {
+        if (urls.Count == 0)
+        {
+            return [];
+        }
 
-    private ScoringResult Run(MessageUnderReview message, IReadOnlyList<ExtractedUrl> urls, IReadOnlyDictionary<string, string> listed)
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        List<string> domains = [];
+        foreach (ExtractedUrl u in urls)
+        {
+            if (seen.Add(u.RegistrableDomain))
+            {
+                domains.Add(u.RegistrableDomain);
+            }
+        }
+
+        return domains;
+    }
+
+    private ScoringResult Run(MessageUnderReview message, IReadOnlyList<ExtractedUrl> urls, List<string> domains, IReadOnlyDictionary<string, string> listed)
     {
         AccountHistory history = _tracker.RecordAttempt(message);
-        List<string> newDomains = urls.Count == 0 ? [] : _tracker.ObserveTenantDomains(message.Account.Tenant, DomainsOf(urls));
+        List<string> newDomains = domains.Count == 0 ? [] : _tracker.ObserveTenantDomains(message.Account.Tenant, domains);
         CampaignObservation? campaign = null;
         if (_campaigns is not null && message.Content is not null)
         {
+            long fingerprintStarted = ScoringMetrics.Start();
             MessageText text = MessageText.Of(message.Content);
             if (BodyFingerprint.Compute(text.Subject, text.Body) is { } fingerprint)
             {
@@ -129,14 +155,17 @@ public sealed class ScoringPipeline
                 // The tenant-template guard holds only for clean templates: no bad URL and no phishing phrasing.
                 bool bad = (_urls is not null && urls.Any(u => _urls.IsBad(u, listed)))
                     || text.PhishingMatches.Count > 0;
-                campaign = _campaigns.Observe(fingerprint, BodyFingerprint.OfUrlSet(DomainsOf(urls)), message.Account.Id, message.Account.Tenant, established, bad, history.Now);
+                campaign = _campaigns.Observe(fingerprint, BodyFingerprint.OfUrlSet(domains), message.Account.Id, message.Account.Tenant, established, bad, history.Now);
             }
+
+            ScoringMetrics.Stop(fingerprintStarted, ScoringMetrics.FingerprintStage);
         }
 
         history = history with { Urls = urls, ListedDomains = listed, DomainsNewToTenant = newDomains, Campaign = campaign };
         List<Evidence.Evidence> findings = [];
         foreach (IDetector detector in _detectors)
         {
+            long detectorStarted = ScoringMetrics.Start();
             try
             {
                 detector.Inspect(message, history, findings);
@@ -146,11 +175,15 @@ public sealed class ScoringPipeline
                 // A broken detector must not stop mail or hide other findings; ops see the failure in the evidence.
                 findings.Add(new Evidence.Evidence(detector.Name, 0, $"detector failed: {ex.GetType().Name}"));
             }
+
+            ScoringMetrics.Stop(detectorStarted, detector.Name);
         }
 
         DateTimeOffset now = history.Now;
+        long policyStarted = ScoringMetrics.Start();
         Verdict live = _policy.Decide(message.Account, findings, now);
         Verdict? shadow = _shadow?.Decide(message.Account, findings, now);
+        ScoringMetrics.Stop(policyStarted, ScoringMetrics.PolicyStage);
         if (live.Action is VerdictAction.Relay or VerdictAction.HighRiskRoute)
         {
             _tracker.RecordRelayed(message.Account.Id);

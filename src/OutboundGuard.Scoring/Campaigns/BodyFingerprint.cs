@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.Intrinsics;
 
 namespace OutboundGuard.Scoring.Campaigns;
 
@@ -15,6 +16,9 @@ public static class BodyFingerprint
 
     /// <summary>Bodies with fewer words than this get no fingerprint (too short to tell templates apart). 8.</summary>
     public const int MinWords = 8;
+
+    /// <summary>Words of the subject and body read at most: a template is told by its beginning, and the work stays bounded. 4,096.</summary>
+    public const int MaxWords = 4096;
 
     private static readonly HashSet<string> DateWords = new(StringComparer.Ordinal)
     {
@@ -117,38 +121,214 @@ public static class BodyFingerprint
     /// <summary>The simhash of <paramref name="text"/>, or null when it has fewer than <see cref="MinWords"/> words.</summary>
     public static ulong? Compute(string subject, string text)
     {
-        List<string> words = Normalise(subject + " \n " + text);
-        if (words.Count < MinWords)
+        // The words of Normalise(subject + " \n " + text), hashed as they are found: no word strings, no lists.
+        var shingles = new Shingles();
+        Span<Vector256<int>> v = stackalloc Vector256<int>[8];
+        v.Clear();
+        Feed(subject, ref shingles, v);
+        Feed(text, ref shingles, v);
+        if (shingles.Words < MinWords)
         {
             return null;
-        }
-
-        var wordHashes = new ulong[words.Count];
-        for (int i = 0; i < words.Count; i++)
-        {
-            wordHashes[i] = Fnv(words[i]);
-        }
-
-        Span<int> v = stackalloc int[64];
-        for (int i = 0; i + 2 < wordHashes.Length; i++)
-        {
-            ulong h = Mix(wordHashes[i] ^ (wordHashes[i + 1] * 31) ^ (wordHashes[i + 2] * 1_000_003));
-            for (int b = 0; b < 64; b++)
-            {
-                v[b] += (int)((h >> b) & 1) * 2 - 1;
-            }
         }
 
         ulong result = 0;
         for (int b = 0; b < 64; b++)
         {
-            if (v[b] > 0)
+            if (v[b >> 3][b & 7] > 0)
             {
                 result |= 1UL << b;
             }
         }
 
         return result;
+    }
+
+    private static readonly ulong UrlHash = Fnv("URL");
+    private static readonly ulong EmailHash = Fnv("EMAIL");
+    private static readonly ulong NameHash = Fnv("NAME");
+    private static readonly ulong NumberHash = Fnv("#");
+    private static readonly ulong TokenHash = Fnv("TOKEN");
+    private static readonly ulong DateHash = Fnv("DATE");
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> DateWordsBySpan = DateWords.GetAlternateLookup<ReadOnlySpan<char>>();
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> DateWordsIgnoringCase = new HashSet<string>(DateWords, StringComparer.OrdinalIgnoreCase).GetAlternateLookup<ReadOnlySpan<char>>();
+    private static readonly HashSet<ulong> DateHashes = [.. DateWords.Select(w => Fnv(w))];
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> GreetingsIgnoringCase = new HashSet<string>(["dear", "hi", "hello", "hey"], StringComparer.OrdinalIgnoreCase).GetAlternateLookup<ReadOnlySpan<char>>();
+    private static readonly HashSet<ulong> GreetingHashes = [Fnv("dear"), Fnv("hi"), Fnv("hello"), Fnv("hey")];
+
+    /// <summary>For each byte value, its eight bits as +1 (set) or -1 (clear), lowest bit first.</summary>
+    private static readonly Vector256<int>[] ByteSigns = [.. Enumerable.Range(0, 256).Select(b =>
+        Vector256.Create(Enumerable.Range(0, 8).Select(k => ((b >> k) & 1) * 2 - 1).ToArray()))];
+
+    /// <summary>The last two word hashes, the word count and whether the last word was a greeting.</summary>
+    private struct Shingles
+    {
+        public ulong Previous2;
+        public ulong Previous1;
+        public int Words;
+        public bool AfterGreeting;
+
+        public void Add(ulong word, Span<Vector256<int>> v)
+        {
+            if (Words >= MaxWords)
+            {
+                return;
+            }
+
+            if (Words >= 2)
+            {
+                // Each of the 64 counters moves by +1 for a set bit and -1 for a clear one: eight bytes, eight lanes each.
+                ulong h = Mix(Previous2 ^ (Previous1 * 31) ^ (word * 1_000_003));
+                Vector256<int>[] signs = ByteSigns;
+                for (int j = 0; j < 8; j++)
+                {
+                    v[j] += signs[(int)(h >> (8 * j)) & 0xFF];
+                }
+            }
+
+            Previous2 = Previous1;
+            Previous1 = word;
+            Words++;
+        }
+    }
+
+    /// <summary>The same words as <see cref="Normalise"/>, streamed into <paramref name="shingles"/>.</summary>
+    private static void Feed(string text, ref Shingles shingles, Span<Vector256<int>> v)
+    {
+        ReadOnlySpan<char> all = text;
+        Span<char> lower = stackalloc char[20];
+        int i = 0;
+        while (i < all.Length && shingles.Words < MaxWords)
+        {
+            while (i < all.Length && char.IsWhiteSpace(all[i]))
+            {
+                i++;
+            }
+
+            int start = i;
+            while (i < all.Length && !char.IsWhiteSpace(all[i]))
+            {
+                i++;
+            }
+
+            ReadOnlySpan<char> token = all[start..i];
+            if (token.IsEmpty)
+            {
+                continue;
+            }
+
+            if (token.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || token.StartsWith("https://", StringComparison.OrdinalIgnoreCase)
+                || token.StartsWith("www.", StringComparison.OrdinalIgnoreCase))
+            {
+                shingles.AfterGreeting = false;
+                shingles.Add(UrlHash, v);
+                continue;
+            }
+
+            int at = token.IndexOf('@');
+            if (at > 0 && token[(at + 1)..].Contains('.'))
+            {
+                shingles.AfterGreeting = false;
+                shingles.Add(EmailHash, v);
+                continue;
+            }
+
+            int w = 0;
+            while (w < token.Length)
+            {
+                while (w < token.Length && !IsWordChar(token[w]))
+                {
+                    w++;
+                }
+
+                int ws = w;
+                while (w < token.Length && IsWordChar(token[w]))
+                {
+                    w++;
+                }
+
+                if (w > ws)
+                {
+                    if (shingles.Words >= MaxWords)
+                    {
+                        return;
+                    }
+
+                    ReadOnlySpan<char> word = token[ws..w];
+                    bool afterGreeting = shingles.AfterGreeting;
+                    shingles.AfterGreeting = false;
+                    if (afterGreeting)
+                    {
+                        shingles.Add(NameHash, v);
+                    }
+                    else if (TryHashAscii(word, out ulong hash, out bool digit))
+                    {
+                        if (digit)
+                        {
+                            shingles.Add(NumberHash, v);
+                        }
+                        else if (word.Length > 20)
+                        {
+                            shingles.Add(TokenHash, v);
+                        }
+                        else
+                        {
+                            // Hashes first, the words themselves only on a hash match.
+                            shingles.AfterGreeting = GreetingHashes.Contains(hash) && GreetingsIgnoringCase.Contains(word);
+                            shingles.Add(DateHashes.Contains(hash) && DateWordsIgnoringCase.Contains(word) ? DateHash : hash, v);
+                        }
+                    }
+                    else if (HasDigit(word))
+                    {
+                        shingles.Add(NumberHash, v);
+                    }
+                    else if (word.Length > 20)
+                    {
+                        shingles.Add(TokenHash, v);
+                    }
+                    else
+                    {
+                        ReadOnlySpan<char> folded = lower[..word.ToLowerInvariant(lower)];
+                        shingles.AfterGreeting = folded is "dear" or "hi" or "hello" or "hey";
+                        shingles.Add(DateWordsBySpan.Contains(folded) ? DateHash : Fnv(folded), v);
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>For an ASCII word: the FNV-1a hash of its lower-case form and whether it has a digit; false for other words.</summary>
+    private static bool TryHashAscii(ReadOnlySpan<char> word, out ulong hash, out bool digit)
+    {
+        ulong h = 14695981039346656037UL;
+        digit = false;
+        foreach (char c in word)
+        {
+            if (c >= 0x80)
+            {
+                hash = 0;
+                return false;
+            }
+
+            digit |= char.IsAsciiDigit(c);
+            h = (h ^ (char.IsAsciiLetterUpper(c) ? (char)(c | 0x20) : c)) * 1099511628211UL;
+        }
+
+        hash = h;
+        return true;
+    }
+
+    private static bool HasDigit(ReadOnlySpan<char> word)
+    {
+        foreach (char c in word)
+        {
+            if (char.IsDigit(c))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Bits that differ between two fingerprints.</summary>
@@ -166,7 +346,7 @@ public static class BodyFingerprint
         return h;
     }
 
-    private static ulong Fnv(string s)
+    private static ulong Fnv(ReadOnlySpan<char> s)
     {
         ulong h = 14695981039346656037UL;
         foreach (char c in s)

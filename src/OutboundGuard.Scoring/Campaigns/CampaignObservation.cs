@@ -26,4 +26,10 @@ public sealed record CampaignObservation(
 
     /// <summary>Whether any message of the cluster carried a bad URL or phishing phrasing.</summary>
     public bool BadContent { get; init; }
+
+    /// <summary>Accounts that sent this fingerprint in a run (several messages within the window) — a notice is sent once per account.</summary>
+    public int RepeatingAccounts { get; init; }
+
+    /// <summary>Whether enough accounts repeat it in runs (<see cref="CampaignTrackerOptions.RunSenders"/>) to tell a run of abuse from a notice.</summary>
+    public bool RepeatedInRuns { get; init; }
 }

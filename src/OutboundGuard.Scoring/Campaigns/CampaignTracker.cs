@@ -11,7 +11,10 @@ namespace OutboundGuard.Scoring.Campaigns;
 /// <remarks>
 /// Tenant-template guard: a cluster whose senders are all established accounts of one tenant and whose
 /// messages carry no bad URL and no phishing phrasing is that tenant's own template (a newsletter, a notice sent by many staff), not
-/// a campaign; it is reported with <see cref="CampaignObservation.TemplateGuard"/> set and never auto-blocked.
+/// a campaign; it is reported with <see cref="CampaignObservation.TemplateGuard"/> set and never auto-blocked — unless
+/// <see cref="CampaignTrackerOptions.RunSenders"/> of its accounts each repeat it in a run
+/// (<see cref="CampaignTrackerOptions.RunLength"/> messages within the window): staff send a notice once, compromised
+/// accounts of one tenant repeat the same text to message after message.
 /// </remarks>
 public sealed class CampaignTracker
 {
@@ -20,6 +23,10 @@ public sealed class CampaignTracker
     private readonly List<Cluster> _clusters = [];
     private readonly List<(ulong Fingerprint, string Reason)> _blocked = [];
     private readonly Dictionary<ulong, Dictionary<long, (long Ticks, string Tenant)>> _urlSets = new();
+    private readonly FingerprintIndex<Cluster> _index = new();
+    private readonly Dictionary<long, List<Cluster>> _byAccount = new();
+    private long _nextSequence;
+    private long _nextExpiry;
 
     public CampaignTracker(CampaignTrackerOptions? options = null) => _options = options ?? new CampaignTrackerOptions();
 
@@ -52,47 +59,58 @@ public sealed class CampaignTracker
         lock (_lock)
         {
             Expire(t);
-            Cluster? c = null;
-            foreach (Cluster candidate in _clusters)
-            {
-                if (BodyFingerprint.Distance(candidate.Fingerprint, fingerprint) <= BodyFingerprint.SameCampaignDistance)
-                {
-                    c = candidate;
-                    break;
-                }
-            }
-
+            Cluster? c = Nearest(fingerprint, t - _options.Retention.Ticks);
             if (c is null)
             {
-                c = new Cluster(fingerprint);
+                c = new Cluster(fingerprint, _nextSequence++) { LastTicks = t };
                 _clusters.Add(c);
+                _index.Add(fingerprint, c);
                 if (_clusters.Count > _options.MaxClusters)
                 {
-                    _clusters.Remove(_clusters.MinBy(x => x.LastTicks)!);
+                    ExpireNow(t);
+                    if (_clusters.Count > _options.MaxClusters)
+                    {
+                        Cluster evicted = _clusters.MinBy(x => x.LastTicks)!;
+                        _clusters.Remove(evicted);
+                        Forget(evicted);
+                    }
                 }
             }
 
             c.LastTicks = t;
             c.BadUrls |= badUrls;
-            if (c.Accounts.Count < _options.MaxAccountsPerCluster || c.Accounts.ContainsKey(accountId))
+            if (c.Accounts.TryGetValue(accountId, out Sender previous))
             {
-                c.Accounts[accountId] = (t, tenant, established);
+                bool sameRun = t - previous.RunStart <= _options.Window.Ticks;
+                c.Accounts[accountId] = new Sender(t, tenant, established, sameRun ? previous.RunStart : t, sameRun ? previous.Run + 1 : 1);
+            }
+            else if (c.Accounts.Count < _options.MaxAccountsPerCluster)
+            {
+                c.Accounts[accountId] = new Sender(t, tenant, established, t, 1);
+                if (!_byAccount.TryGetValue(accountId, out List<Cluster>? sent))
+                {
+                    sent = [];
+                    _byAccount[accountId] = sent;
+                }
+
+                sent.Add(c);
             }
 
-            int accounts = 0, fresh = 0;
+            int accounts = 0, fresh = 0, repeating = 0;
             var tenants = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-            foreach ((long _, (long ticks, string ten, bool est)) in c.Accounts)
+            foreach (Sender sender in c.Accounts.Values)
             {
-                if (ticks >= since)
+                if (sender.Ticks >= since)
                 {
                     accounts++;
-                    tenants.Add(ten);
-                    fresh += est ? 0 : 1;
+                    tenants.Add(sender.Tenant);
+                    fresh += sender.Established ? 0 : 1;
+                    repeating += sender.Run >= _options.RunLength ? 1 : 0;
                 }
             }
 
             string? blockedReason = c.BlockedReason ?? _blocked.FirstOrDefault(b => BodyFingerprint.Distance(b.Fingerprint, fingerprint) <= BodyFingerprint.SameCampaignDistance).Reason;
-            bool guard = tenants.Count == 1 && fresh == 0 && !c.BadUrls;
+            bool guard = tenants.Count == 1 && fresh == 0 && !c.BadUrls && repeating < _options.RunSenders;
             int urlSetAccounts = 0;
             if (urlSet != 0)
             {
@@ -115,6 +133,8 @@ public sealed class CampaignTracker
             {
                 UrlSetAccounts = urlSetAccounts,
                 BadContent = c.BadUrls,
+                RepeatingAccounts = repeating,
+                RepeatedInRuns = repeating >= _options.RunSenders,
             };
         }
     }
@@ -159,14 +179,21 @@ public sealed class CampaignTracker
         var blocked = new List<string>();
         lock (_lock)
         {
-            foreach (Cluster c in _clusters)
+            if (!_byAccount.TryGetValue(accountId, out List<Cluster>? sent))
             {
-                if (!c.Accounts.TryGetValue(accountId, out (long Ticks, string Tenant, bool Established) entry) || entry.Ticks < since)
+                return blocked;
+            }
+
+            // In the order the clusters were made, as a scan of all clusters would meet them.
+            foreach (Cluster c in sent.OrderBy(c => c.Sequence))
+            {
+                if (!c.Accounts.TryGetValue(accountId, out Sender entry) || entry.Ticks < since)
                 {
                     continue;
                 }
 
-                bool guarded = !c.BadUrls && c.Accounts.Values.All(a => a.Established) && c.Accounts.Values.Select(a => a.Tenant).Distinct(StringComparer.OrdinalIgnoreCase).Count() == 1;
+                bool guarded = !c.BadUrls && c.Accounts.Values.All(a => a.Established) && c.Accounts.Values.Select(a => a.Tenant).Distinct(StringComparer.OrdinalIgnoreCase).Count() == 1
+                    && c.Accounts.Values.Count(a => a.Ticks >= since && a.Run >= _options.RunLength) < _options.RunSenders;
                 c.SuspendedAccount ??= accountId;
                 if (!guarded && c.BlockedReason is null)
                 {
@@ -180,10 +207,56 @@ public sealed class CampaignTracker
         return blocked;
     }
 
+    /// <summary>
+    /// The first-made live cluster within the campaign distance of <paramref name="fingerprint"/>, or null; clusters
+    /// last seen before <paramref name="oldest"/> are expired even while they wait for the next sweep.
+    /// </summary>
+    private Cluster? Nearest(ulong fingerprint, long oldest)
+    {
+        Cluster? best = null;
+        for (int block = 0; block < FingerprintIndex<Cluster>.BlockCount; block++)
+        {
+            if (_index.Bucket(fingerprint, block) is not { } bucket)
+            {
+                continue;
+            }
+
+            foreach (Cluster candidate in bucket)
+            {
+                if (candidate.LastTicks >= oldest && (best is null || candidate.Sequence < best.Sequence)
+                    && BodyFingerprint.Distance(candidate.Fingerprint, fingerprint) <= BodyFingerprint.SameCampaignDistance)
+                {
+                    best = candidate;
+                }
+            }
+        }
+
+        return best;
+    }
+
+    /// <summary>Drops expired clusters at most once a minute of the clock (a sweep is O(clusters)); <see cref="Nearest"/> skips them meanwhile.</summary>
     private void Expire(long now)
     {
+        if (now >= _nextExpiry || now < _nextExpiry - TimeSpan.TicksPerMinute)
+        {
+            ExpireNow(now);
+        }
+    }
+
+    private void ExpireNow(long now)
+    {
+        _nextExpiry = now + TimeSpan.TicksPerMinute;
         long oldest = now - _options.Retention.Ticks;
-        _clusters.RemoveAll(c => c.LastTicks < oldest);
+        _clusters.RemoveAll(c =>
+        {
+            if (c.LastTicks >= oldest)
+            {
+                return false;
+            }
+
+            Forget(c);
+            return true;
+        });
         if (_urlSets.Count > _options.MaxClusters)
         {
             foreach (ulong k in _urlSets.Where(kv => kv.Value.Values.All(v => v.Item1 < oldest)).Select(kv => kv.Key).ToList())
@@ -193,15 +266,35 @@ public sealed class CampaignTracker
         }
     }
 
+    /// <summary>Takes a cluster being removed out of the fingerprint index and the per-account lists.</summary>
+    private void Forget(Cluster c)
+    {
+        _index.Remove(c.Fingerprint, c);
+        foreach (long account in c.Accounts.Keys)
+        {
+            if (_byAccount.TryGetValue(account, out List<Cluster>? sent) && sent.Remove(c) && sent.Count == 0)
+            {
+                _byAccount.Remove(account);
+            }
+        }
+    }
+
     internal static string Hex(ulong f) => f.ToString("x16", CultureInfo.InvariantCulture);
 
-    private sealed class Cluster(ulong fingerprint)
+    /// <summary>One account's use of a cluster: its last message, and its current run (messages within a window of the run's first).</summary>
+    private readonly record struct Sender(long Ticks, string Tenant, bool Established, long RunStart, int Run);
+
+    private sealed class Cluster(ulong fingerprint, long sequence)
     {
         public ulong Fingerprint { get; } = fingerprint;
+
+        /// <summary>Order of creation: of several clusters within the distance, the oldest one takes the message.</summary>
+        public long Sequence { get; } = sequence;
+
         public long LastTicks { get; set; }
         public bool BadUrls { get; set; }
         public string? BlockedReason { get; set; }
         public long? SuspendedAccount { get; set; }
-        public Dictionary<long, (long Ticks, string Tenant, bool Established)> Accounts { get; } = [];
+        public Dictionary<long, Sender> Accounts { get; } = [];
     }
 }

@@ -17,4 +17,10 @@ public sealed class CampaignTrackerOptions
 
     /// <summary>An account at least this old is established (the tenant-template guard needs all senders established). Default 14 days.</summary>
     public TimeSpan EstablishedAge { get; set; } = TimeSpan.FromDays(14);
+
+    /// <summary>Messages of one cluster an account sends within the window that make a run. Default 5.</summary>
+    public int RunLength { get; set; } = 5;
+
+    /// <summary>Accounts in a run that take the tenant-template guard off a cluster (and its 30 cap on clean text). Default 3.</summary>
+    public int RunSenders { get; set; } = 3;
 }

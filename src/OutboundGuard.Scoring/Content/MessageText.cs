@@ -1,7 +1,6 @@
 using System.Runtime.CompilerServices;
-using System.Text;
-using AngleSharp.Html.Parser;
 using MimeKit;
+using OutboundGuard.Scoring.Messages;
 
 namespace OutboundGuard.Scoring.Content;
 
@@ -28,9 +27,7 @@ public sealed class MessageText
     public string Body { get; }
 
     /// <summary>Labels of the <see cref="PhishingRules"/> the subject or body matches, computed once.</summary>
-    public IReadOnlyList<(string Label, double Weight)> PhishingMatches => _phishing ??= [.. PhishingRules.All
-        .Where(r => r.Pattern.IsMatch(Subject) || r.Pattern.IsMatch(Body))
-        .Select(r => (r.Label, r.Weight))];
+    public IReadOnlyList<(string Label, double Weight)> PhishingMatches => _phishing ??= PhishingRules.Match(Subject, Body);
 
     private IReadOnlyList<(string Label, double Weight)>? _phishing;
 
@@ -45,27 +42,48 @@ public sealed class MessageText
         return Cache.GetValue(message, Extract);
     }
 
-    private static MessageText Extract(MimeMessage message)
+    /// <summary>The text of <paramref name="body"/> under <paramref name="subject"/>, without the cache.</summary>
+    public static MessageText From(string? subject, MessageBody body)
     {
-        var sb = new StringBuilder();
-        foreach (TextPart part in message.BodyParts.OfType<TextPart>())
+        IReadOnlyList<TextSection> sections = body.Sections;
+        if (sections.Count == 1 && sections[0].Text.Length < MaxChars)
         {
-            string text = part.Text ?? string.Empty;
-            if (part.IsHtml)
-            {
-                var parser = Html.SharedHtmlParser.Instance;
-                using var doc = parser.ParseDocument(text);
-                text = doc.Body?.TextContent ?? string.Empty;
-            }
+            return new MessageText(subject ?? string.Empty, sections[0].Text + "\n");
+        }
 
-            sb.Append(text).Append('\n');
-            if (sb.Length >= MaxChars)
+        // One string of the exact length: sections, each followed by a newline, cut at MaxChars.
+        int length = 0;
+        foreach (TextSection section in sections)
+        {
+            length += section.Text.Length + 1;
+            if (length >= MaxChars)
             {
                 break;
             }
         }
 
-        string body = sb.Length > MaxChars ? sb.ToString(0, MaxChars) : sb.ToString();
-        return new MessageText(message.Subject ?? string.Empty, body);
+        string text = string.Create(Math.Min(length, MaxChars), sections, static (span, parts) =>
+        {
+            int at = 0;
+            foreach (TextSection section in parts)
+            {
+                int n = Math.Min(section.Text.Length, span.Length - at);
+                section.Text.AsSpan(0, n).CopyTo(span[at..]);
+                at += n;
+                if (at == span.Length)
+                {
+                    return;
+                }
+
+                span[at++] = '\n';
+                if (at == span.Length)
+                {
+                    return;
+                }
+            }
+        });
+        return new MessageText(subject ?? string.Empty, text);
     }
+
+    private static MessageText Extract(MimeMessage message) => From(message.Subject, MessageBody.Of(message));
 }

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.RegularExpressions;
 
 namespace OutboundGuard.Scoring.Content;
 
@@ -9,13 +8,16 @@ namespace OutboundGuard.Scoring.Content;
 /// (<see cref="ContentModelTrainer"/>) and retrained incrementally from ops decisions with
 /// <see cref="Learn"/>; saved and loaded as JSON. Thread-safe.
 /// </summary>
-public sealed partial class NaiveBayesModel
+public sealed class NaiveBayesModel
 {
     /// <summary>Number of hash buckets. 1,048,576.</summary>
     public const int Buckets = 1 << 20;
 
     /// <summary>Tokens considered per message. 2,000.</summary>
     public const int MaxTokens = 2000;
+
+    /// <summary>Body tokens read per message, repeats included (bounds the work on long repetitive text). 10,000.</summary>
+    public const int MaxTokensRead = 10_000;
 
     private readonly Lock _lock = new();
     private readonly Dictionary<int, int> _spam = [];
@@ -66,9 +68,12 @@ public sealed partial class NaiveBayesModel
                 return 0.5;
             }
 
+            // Σ log((count + 1) / (tokens + vocabulary)) per class, as Σ log(count + 1) − seen · log(tokens + vocabulary).
             double vocabulary = Math.Max(1, _spam.Count + _ham.Count);
             double logSpam = Math.Log((double)SpamMessages / (SpamMessages + HamMessages));
             double logHam = Math.Log((double)HamMessages / (SpamMessages + HamMessages));
+            double sumSpam = 0, sumHam = 0;
+            int seen = 0;
             foreach (int t in tokens)
             {
                 int s = _spam.TryGetValue(t, out int a) ? a : 0;
@@ -78,13 +83,20 @@ public sealed partial class NaiveBayesModel
                     continue; // unseen tokens say nothing
                 }
 
-                logSpam += Math.Log((s + 1) / (_spamTokens + vocabulary));
-                logHam += Math.Log((h + 1) / (_hamTokens + vocabulary));
+                sumSpam += LogOf(s + 1);
+                sumHam += LogOf(h + 1);
+                seen++;
             }
 
+            logSpam += sumSpam - (seen * Math.Log(_spamTokens + vocabulary));
+            logHam += sumHam - (seen * Math.Log(_hamTokens + vocabulary));
             return 1 / (1 + Math.Exp(Math.Clamp(logHam - logSpam, -500, 500)));
         }
     }
+
+    private static readonly double[] SmallLogs = [.. Enumerable.Range(0, 4096).Select(n => Math.Log(n))];
+
+    private static double LogOf(int n) => n < SmallLogs.Length ? SmallLogs[n] : Math.Log(n);
 
     /// <summary>Writes the model as JSON.</summary>
     public void Save(Stream stream)
@@ -148,45 +160,85 @@ public sealed partial class NaiveBayesModel
         Save(s);
     }
 
+    [ThreadStatic]
+    private static HashSet<int>? t_tokens;
+
+    /// <summary>
+    /// The distinct token buckets of a message: runs of letters, digits and $€£%! cut into pieces of 24
+    /// characters, pieces shorter than 2 left out (what the pattern [\p{L}\p{N}$€£%!]{2,24} matches), lower-cased
+    /// and hashed; subject tokens apart. The set is the calling thread's and is reused by its next call.
+    /// </summary>
     internal static HashSet<int> Tokens(string subject, string body)
     {
-        var tokens = new HashSet<int>();
-        foreach (Match m in Token().Matches(subject))
-        {
-            tokens.Add(Bucket("s:", m.Value));
-        }
-
-        foreach (Match m in Token().Matches(body))
-        {
-            if (tokens.Count >= MaxTokens)
-            {
-                break;
-            }
-
-            tokens.Add(Bucket(string.Empty, m.Value));
-        }
-
+        HashSet<int> tokens = t_tokens ??= new HashSet<int>(MaxTokens);
+        tokens.Clear();
+        AddTokens(subject, SubjectSeed, tokens, int.MaxValue);
+        AddTokens(body, FnvOffset, tokens, MaxTokens);
         return tokens;
     }
 
-    private static int Bucket(string prefix, string token)
+    private const uint FnvOffset = 2166136261;
+
+    private static readonly uint SubjectSeed = Seed("s:");
+
+    private static uint Seed(string prefix)
     {
-        uint h = 2166136261;
+        uint h = FnvOffset;
         foreach (char c in prefix)
         {
             h = (h ^ c) * 16777619;
         }
 
-        foreach (char c in token)
-        {
-            h = (h ^ char.ToLowerInvariant(c)) * 16777619;
-        }
-
-        return (int)(h & (Buckets - 1));
+        return h;
     }
 
-    [GeneratedRegex(@"[\p{L}\p{N}$€£%!]{2,24}")]
-    private static partial Regex Token();
+    private static void AddTokens(string text, uint seed, HashSet<int> tokens, int limit)
+    {
+        ReadOnlySpan<char> all = text;
+        int i = 0;
+        int read = 0;
+        while (i < all.Length)
+        {
+            if (!IsTokenChar(all[i]))
+            {
+                i++;
+                continue;
+            }
+
+            int start = i;
+            while (i < all.Length && IsTokenChar(all[i]))
+            {
+                i++;
+            }
+
+            for (int piece = start; piece < i; piece += 24)
+            {
+                int length = Math.Min(24, i - piece);
+                if (length < 2)
+                {
+                    break;
+                }
+
+                if (tokens.Count >= limit || read++ >= MaxTokensRead)
+                {
+                    return;
+                }
+
+                uint h = seed;
+                foreach (char c in all.Slice(piece, length))
+                {
+                    char lower = c < 128 ? (char.IsAsciiLetterUpper(c) ? (char)(c | 0x20) : c) : char.ToLowerInvariant(c);
+                    h = (h ^ lower) * 16777619;
+                }
+
+                tokens.Add((int)(h & (Buckets - 1)));
+            }
+        }
+    }
+
+    private static bool IsTokenChar(char c) => c < 128
+        ? char.IsAsciiLetterOrDigit(c) || c is '$' or '%' or '!'
+        : char.IsLetter(c) || char.IsNumber(c) || c is '€' or '£';
 
     private sealed class ModelFile
     {

@@ -24,6 +24,21 @@ public static partial class PhishingRules
         ("shared document lure", 15, SharedDocument()),
     ];
 
+    /// <summary>The label and weight of every rule that <paramref name="subject"/> or <paramref name="body"/> matches, in rule order.</summary>
+    public static IReadOnlyList<(string Label, double Weight)> Match(string subject, string body)
+    {
+        List<(string Label, double Weight)>? matches = null;
+        foreach ((string label, double weight, Regex pattern) in All)
+        {
+            if (pattern.IsMatch(subject) || pattern.IsMatch(body))
+            {
+                (matches ??= []).Add((label, weight));
+            }
+        }
+
+        return (IReadOnlyList<(string Label, double Weight)>?)matches ?? [];
+    }
+
     [GeneratedRegex(@"\b(verify|validate|re-?confirm)\s+your\s+(e-?mail\s+)?(account|mailbox|identity)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex VerifyAccount();
 

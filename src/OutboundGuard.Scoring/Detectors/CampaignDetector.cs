@@ -10,8 +10,9 @@ namespace OutboundGuard.Scoring.Detectors;
 /// The same body sent by many accounts within minutes (the pipeline asks the <see cref="CampaignTracker"/>
 /// before the detectors run): raises every sender, more so across tenants and from fresh accounts; a
 /// fingerprint confirmed as abuse suspends whoever sends it. The tenant-template guard (one tenant, only
-/// established accounts, no bad URL or phishing phrasing) keeps a tenant's own templates out; clean text from
-/// established accounts of several tenants weighs at most 30 (high-risk route, never a throttle on its own).
+/// established accounts, no bad URL or phishing phrasing, not repeated in runs by several accounts) keeps a
+/// tenant's own templates out; clean text from established accounts weighs at most 30 (high-risk route, never a
+/// throttle on its own) unless three or more accounts of one tenant each repeat it in a run.
 /// </summary>
 public sealed class CampaignDetector : IDetector
 {
@@ -39,7 +40,8 @@ public sealed class CampaignDetector : IDetector
         if (c.Accounts >= 3)
         {
             double w = Math.Min(80, 15.0 * (c.Accounts - 1)) + (c.Tenants >= 2 ? 10 : 0) + (c.FreshAccounts * 2 >= c.Accounts ? 10 : 0);
-            if (c.FreshAccounts == 0 && !c.BadContent)
+            bool repeatedInOneTenant = c.Tenants == 1 && c.RepeatedInRuns;
+            if (c.FreshAccounts == 0 && !c.BadContent && !repeatedInOneTenant)
             {
                 // Clean text from established accounts only, across tenants: most likely a shared legitimate template
                 // (a SaaS notification, a common notice). It routes to the high-risk pool at most; other signals decide.
@@ -48,7 +50,8 @@ public sealed class CampaignDetector : IDetector
 
             string tenants = c.Tenants >= 2 ? $" across {I(c.Tenants)} tenants" : string.Empty;
             string fresh = c.FreshAccounts > 0 ? $", {I(c.FreshAccounts)} of them new" : string.Empty;
-            findings.Add(new Evidence.Evidence(Name, Round(Math.Min(100, w)), $"same body fingerprint sent by {I(c.Accounts)} accounts{tenants} in {minutes} min{fresh}"));
+            string runs = repeatedInOneTenant ? $", {I(c.RepeatingAccounts)} of them repeating it" : string.Empty;
+            findings.Add(new Evidence.Evidence(Name, Round(Math.Min(100, w)), $"same body fingerprint sent by {I(c.Accounts)} accounts{tenants} in {minutes} min{fresh}{runs}"));
         }
         else if (c.UrlSetAccounts >= 5)
         {

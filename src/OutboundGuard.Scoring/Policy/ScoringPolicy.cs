@@ -15,6 +15,11 @@ public sealed class ScoringPolicy
     private readonly ScoringOptions _options;
     private readonly ConcurrentDictionary<long, DateTimeOffset> _lastEscalation = new();
 
+    /// <summary>Escalations remembered before the next sweep: twice what the last sweep kept, so a flood of escalations costs amortised O(1) each.</summary>
+    private int _sweepAt = MinSweepAt;
+
+    private const int MinSweepAt = 10_000;
+
     /// <exception cref="InvalidOperationException">The options are invalid (see <see cref="ScoringOptions.Validate"/>).</exception>
     public ScoringPolicy(ScoringOptions options)
     {
@@ -78,7 +83,7 @@ public sealed class ScoringPolicy
         if (remember && action >= VerdictAction.Throttle)
         {
             _lastEscalation[account.Id] = now;
-            if (_lastEscalation.Count > 10_000)
+            if (_lastEscalation.Count > Volatile.Read(ref _sweepAt))
             {
                 // Bounded memory: forget escalations whose hysteresis window has passed.
                 foreach ((long id, DateTimeOffset at) in _lastEscalation)
@@ -88,6 +93,8 @@ public sealed class ScoringPolicy
                         _lastEscalation.TryRemove(id, out _);
                     }
                 }
+
+                Volatile.Write(ref _sweepAt, Math.Max(MinSweepAt, 2 * _lastEscalation.Count));
             }
         }
 

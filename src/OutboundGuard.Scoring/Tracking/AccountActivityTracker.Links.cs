@@ -15,6 +15,9 @@ public sealed partial class AccountActivityTracker
     private readonly Lock _linksLock = new();
     private readonly Dictionary<IPAddress, Taint> _taintedIps = new();
     private readonly Dictionary<long, SuspendedAccount> _suspended = new();
+
+    /// <summary>The suspensions in the order they were noted, so the stale ones are dropped from the front (amortised O(1), not a scan per suspension).</summary>
+    private readonly Queue<(long Id, DateTimeOffset At)> _suspendedOrder = new();
     private readonly Dictionary<IPAddress, ClientIpUse> _ipUse = new();
     private readonly Dictionary<string, DateTimeOffset> _tenantFirstCreated = new(StringComparer.OrdinalIgnoreCase);
 
@@ -52,9 +55,15 @@ public sealed partial class AccountActivityTracker
                 return; // already noted; its links were made then
             }
 
-            foreach (long stale in _suspended.Where(kv => now - kv.Value.At > _options.EstablishedAge + _options.LinkedIpMemory).Select(kv => kv.Key).ToList())
+            _suspendedOrder.Enqueue((accountId, now));
+            TimeSpan memory = _options.EstablishedAge + _options.LinkedIpMemory;
+            while (_suspendedOrder.TryPeek(out (long Id, DateTimeOffset At) oldest) && now - oldest.At > memory)
             {
-                _suspended.Remove(stale);
+                _suspendedOrder.Dequeue();
+                if (_suspended.TryGetValue(oldest.Id, out SuspendedAccount? entry) && entry.At == oldest.At)
+                {
+                    _suspended.Remove(oldest.Id);
+                }
             }
 
             foreach (IPAddress ip in ips.Where(ip => !IsSharedByTenant(ip, tenant, accountId, now)))

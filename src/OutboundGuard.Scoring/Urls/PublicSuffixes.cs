@@ -33,7 +33,11 @@ public static class PublicSuffixes
     };
 
     /// <summary>The registrable domain of <paramref name="host"/> (lower-case ASCII), or the host itself for IP literals and single labels.</summary>
-    public static string RegistrableDomain(string host)
+    public static string RegistrableDomain(string host) => Registrable.Get(host);
+
+    private static readonly HostCache<string> Registrable = new(Compute);
+
+    private static string Compute(string host)
     {
         string h = host.Trim().TrimEnd('.').ToLowerInvariant();
         if (IPAddress.TryParse(h.Trim('[', ']'), out _))

@@ -1,13 +1,14 @@
 using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
-using AngleSharp.Html.Parser;
 using MimeKit;
+using OutboundGuard.Scoring.Html;
+using OutboundGuard.Scoring.Messages;
 
 namespace OutboundGuard.Scoring.Urls;
 
 /// <summary>
-/// Finds the links of a message in its text and HTML parts (HTML with AngleSharp, keeping each link's
+/// Finds the links of a message in its text and HTML parts (HTML with one pass of <see cref="HtmlScanner"/>, keeping each link's
 /// visible text) and normalises them: percent-decoded host, IDN folded to punycode (Unicode kept for
 /// look-alike checks), user-info dropped ("https://paypal.com@evil.example" goes to evil.example),
 /// backslashes read as slashes the way browsers do, redirector wrappers unwrapped and shorteners marked.
@@ -29,25 +30,38 @@ public static partial class UrlExtractor
 
     private static readonly IdnMapping Idn = new() { AllowUnassigned = true };
 
+    /// <summary>A host's ASCII (punycode) and Unicode forms, or null when it is not a valid IDN host name.</summary>
+    private static readonly HostCache<(string Ascii, string Unicode)?> IdnForms = new(host =>
+    {
+        try
+        {
+            string ascii = Idn.GetAscii(host).ToLowerInvariant();
+            return (ascii, Idn.GetUnicode(ascii));
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+    });
+
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<MimeMessage, IReadOnlyList<ExtractedUrl>> Cache = new();
 
     /// <summary>Extracts the normalised links of <paramref name="message"/>; empty when it has no body. Cached per parsed message.</summary>
-    public static IReadOnlyList<ExtractedUrl> Extract(MimeMessage? message) => message is null ? [] : Cache.GetValue(message, ExtractUncached);
+    public static IReadOnlyList<ExtractedUrl> Extract(MimeMessage? message) => message is null ? [] : Cache.GetValue(message, m => ExtractFrom(MessageBody.Of(m)));
 
-    private static IReadOnlyList<ExtractedUrl> ExtractUncached(MimeMessage message)
+    /// <summary>Extracts the normalised links of a message body, without the cache.</summary>
+    public static IReadOnlyList<ExtractedUrl> ExtractFrom(MessageBody body)
     {
         var urls = new List<ExtractedUrl>();
-
-        foreach (TextPart part in message.BodyParts.OfType<TextPart>())
+        foreach (TextSection section in body.Sections)
         {
-            string text = part.Text ?? string.Empty;
-            if (part.IsHtml)
+            if (section.IsHtml)
             {
-                ExtractFromHtml(text, urls);
+                ExtractFromScan(section.Text, section.Anchors, urls);
             }
             else
             {
-                ExtractFromText(text, urls);
+                ExtractFromText(section.Text, urls);
             }
 
             if (urls.Count >= MaxUrls)
@@ -62,35 +76,54 @@ public static partial class UrlExtractor
     /// <summary>Extracts links from an HTML body: every a[href] with its visible text, and bare URLs in the text.</summary>
     public static void ExtractFromHtml(string html, List<ExtractedUrl> urls)
     {
-        var parser = Html.SharedHtmlParser.Instance;
-        using var doc = parser.ParseDocument(html);
-        foreach (var a in doc.QuerySelectorAll("a[href], area[href]"))
+        HtmlScan scan = HtmlScanner.Scan(html);
+        ExtractFromScan(scan.Text, scan.Anchors, urls);
+    }
+
+    private static void ExtractFromScan(string visibleText, IReadOnlyList<HtmlAnchor> anchors, List<ExtractedUrl> urls)
+    {
+        foreach (HtmlAnchor a in anchors)
         {
-            string? href = a.GetAttribute("href");
-            string visible = WhiteSpace().Replace(a.TextContent, " ").Trim();
-            if (href is not null && TryNormalise(href, visible.Length == 0 ? null : visible, out ExtractedUrl? url))
+            if (urls.Count >= MaxUrls)
+            {
+                return;
+            }
+
+            if (TryNormalise(a.Href, a.Text.Length == 0 ? null : a.Text, out ExtractedUrl? url))
             {
                 Add(url, urls);
             }
         }
 
-        if (doc.Body is { } body)
+        // Bare URLs outside anchors; those inside anchors are already counted with their href.
+        // Sets, not scans: a message with thousands of links must stay linear.
+        HashSet<string>? seenUrls = null;
+        HashSet<string>? seenTexts = null;
+        foreach (ValueMatch m in BareUrl().EnumerateMatches(visibleText))
         {
-            // Bare URLs outside anchors; those inside anchors are already counted with their href.
-            // Sets, not scans: a message with thousands of links must stay linear.
-            var seenUrls = urls.Select(u => u.Url).ToHashSet(StringComparer.Ordinal);
-            var seenTexts = urls.Where(u => u.VisibleText is not null).Select(u => u.VisibleText!).ToHashSet(StringComparer.Ordinal);
-            foreach (Match m in BareUrl().Matches(body.TextContent))
+            if (urls.Count >= MaxUrls)
             {
-                if (urls.Count >= MaxUrls)
-                {
-                    break;
-                }
+                break;
+            }
 
-                if (!seenTexts.Contains(m.Value) && TryNormalise(m.Value, null, out ExtractedUrl? url) && seenUrls.Add(url.Url))
+            if (seenUrls is null)
+            {
+                seenUrls = new HashSet<string>(urls.Count, StringComparer.Ordinal);
+                seenTexts = new HashSet<string>(StringComparer.Ordinal);
+                foreach (ExtractedUrl u in urls)
                 {
-                    Add(url, urls);
+                    seenUrls.Add(u.Url);
+                    if (u.VisibleText is not null)
+                    {
+                        seenTexts.Add(u.VisibleText);
+                    }
                 }
+            }
+
+            string value = visibleText.Substring(m.Index, m.Length);
+            if (!seenTexts!.Contains(value) && TryNormalise(value, null, out ExtractedUrl? url) && seenUrls.Add(url.Url))
+            {
+                Add(url, urls);
             }
         }
     }
@@ -165,24 +198,21 @@ public static partial class UrlExtractor
         {
             asciiHost = unicodeHost = ip!.ToString();
         }
+        else if (IdnForms.Get(host) is { } forms)
+        {
+            (asciiHost, unicodeHost) = forms;
+        }
         else
         {
-            try
-            {
-                asciiHost = Idn.GetAscii(host).ToLowerInvariant();
-                unicodeHost = Idn.GetUnicode(asciiHost);
-            }
-            catch (ArgumentException)
-            {
-                return false;
-            }
+            return false;
         }
 
         string normalised = $"{scheme}://{asciiHost}{(port.Length > 0 ? ":" + port : string.Empty)}{path}";
-        url = new ExtractedUrl(normalised, asciiHost, isIp ? asciiHost : PublicSuffixes.RegistrableDomain(asciiHost), visibleText, isIp)
+        string registrable = PublicSuffixes.RegistrableDomain(asciiHost);
+        url = new ExtractedUrl(normalised, asciiHost, isIp ? asciiHost : registrable, visibleText, isIp)
         {
             UnicodeHost = unicodeHost,
-            IsShortener = Shorteners.Contains(asciiHost) || Shorteners.Contains(PublicSuffixes.RegistrableDomain(asciiHost)),
+            IsShortener = Shorteners.Contains(asciiHost) || Shorteners.Contains(registrable),
         };
         return true;
     }
@@ -241,7 +271,4 @@ public static partial class UrlExtractor
 
     [GeneratedRegex(@"(?:https?://|www\.)[^\s<>""'\]\[{}|^`]+", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex BareUrl();
-
-    [GeneratedRegex(@"\s+")]
-    private static partial Regex WhiteSpace();
 }

@@ -12,6 +12,7 @@ internal static class ObservabilityRegistration
         services.AddSingleton<StatusRepository>();
         services.AddSingleton<ReadinessProbe>();
         services.AddHostedService<SmtpMeterBridge>();
+        services.AddHostedService<ScoringMeterBridge>();
         services.AddHostedService<DatabaseMetricsCollector>();
         return services;
     }

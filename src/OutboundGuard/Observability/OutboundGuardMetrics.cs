@@ -5,7 +5,7 @@ namespace OutboundGuard.Observability;
 
 /// <summary>
 /// The relay's metrics in Prometheus form, in a registry of their own (served at /metrics): sessions,
-/// messages by action and reply class, scoring latency, downstream replies, and — read from PostgreSQL
+/// messages by action and reply class, scoring latency (whole and per detector), downstream replies, and — read from PostgreSQL
 /// when scraped — the queue by state, its oldest message per route and accounts by state.
 /// </summary>
 internal sealed class OutboundGuardMetrics
@@ -21,6 +21,9 @@ internal sealed class OutboundGuardMetrics
         Replies = factory.CreateCounter("outboundguard_message_replies_total", "Replies to the end of DATA on this node, by class (2xx accepted, 4xx deferred, 5xx refused).", "class");
         Scoring = factory.CreateHistogram("outboundguard_scoring_duration_seconds", "Time to score one message (all detectors and the policy).",
             new HistogramConfiguration { Buckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5] });
+        ScoringStages = factory.CreateHistogram("outboundguard_scoring_stage_duration_seconds",
+            "Time one message spent in one scoring stage: each detector by its name, links (body and link extraction), fingerprint (body fingerprint and campaign tracker), policy.",
+            new HistogramConfiguration { LabelNames = ["detector"], Buckets = [0.000001, 0.0000025, 0.000005, 0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.01, 0.1] });
         Downstream = factory.CreateCounter("outboundguard_downstream_replies_total", "Replies from the smarthost to this node's deliveries, by class (none: no reply, the connection failed).", "class");
         Queue = factory.CreateGauge("outboundguard_queue_messages", "Messages in the shared queue by state (all nodes).", "state");
         QueueOldest = factory.CreateGauge("outboundguard_queue_oldest_age_seconds", "Age of the oldest message waiting for delivery, per route (all nodes); 0 when none waits.", "route");
@@ -44,6 +47,9 @@ internal sealed class OutboundGuardMetrics
     public Counter Replies { get; }
 
     public Histogram Scoring { get; }
+
+    /// <summary>Per-stage scoring time, labelled detector (fed by <see cref="ScoringMeterBridge"/>).</summary>
+    public Histogram ScoringStages { get; }
 
     public Counter Downstream { get; }
 

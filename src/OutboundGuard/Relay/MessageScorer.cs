@@ -200,6 +200,12 @@ internal sealed class MessageScorer(
     {
         foreach (var part in content.BodyParts.OfType<TextPart>())
         {
+            // A part is never more characters than its encoded octets: a short one is not decoded here (scoring decodes it once).
+            if (part.Content?.Stream is { CanSeek: true } encoded && encoded.Length <= MaxScoredPartChars)
+            {
+                continue;
+            }
+
             string text;
             try
             {
