@@ -9,7 +9,7 @@ namespace OutboundGuard.Storage.Queue;
 /// database and a row claimed by a node that died is due again once its lease expires. All times are
 /// the database clock, so nodes with skewed clocks agree.
 /// </summary>
-public sealed class MessageQueueRepository(NpgsqlDataSource dataSource)
+public sealed partial class MessageQueueRepository(NpgsqlDataSource dataSource)
 {
     /// <summary>
     /// The LISTEN/NOTIFY channel on which a 'queued' row is announced, so every relay node's queue wakes at
