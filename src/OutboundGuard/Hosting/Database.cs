@@ -105,7 +105,7 @@ public sealed class Database : IAsyncDisposable
     /// <c>No Reset On Close</c> or <c>Max Auto Prepare</c> itself (e.g. <c>Max Auto Prepare=0</c> behind a
     /// pooler in transaction mode that cannot keep prepared statements) keeps its own values.
     /// </summary>
-    internal static string WithStatementReuse(string connectionString)
+    public static string WithStatementReuse(string connectionString)
     {
         var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
         var keys = given.Keys.Cast<string>().Select(k => k.Replace(" ", "", StringComparison.Ordinal)).ToHashSet(StringComparer.OrdinalIgnoreCase);
