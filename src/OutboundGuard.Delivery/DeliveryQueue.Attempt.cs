@@ -196,15 +196,8 @@ public sealed partial class DeliveryQueue
 
         if (state != "deferred" && _options.SpoolRetention == TimeSpan.Zero && TryDeleteSpoolFile(message.SpoolPath))
         {
-            try
-            {
-                await _repository.MarkSpoolRemovedAsync([message.Id], CancellationToken.None).ConfigureAwait(false);
-            }
-            catch (Exception exception)
-            {
-                // The periodic clean-up finds the row again; deleting a missing file is harmless.
-                Log.SpoolRemoveFailed(_logger, message.SpoolPath, exception);
-            }
+            // Written with the next group of recorded attempts; should it be lost, the periodic clean-up finds the row again.
+            _repository.MarkSpoolRemovedLater(message.Id);
         }
     }
 
@@ -220,7 +213,7 @@ public sealed partial class DeliveryQueue
         {
             try
             {
-                return await _repository.CompleteAsync(completion, CancellationToken.None).ConfigureAwait(false);
+                return await _repository.CompleteGroupedAsync(completion).ConfigureAwait(false);
             }
             catch (Exception exception) when (exception is Npgsql.NpgsqlException or TimeoutException && _time.GetElapsedTime(started) + delay < _options.LeaseDuration / 2)
             {

@@ -156,9 +156,11 @@ public sealed partial class DeliveryQueue : BackgroundService
     /// <summary>Claims as many due messages as there are free delivery slots and starts them. True when the batch was full.</summary>
     private async Task<bool> ClaimAndStartAsync(CancellationToken stoppingToken)
     {
-        var free = _options.Parallelism - InFlightCount();
-        if (free <= 0)
+        var inFlight = InFlightCount();
+        var free = _options.Parallelism - inFlight;
+        if (free <= 0 || (inFlight > 0 && free < Math.Max(1, _options.Parallelism / 4)))
         {
+            // Busy: claim when a quarter of the slots is free, a batch per statement rather than a statement per freed slot.
             return false;
         }
 

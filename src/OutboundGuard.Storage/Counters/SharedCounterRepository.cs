@@ -58,9 +58,11 @@ public sealed class SharedCounterRepository(NpgsqlDataSource dataSource)
     public async Task<(IReadOnlyList<MinuteCount> Rows, DateTime ReadAt)> ReadOthersAsync(string node, DateTime since, long? accountId, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        var readAt = await connection.ExecuteScalarAsync<DateTime>(new CommandDefinition("SELECT clock_timestamp()", cancellationToken: cancellationToken)).ConfigureAwait(false);
-        var rows = await connection.QueryAsync<MinuteCount>(new CommandDefinition(OthersSql,
+        // One round trip: the clock is read first, then the rows.
+        await using var results = await connection.QueryMultipleAsync(new CommandDefinition("SELECT clock_timestamp();\n" + OthersSql,
             new { Node = node, Since = DateTime.SpecifyKind(since, DateTimeKind.Utc), AccountId = accountId }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        var readAt = await results.ReadSingleAsync<DateTime>().ConfigureAwait(false);
+        var rows = await results.ReadAsync<MinuteCount>().ConfigureAwait(false);
         return (rows.AsList(), readAt);
     }
 

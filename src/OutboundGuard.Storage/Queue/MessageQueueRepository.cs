@@ -9,7 +9,7 @@ namespace OutboundGuard.Storage.Queue;
 /// database and a row claimed by a node that died is due again once its lease expires. All times are
 /// the database clock, so nodes with skewed clocks agree.
 /// </summary>
-public sealed class MessageQueueRepository(NpgsqlDataSource dataSource)
+public sealed partial class MessageQueueRepository(NpgsqlDataSource dataSource)
 {
     /// <summary>
     /// The LISTEN/NOTIFY channel on which a 'queued' row is announced, so every relay node's queue wakes at
@@ -20,14 +20,24 @@ public sealed class MessageQueueRepository(NpgsqlDataSource dataSource)
     /// <summary>Final states: the row is done and its spool file may be removed.</summary>
     public static readonly IReadOnlyList<string> FinalStates = ["delivered", "bounced", "failed"];
 
+    // Each kind of due row is read in index order with its own limit (an ordered index scan that stops early
+    // and skips the index entries of rows already delivered), not as one OR that collects every match first.
     private const string ClaimSql = """
-        WITH due AS (
+        WITH lost AS (
             SELECT id FROM messages
-            WHERE (state IN ('queued', 'deferred') AND next_attempt_at <= now())
-               OR (state = 'delivering' AND lease_expires_at <= now())
+            WHERE state = 'delivering' AND lease_expires_at <= now()
+            ORDER BY lease_expires_at
+            LIMIT @Batch
+            FOR UPDATE SKIP LOCKED),
+        waiting AS (
+            SELECT id FROM messages
+            WHERE state IN ('queued', 'deferred') AND next_attempt_at <= now()
             ORDER BY next_attempt_at
             LIMIT @Batch
-            FOR UPDATE SKIP LOCKED)
+            FOR UPDATE SKIP LOCKED),
+        due AS (
+            SELECT id FROM lost UNION ALL SELECT id FROM waiting
+            LIMIT @Batch)
         UPDATE messages m
         SET state = 'delivering', lease_owner = @Owner, lease_expires_at = now() + @Lease,
             attempts = m.attempts + 1, updated_at = now()

@@ -70,7 +70,7 @@ public sealed class Database : IAsyncDisposable
             description = $"PostgreSQL at {builder.Host}:{builder.Port}, database {builder.Database}";
         }
 
-        var dataSource = NpgsqlDataSource.Create(connectionString);
+        var dataSource = NpgsqlDataSource.Create(WithStatementReuse(connectionString));
         try
         {
             await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
@@ -95,6 +95,36 @@ public sealed class Database : IAsyncDisposable
         }
 
         return new Database(dataSource, cluster, description);
+    }
+
+    /// <summary>
+    /// Pooled connections keep their prepared statements: a connection goes back to the pool without
+    /// <c>DISCARD ALL</c> (the relay keeps no session state on pooled connections: settings are
+    /// <c>SET LOCAL</c>, listeners hold their own connection), and the statements run on every message are
+    /// prepared once per connection instead of parsed and planned each time. A connection string that sets
+    /// <c>No Reset On Close</c> or <c>Max Auto Prepare</c> itself (e.g. <c>Max Auto Prepare=0</c> behind a
+    /// pooler in transaction mode that cannot keep prepared statements) keeps its own values.
+    /// </summary>
+    public static string WithStatementReuse(string connectionString)
+    {
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        var keys = given.Keys.Cast<string>().Select(k => k.Replace(" ", "", StringComparison.Ordinal)).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!keys.Contains("NoResetOnClose"))
+        {
+            builder.NoResetOnClose = true;
+        }
+
+        if (!keys.Contains("MaxAutoPrepare"))
+        {
+            builder.MaxAutoPrepare = 64;
+            if (!keys.Contains("AutoPrepareMinUsages"))
+            {
+                builder.AutoPrepareMinUsages = 2;
+            }
+        }
+
+        return builder.ConnectionString;
     }
 
     public async ValueTask DisposeAsync()

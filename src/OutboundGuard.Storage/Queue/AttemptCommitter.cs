@@ -1,0 +1,210 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace OutboundGuard.Storage.Queue;
+
+/// <summary>
+/// Group commit of delivery attempts. Attempts that finish at the same moment are recorded in one
+/// transaction sent as one batch (one round trip, one WAL flush) instead of one each. Every attempt keeps
+/// its own lease check: its row is updated and its replies inserted only while its owner still holds the
+/// lease, and its caller learns whether that was so. The marks of spool files removed since the previous
+/// group ride along. A waiter is completed only after the group that holds its attempt committed; when a
+/// group fails, every waiter of it gets the failure (and retries); when the server refused the transaction
+/// (nothing of it committed), each attempt is committed on its own.
+/// </summary>
+internal sealed class AttemptCommitter
+{
+    /// <summary>Attempts written in one transaction at most.</summary>
+    public const int MaxBatch = 128;
+
+    private const string CompleteSql = """
+        WITH u AS (
+            UPDATE messages
+            SET state = $3,
+                pending_recipients = $4,
+                failed_recipients = failed_recipients || $5,
+                next_attempt_at = CASE WHEN $3 = 'deferred' THEN now() + $6 ELSE next_attempt_at END,
+                last_reply = $7,
+                lease_owner = NULL, lease_expires_at = NULL,
+                final_at = CASE WHEN $3 IN ('delivered', 'bounced', 'failed') THEN now() ELSE NULL END,
+                updated_at = now()
+            WHERE id = $1 AND state = 'delivering' AND lease_owner = $2
+            RETURNING id),
+        a AS (
+            INSERT INTO delivery_attempts (message_id, account_id, route, outcome, reply_code, reply_text, recipient)
+            SELECT u.id, $8, $9, x.outcome, x.code, x.text, x.recipient
+            FROM u, unnest($10::text[], $11::int[], $12::text[], $13::text[]) AS x(outcome, code, text, recipient))
+        SELECT count(*)::int FROM u
+        """;
+
+    private const string SpoolRemovedSql = """
+        WITH m AS (UPDATE messages SET spool_removed_at = now() WHERE id = ANY($1) RETURNING 1)
+        SELECT count(*)::int FROM m
+        """;
+
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly ConcurrentQueue<Guid> _spoolRemoved = new();
+    private readonly Task _loop;
+    private long _batches;
+
+    public AttemptCommitter(NpgsqlDataSource dataSource)
+    {
+        _dataSource = dataSource;
+        _loop = Task.Run(RunAsync);
+    }
+
+    /// <summary>Transactions committed so far.</summary>
+    public long Batches => Interlocked.Read(ref _batches);
+
+    /// <summary>
+    /// Records one attempt (without a DSN); returns once its group committed: true when the row was updated,
+    /// false (nothing written for it) when <see cref="AttemptCompletion.LeaseOwner"/> no longer holds the lease.
+    /// </summary>
+    public Task<bool> CommitAsync(AttemptCompletion completion)
+    {
+        var pending = new Pending(completion, new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (!_queue.Writer.TryWrite(pending))
+        {
+            return Task.FromException<bool>(new InvalidOperationException("The delivery recorder is stopped."));
+        }
+
+        return pending.Done.Task;
+    }
+
+    /// <summary>Notes that a spool file was deleted; the mark is written with the next group (the periodic clean-up redoes a lost one).</summary>
+    public void SpoolRemoved(Guid id) => _spoolRemoved.Enqueue(id);
+
+    private async Task RunAsync()
+    {
+        var batch = new List<Pending>(MaxBatch);
+        while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            // Let attempts finishing at the same moment join this group.
+            await Task.Yield();
+            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var pending))
+            {
+                batch.Add(pending);
+            }
+
+            var removed = new List<Guid>();
+            while (removed.Count < 1000 && _spoolRemoved.TryDequeue(out var id))
+            {
+                removed.Add(id);
+            }
+
+            try
+            {
+                await CommitGroupAsync(batch, removed).ConfigureAwait(false);
+            }
+            catch (PostgresException) when (batch.Count > 1)
+            {
+                // The server refused the transaction, so none of it committed: one attempt must not hold up the others.
+                foreach (var pending in batch)
+                {
+                    await CommitGroupAsync([pending], []).ConfigureAwait(false);
+                }
+            }
+
+            batch.Clear();
+        }
+    }
+
+    /// <exception cref="PostgresException">The server refused a transaction of several attempts (nothing committed; the waiters are not completed).</exception>
+    private async Task CommitGroupAsync(List<Pending> batch, List<Guid> removed)
+    {
+        bool[] updated;
+        try
+        {
+            updated = await CommitBatchAsync(batch, removed).ConfigureAwait(false);
+        }
+        catch (PostgresException) when (batch.Count > 1)
+        {
+            throw;
+        }
+#pragma warning disable CA1031 // Every failure goes to the waiters, who retry.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            foreach (var pending in batch)
+            {
+                pending.Done.TrySetException(e);
+            }
+
+            return;
+        }
+
+        Interlocked.Increment(ref _batches);
+        for (var i = 0; i < batch.Count; i++)
+        {
+            batch[i].Done.TrySetResult(updated[i]);
+        }
+    }
+
+    private async Task<bool[]> CommitBatchAsync(List<Pending> batch, List<Guid> removed)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync().ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync().ConfigureAwait(false);
+        await using var command = new NpgsqlBatch(connection, transaction);
+        foreach (var pending in batch)
+        {
+            command.BatchCommands.Add(CompleteCommand(pending.Completion));
+        }
+
+        if (removed.Count > 0)
+        {
+            command.BatchCommands.Add(new NpgsqlBatchCommand(SpoolRemovedSql)
+            {
+                Parameters = { new NpgsqlParameter { Value = removed.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid } },
+            });
+        }
+
+        var updated = new bool[batch.Count];
+        await using (var reader = await command.ExecuteReaderAsync().ConfigureAwait(false))
+        {
+            for (var i = 0; i < batch.Count; i++)
+            {
+                if (i > 0 && !await reader.NextResultAsync().ConfigureAwait(false))
+                {
+                    throw new InvalidOperationException("A delivery attempt's statement returned no result.");
+                }
+
+                updated[i] = await reader.ReadAsync().ConfigureAwait(false) && reader.GetInt32(0) == 1;
+            }
+        }
+
+        await transaction.CommitAsync().ConfigureAwait(false);
+        return updated;
+    }
+
+    private static NpgsqlBatchCommand CompleteCommand(AttemptCompletion c) => new(CompleteSql)
+    {
+        Parameters =
+        {
+            new NpgsqlParameter { Value = c.MessageId, NpgsqlDbType = NpgsqlDbType.Uuid },
+            new NpgsqlParameter { Value = c.LeaseOwner, NpgsqlDbType = NpgsqlDbType.Text },
+            new NpgsqlParameter { Value = c.State, NpgsqlDbType = NpgsqlDbType.Text },
+            new NpgsqlParameter { Value = c.PendingRecipients, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
+            new NpgsqlParameter { Value = c.NewlyFailedRecipients, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
+            new NpgsqlParameter { Value = c.RetryAfter, NpgsqlDbType = NpgsqlDbType.Interval },
+            new NpgsqlParameter { Value = (object?)c.LastReply ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text },
+            new NpgsqlParameter { Value = (object?)c.AccountId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint },
+            new NpgsqlParameter { Value = c.Route, NpgsqlDbType = NpgsqlDbType.Text },
+            new NpgsqlParameter { Value = c.Attempts.Select(a => a.Outcome).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
+            new NpgsqlParameter { Value = c.Attempts.Select(a => a.Code).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer },
+            new NpgsqlParameter { Value = c.Attempts.Select(a => a.Text).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
+            new NpgsqlParameter { Value = c.Attempts.Select(a => a.Recipient).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
+        },
+    };
+
+    /// <summary>Stops taking attempts and waits until those handed over are committed.</summary>
+    public async ValueTask StopAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _loop.ConfigureAwait(false);
+    }
+
+    private sealed record Pending(AttemptCompletion Completion, TaskCompletionSource<bool> Done);
+}
