@@ -16,16 +16,14 @@ public static class SmtpKestrelExtensions
 
     /// <summary>
     /// Binds each of <paramref name="options"/>' listeners to <see cref="SmtpConnectionHandler"/>, passing the
-    /// listener's mode to the sessions. <paramref name="configure"/> sees each Kestrel endpoint before the SMTP
-    /// handler is added, e.g. to read the port actually bound when the endpoint asked for port 0, or to add connection
-    /// middleware.
+    /// listener's mode to the sessions. <paramref name="configure"/> sees each Kestrel endpoint, e.g. to read
+    /// the port actually bound when the endpoint asked for port 0.
     /// </summary>
     public static KestrelServerOptions ListenSmtp(this KestrelServerOptions kestrel, SmtpOptions options, Action<SmtpListenerOptions, ListenOptions>? configure = null)
     {
         foreach (var listener in options.Listeners)
         {
-            var parsed = IPEndPoint.Parse(listener.Endpoint);
-            var endPoint = new SmtpEndPoint(parsed.Address, parsed.Port, inlineCompletions: listener.Mode != SmtpListenerMode.ImplicitTls);
+            var endPoint = IPEndPoint.Parse(listener.Endpoint);
             var mode = listener.Mode;
             var proxy = listener.ProxyProtocol;
             kestrel.Listen(endPoint, listen =>
@@ -36,8 +34,8 @@ public static class SmtpKestrelExtensions
                     connection.Features.Set(new SmtpListenerFeature(mode, proxy));
                     return next(connection);
                 });
-                configure?.Invoke(listener, listen);
                 listen.UseConnectionHandler<SmtpConnectionHandler>();
+                configure?.Invoke(listener, listen);
             });
         }
 

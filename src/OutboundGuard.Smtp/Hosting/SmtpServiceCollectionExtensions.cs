@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Connections;
-using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -34,12 +32,6 @@ public static class SmtpServiceCollectionExtensions
         services.TryAddSingleton<AuthThrottle>();
         services.TryAddSingleton<SmtpConnectionLimiter>();
         services.TryAddSingleton<SmtpConnectionHandler>();
-
-        // The SMTP listeners get their own socket transport (inline scheduling, see SmtpTransportFactory). The host's
-        // default transport is registered first so that it stays in place for every other endpoint: Kestrel asks
-        // the last registered transport first.
-        services.TryAddSingleton<IConnectionListenerFactory, SocketTransportFactory>();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConnectionListenerFactory, SmtpTransportFactory>());
         return services;
     }
 }

@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Diagnostics;
 using System.IO.Pipelines;
 using System.Text;
-using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.Extensions.Logging;
@@ -33,7 +32,6 @@ internal sealed partial class SmtpSession
     /// <param name="includeShutdown">Whether shutdown ends the wait (idle sessions only).</param>
     /// <param name="deadline">Time left before a deadline (a whole command line, a minimum transfer rate), when it is sooner than <paramref name="timeout"/>.</param>
     /// <param name="deadlineReply">The reply closing the session when that deadline passes.</param>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<ReadResult?> ReadInputAsync(TimeSpan timeout, bool includeShutdown, TimeSpan? deadline = null, SmtpReply? deadlineReply = null)
     {
         var byDeadline = deadline is { } left && left < timeout;
@@ -52,43 +50,23 @@ internal sealed partial class SmtpSession
             await FlushAsync();
         }
 
-        var token = _readTimeout.Start(timeout, includeShutdown);
+        using var timeoutCts = new CancellationTokenSource(timeout, _server.Time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeoutCts.Token, Closed, includeShutdown ? _shutdown : CancellationToken.None);
         try
         {
-            return await _input.ReadAsync(token);
+            return await _input.ReadAsync(linked.Token);
         }
-        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        catch (OperationCanceledException) when (linked.IsCancellationRequested)
         {
-            var timedOut = _readTimeout.TimedOut;
-            if (timedOut && byDeadline && deadlineReply is { } reply && !Closed.IsCancellationRequested)
+            if (timeoutCts.IsCancellationRequested && byDeadline && deadlineReply is { } reply && !Closed.IsCancellationRequested)
             {
                 Log.ProtocolViolation(_logger, reply.Text);
                 await CloseWithAsync(reply, "too slow");
                 return null;
             }
 
-            await OnReadCancelledAsync(timedOut);
+            await OnReadCancelledAsync(timeoutCts.IsCancellationRequested);
             return null;
-        }
-        finally
-        {
-            _readTimeout.Stop();
-        }
-    }
-
-    /// <summary>
-    /// Moves to a pool thread when the session runs on the socket event thread (plaintext sessions, see
-    /// <see cref="SocketCompletions"/>): called before the relay is asked to do what may block or take long
-    /// (identify, authenticate, open and complete a message), so that one session never holds up the others' I/O.
-    /// Not needed for a relay that declares <see cref="ISmtpRelayHandler.NeverBlocks"/>, unless
-    /// <paramref name="evenIfRelayNeverBlocks"/> (for what else may block).
-    /// </summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private async ValueTask LeaveSocketThreadAsync(bool evenIfRelayNeverBlocks = false)
-    {
-        if ((evenIfRelayNeverBlocks || !_relayNeverBlocks) && !Thread.CurrentThread.IsThreadPoolThread)
-        {
-            await Task.Yield();
         }
     }
 
@@ -134,16 +112,30 @@ internal sealed partial class SmtpSession
     /// <summary>Writes a reply (multi-line when the text has '\n'); sent with the next flush.</summary>
     private void WriteReply(SmtpReply reply)
     {
-        var written = SmtpReplyWriter.Write(reply, _output);
-        if (_logger.IsEnabled(LogLevel.Debug))
+        var lines = reply.Text.Split('\n');
+        var builder = new StringBuilder();
+        for (var i = 0; i < lines.Length; i++)
         {
-            Log.ReplySent(_logger, SmtpReplyWriter.Format(reply).TrimEnd());
+            builder.Append(reply.Code).Append(i == lines.Length - 1 ? ' ' : '-');
+            if (reply.Enhanced.Length > 0)
+            {
+                builder.Append(reply.Enhanced).Append(' ');
+            }
+
+            builder.Append(lines[i]).Append("\r\n");
         }
 
-        _repliesPending |= written > 0;
+        var text = builder.ToString();
+        if (_logger.IsEnabled(LogLevel.Debug))
+        {
+            Log.ReplySent(_logger, text.TrimEnd());
+        }
+
+        var span = _output.GetSpan(Encoding.UTF8.GetMaxByteCount(text.Length));
+        _output.Advance(Encoding.UTF8.GetBytes(text, span));
+        _repliesPending = true;
     }
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask FlushAsync()
     {
         if (_repliesPending)

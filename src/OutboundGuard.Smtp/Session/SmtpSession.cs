@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Diagnostics;
 using System.IO.Pipelines;
 using System.Text;
-using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.Extensions.Logging;
@@ -16,7 +15,7 @@ namespace OutboundGuard.Smtp.Session;
 /// One SMTP session: the read loop, the state machine and the replies. Command handlers live in the
 /// partial files by concern (Commands, Data, Bdat, StartTls, Auth, Io).
 /// </summary>
-internal sealed partial class SmtpSession : IDisposable
+internal sealed partial class SmtpSession
 {
     private readonly ConnectionContext _connection;
     private readonly SmtpServerContext _server;
@@ -25,8 +24,6 @@ internal sealed partial class SmtpSession : IDisposable
     private readonly ILogger _logger;
     private readonly CancellationToken _shutdown;
     private readonly long _startTimestamp;
-    private readonly bool _relayNeverBlocks;
-    private readonly ReadTimeout _readTimeout;
 
     private PipeReader _input;
     private PipeWriter _output;
@@ -55,8 +52,6 @@ internal sealed partial class SmtpSession : IDisposable
         _output = connection.Transport.Output;
         _shutdown = connection.Features.Get<IConnectionLifetimeNotificationFeature>()?.ConnectionClosedRequested ?? CancellationToken.None;
         _startTimestamp = Stopwatch.GetTimestamp();
-        _relayNeverBlocks = server.Relay.NeverBlocks;
-        _readTimeout = new ReadTimeout(server.Time, connection.ConnectionClosed, _shutdown);
         Info = info;
     }
 
@@ -82,7 +77,6 @@ internal sealed partial class SmtpSession : IDisposable
                 return;
             }
 
-            await LeaveSocketThreadAsync();
             Info.Identity = await _server.Relay.IdentifyClientAsync(Info, Closed);
             if (!await TryGreetAsync())
             {
@@ -102,12 +96,6 @@ internal sealed partial class SmtpSession : IDisposable
         }
         finally
         {
-            if (_logger.IsEnabled(LogLevel.Information))
-            {
-                // The session's log entry is written where writing may block (a console, a file), never on the socket's thread.
-                await LeaveSocketThreadAsync(evenIfRelayNeverBlocks: true);
-            }
-
             await AbandonBdatAsync();
             try
             {
@@ -131,8 +119,6 @@ internal sealed partial class SmtpSession : IDisposable
                 (long)Stopwatch.GetElapsedTime(_startTimestamp).TotalMilliseconds);
         }
     }
-
-    public void Dispose() => _readTimeout.Dispose();
 
     /// <summary>
     /// Sends the 220 greeting, unless the client already talked: input before the greeting is refused
@@ -277,8 +263,7 @@ internal sealed partial class SmtpSession : IDisposable
         }
     }
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private async ValueTask ExecuteAsync(SmtpCommand command)
+    private async Task ExecuteAsync(SmtpCommand command)
     {
         var transition = SmtpStateTable.Lookup(_state, command.Verb);
         if (!transition.Allowed)
@@ -315,8 +300,7 @@ internal sealed partial class SmtpSession : IDisposable
         }
     }
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private async ValueTask ExecuteSpecialAsync(SmtpCommand command, bool trailingInput)
+    private async Task ExecuteSpecialAsync(SmtpCommand command, bool trailingInput)
     {
         var transition = SmtpStateTable.Lookup(_state, command.Verb);
         var refusal = !transition.Allowed ? SmtpStateTable.Refusal(_state, command.Verb) : transition.Guard?.Invoke(Facts);
