@@ -30,68 +30,20 @@ public static class BodyFingerprint
     /// <summary>The normalised words of a text.</summary>
     public static List<string> Normalise(string text)
     {
-        // A hand-written scanner: fingerprints run on every message, and two regex passes cost more than the rest.
         var words = new List<string>();
-        ReadOnlySpan<char> all = text;
-        int i = 0;
-        while (i < all.Length)
+        var scanner = new BodyWords(text);
+        while (scanner.Next(out BodyWords.Kind kind, out ReadOnlySpan<char> word))
         {
-            while (i < all.Length && char.IsWhiteSpace(all[i]))
+            words.Add(kind switch
             {
-                i++;
-            }
-
-            int start = i;
-            while (i < all.Length && !char.IsWhiteSpace(all[i]))
-            {
-                i++;
-            }
-
-            ReadOnlySpan<char> token = all[start..i];
-            if (token.IsEmpty)
-            {
-                continue;
-            }
-
-            if (token.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || token.StartsWith("https://", StringComparison.OrdinalIgnoreCase)
-                || token.StartsWith("www.", StringComparison.OrdinalIgnoreCase))
-            {
-                words.Add("URL");
-                continue;
-            }
-
-            int at = token.IndexOf('@');
-            if (at > 0 && token[(at + 1)..].Contains('.'))
-            {
-                words.Add("EMAIL");
-                continue;
-            }
-
-            int w = 0;
-            while (w < token.Length)
-            {
-                while (w < token.Length && !IsWordChar(token[w]))
-                {
-                    w++;
-                }
-
-                int ws = w;
-                while (w < token.Length && IsWordChar(token[w]))
-                {
-                    w++;
-                }
-
-                if (w > ws)
-                {
-                    words.Add(Fold(token[ws..w], words));
-                }
-            }
+                BodyWords.Kind.Url => "URL",
+                BodyWords.Kind.Email => "EMAIL",
+                _ => Fold(word, words),
+            });
         }
 
         return words;
     }
-
-    private static bool IsWordChar(char c) => char.IsLetterOrDigit(c) || c is '_' or '\'';
 
     private static string Fold(ReadOnlySpan<char> word, List<string> previous)
     {
@@ -195,104 +147,54 @@ public static class BodyFingerprint
     /// <summary>The same words as <see cref="Normalise"/>, streamed into <paramref name="shingles"/>.</summary>
     private static void Feed(string text, ref Shingles shingles, Span<Vector256<int>> v)
     {
-        ReadOnlySpan<char> all = text;
         Span<char> lower = stackalloc char[20];
-        int i = 0;
-        while (i < all.Length && shingles.Words < MaxWords)
+        var scanner = new BodyWords(text);
+        while (shingles.Words < MaxWords && scanner.Next(out BodyWords.Kind kind, out ReadOnlySpan<char> word))
         {
-            while (i < all.Length && char.IsWhiteSpace(all[i]))
+            bool afterGreeting = shingles.AfterGreeting;
+            shingles.AfterGreeting = false;
+            if (kind == BodyWords.Kind.Url)
             {
-                i++;
-            }
-
-            int start = i;
-            while (i < all.Length && !char.IsWhiteSpace(all[i]))
-            {
-                i++;
-            }
-
-            ReadOnlySpan<char> token = all[start..i];
-            if (token.IsEmpty)
-            {
-                continue;
-            }
-
-            if (token.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || token.StartsWith("https://", StringComparison.OrdinalIgnoreCase)
-                || token.StartsWith("www.", StringComparison.OrdinalIgnoreCase))
-            {
-                shingles.AfterGreeting = false;
                 shingles.Add(UrlHash, v);
-                continue;
             }
-
-            int at = token.IndexOf('@');
-            if (at > 0 && token[(at + 1)..].Contains('.'))
+            else if (kind == BodyWords.Kind.Email)
             {
-                shingles.AfterGreeting = false;
                 shingles.Add(EmailHash, v);
-                continue;
             }
-
-            int w = 0;
-            while (w < token.Length)
+            else if (afterGreeting)
             {
-                while (w < token.Length && !IsWordChar(token[w]))
+                shingles.Add(NameHash, v);
+            }
+            else if (TryHashAscii(word, out ulong hash, out bool digit))
+            {
+                if (digit)
                 {
-                    w++;
+                    shingles.Add(NumberHash, v);
                 }
-
-                int ws = w;
-                while (w < token.Length && IsWordChar(token[w]))
+                else if (word.Length > 20)
                 {
-                    w++;
+                    shingles.Add(TokenHash, v);
                 }
-
-                if (w > ws)
+                else
                 {
-                    if (shingles.Words >= MaxWords)
-                    {
-                        return;
-                    }
-
-                    ReadOnlySpan<char> word = token[ws..w];
-                    bool afterGreeting = shingles.AfterGreeting;
-                    shingles.AfterGreeting = false;
-                    if (afterGreeting)
-                    {
-                        shingles.Add(NameHash, v);
-                    }
-                    else if (TryHashAscii(word, out ulong hash, out bool digit))
-                    {
-                        if (digit)
-                        {
-                            shingles.Add(NumberHash, v);
-                        }
-                        else if (word.Length > 20)
-                        {
-                            shingles.Add(TokenHash, v);
-                        }
-                        else
-                        {
-                            // Hashes first, the words themselves only on a hash match.
-                            shingles.AfterGreeting = GreetingHashes.Contains(hash) && GreetingsIgnoringCase.Contains(word);
-                            shingles.Add(DateHashes.Contains(hash) && DateWordsIgnoringCase.Contains(word) ? DateHash : hash, v);
-                        }
-                    }
-                    else if (HasDigit(word))
-                    {
-                        shingles.Add(NumberHash, v);
-                    }
-                    else if (word.Length > 20)
-                    {
-                        shingles.Add(TokenHash, v);
-                    }
-                    else
-                    {
-                        ReadOnlySpan<char> folded = lower[..word.ToLowerInvariant(lower)];
-                        shingles.AfterGreeting = folded is "dear" or "hi" or "hello" or "hey";
-                        shingles.Add(DateWordsBySpan.Contains(folded) ? DateHash : Fnv(folded), v);
-                    }
+                    // Hashes first, the words themselves only on a hash match.
+                    shingles.AfterGreeting = GreetingHashes.Contains(hash) && GreetingsIgnoringCase.Contains(word);
+                    shingles.Add(DateHashes.Contains(hash) && DateWordsIgnoringCase.Contains(word) ? DateHash : hash, v);
                 }
+            }
+            else if (HasDigit(word))
+            {
+                shingles.Add(NumberHash, v);
+            }
+            else if (word.Length > 20)
+            {
+                shingles.Add(TokenHash, v);
+            }
+            else
+            {
+                ReadOnlySpan<char> folded = lower[..word.ToLowerInvariant(lower)];
+                shingles.AfterGreeting = folded is "dear" or "hi" or "hello" or "hey";
+                shingles.Add(DateWordsBySpan.Contains(folded) ? DateHash : Fnv(folded), v);
             }
         }
     }
