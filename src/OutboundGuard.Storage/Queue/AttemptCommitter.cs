@@ -179,7 +179,8 @@ internal sealed class AttemptCommitter
         return updated;
     }
 
-    private static NpgsqlBatchCommand CompleteCommand(AttemptCompletion c) => new(CompleteSql)
+    /// <summary>The statement recording one attempt: the row's new state, guarded by the lease, and its replies; returns 1 row (1 when updated).</summary>
+    internal static NpgsqlBatchCommand CompleteCommand(AttemptCompletion c) => new(CompleteSql)
     {
         Parameters =
         {

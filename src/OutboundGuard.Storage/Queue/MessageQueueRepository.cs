@@ -87,24 +87,6 @@ public sealed partial class MessageQueueRepository(NpgsqlDataSource dataSource)
             new { Owner = owner, Ids = ids.ToArray(), Lease = lease }, cancellationToken: cancellationToken)).ConfigureAwait(false);
     }
 
-    private const string CompleteSql = """
-        UPDATE messages
-        SET state = @State,
-            pending_recipients = @Pending,
-            failed_recipients = failed_recipients || @Failed,
-            next_attempt_at = CASE WHEN @State = 'deferred' THEN now() + @RetryAfter ELSE next_attempt_at END,
-            last_reply = @LastReply,
-            lease_owner = NULL, lease_expires_at = NULL,
-            final_at = CASE WHEN @State IN ('delivered', 'bounced', 'failed') THEN now() ELSE NULL END,
-            updated_at = now()
-        WHERE id = @Id AND state = 'delivering' AND lease_owner = @Owner
-        """;
-
-    private const string InsertAttemptSql = """
-        INSERT INTO delivery_attempts (message_id, account_id, route, outcome, reply_code, reply_text, recipient)
-        VALUES (@MessageId, @AccountId, @Route, @Outcome, @Code, @Text, @Recipient)
-        """;
-
     private const string EnqueueSql = """
         INSERT INTO messages (id, account_id, session_id, client_ip, envelope_from, recipients, size_octets, spool_path,
                               subject, header_from, state, route, next_attempt_at, bounce_of)
@@ -121,34 +103,13 @@ public sealed partial class MessageQueueRepository(NpgsqlDataSource dataSource)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        var updated = await connection.ExecuteAsync(new CommandDefinition(CompleteSql, new
-        {
-            Id = completion.MessageId,
-            Owner = completion.LeaseOwner,
-            completion.State,
-            Pending = completion.PendingRecipients,
-            Failed = completion.NewlyFailedRecipients,
-            completion.RetryAfter,
-            completion.LastReply,
-        }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        await using var command = new NpgsqlBatch(connection, transaction);
+        command.BatchCommands.Add(AttemptCommitter.CompleteCommand(completion));
+        var updated = (int)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
         if (updated != 1)
         {
             await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
             return false;
-        }
-
-        foreach (var attempt in completion.Attempts)
-        {
-            await connection.ExecuteAsync(new CommandDefinition(InsertAttemptSql, new
-            {
-                completion.MessageId,
-                completion.AccountId,
-                completion.Route,
-                attempt.Outcome,
-                attempt.Code,
-                attempt.Text,
-                attempt.Recipient,
-            }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
         }
 
         if (completion.Bounce is { } bounce)
