@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Net.Sockets;
 using MailKit;
 using MailKit.Net.Smtp;
 using MailKit.Security;
@@ -250,7 +251,7 @@ internal sealed class SmtpRoute : IDeliveryRoute, IAsyncDisposable
                 SmtpTlsMode.Implicit => SecureSocketOptions.SslOnConnect,
                 _ => SecureSocketOptions.StartTlsWhenAvailable,
             };
-            await client.ConnectAsync(_smarthost.Host, _smarthost.Port, secure, cancellationToken).ConfigureAwait(false);
+            await client.ConnectAsync(await ConnectSocketAsync(cancellationToken).ConfigureAwait(false), _smarthost.Host, _smarthost.Port, secure, cancellationToken).ConfigureAwait(false);
             if (!string.IsNullOrEmpty(_smarthost.Username))
             {
                 await client.AuthenticateAsync(_smarthost.Username, _smarthost.Password ?? "", cancellationToken).ConfigureAwait(false);
@@ -262,6 +263,28 @@ internal sealed class SmtpRoute : IDeliveryRoute, IAsyncDisposable
         catch
         {
             client.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Opens the TCP connection with Nagle's algorithm off: a message goes out as several writes (MAIL FROM, RCPT TO,
+    /// DATA, content, the final dot) each waiting for a reply, and with Nagle on a write after an unacknowledged one
+    /// waits for the peer's delayed ACK (tens of milliseconds per message).
+    /// </summary>
+    private async Task<Socket> ConnectSocketAsync(CancellationToken cancellationToken)
+    {
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(_smarthost.CommandTimeout);
+            await socket.ConnectAsync(_smarthost.Host, _smarthost.Port, timeout.Token).ConfigureAwait(false);
+            return socket;
+        }
+        catch
+        {
+            socket.Dispose();
             throw;
         }
     }
