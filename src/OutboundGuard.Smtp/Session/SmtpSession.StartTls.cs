@@ -38,6 +38,7 @@ internal sealed partial class SmtpSession
         _state = SmtpState.Connected;
         _authenticated = false;
         Info.HeloName = null;
+        await LeaveSocketThreadAsync();
         Info.Identity = await _server.Relay.IdentifyClientAsync(Info, Closed);
     }
 
@@ -53,6 +54,9 @@ internal sealed partial class SmtpSession
             return false;
         }
 
+        // The handshake's and the records' cryptography run on pool threads, never on the socket event thread.
+        SocketCompletions.TrySetInline(_connection, false);
+        await LeaveSocketThreadAsync();
         var raw = new DuplexPipeStream(_connection.Transport.Input, _connection.Transport.Output);
         var tls = new SslStream(raw, leaveInnerStreamOpen: false);
         // CA5359: a client certificate is optional and never trusted blindly: the callback accepts the
