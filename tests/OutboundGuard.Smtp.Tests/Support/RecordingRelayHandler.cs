@@ -36,6 +36,9 @@ public sealed class RecordingRelayHandler : ISmtpRelayHandler
     /// <summary>The client endpoint of every session, as the relay layer saw it (after the PROXY protocol).</summary>
     public ConcurrentQueue<System.Net.IPEndPoint> ClientEndPoints { get; } = new();
 
+    /// <summary>The SHA-256 fingerprint of the client certificate of every session identified over TLS with one.</summary>
+    public ConcurrentQueue<string> ClientCertificateFingerprints { get; } = new();
+
     /// <summary>What this handler declares; false (may block) unless a test says otherwise.</summary>
     public bool NeverBlocks { get; set; }
 
@@ -46,6 +49,11 @@ public sealed class RecordingRelayHandler : ISmtpRelayHandler
     {
         Record("IDENTIFY");
         ClientEndPoints.Enqueue(session.RemoteEndPoint);
+        if (session.ClientCertificateFingerprint is { } fingerprint)
+        {
+            ClientCertificateFingerprints.Enqueue(fingerprint);
+        }
+
         Interlocked.Increment(ref _identifyCalls);
         return ValueTask.FromResult(ConnectorIdentity);
     }
