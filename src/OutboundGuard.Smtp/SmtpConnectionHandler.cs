@@ -75,7 +75,7 @@ public sealed class SmtpConnectionHandler : ConnectionHandler
         try
         {
             var info = new SmtpSessionInfo { SessionId = sessionId, RemoteEndPoint = remote, LocalEndPoint = local };
-            var session = new SmtpSession(connection, _server, mode, info);
+            using var session = new SmtpSession(connection, _server, mode, info);
             await session.RunAsync();
         }
         finally

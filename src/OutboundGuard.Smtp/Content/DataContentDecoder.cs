@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace OutboundGuard.Smtp.Content;
 
 /// <summary>What the content checks found in a message; each one makes the server refuse it after the end of data.</summary>
@@ -42,6 +44,8 @@ internal struct DataContentDecoder
         InLineCr,
     }
 
+    private static readonly SearchValues<byte> LineSpecials = SearchValues.Create("\r\n\0"u8);
+
     private readonly int _maxLineLength;
     private State _state;
     private int _lineLength;
@@ -66,6 +70,33 @@ internal struct DataContentDecoder
         var w = 0;
         for (var i = 0; i < input.Length; i++)
         {
+            if (_state == State.InLine)
+            {
+                // Inside a line only CR, LF and NUL need a look: copy the octets up to the next one in one go.
+                var run = input[i..].IndexOfAny(LineSpecials);
+                if (run < 0)
+                {
+                    run = input.Length - i;
+                }
+
+                if (run > 0)
+                {
+                    input.Slice(i, run).CopyTo(output[w..]);
+                    w += run;
+                    i += run;
+                    _lineLength += run;
+                    if (_lineLength > _maxLineLength - 2)
+                    {
+                        Violations |= ContentViolations.LineTooLong;
+                    }
+
+                    if (i == input.Length)
+                    {
+                        break;
+                    }
+                }
+            }
+
             var b = input[i];
             switch (_state)
             {

@@ -7,8 +7,21 @@ namespace OutboundGuard.Smtp.Handoff;
 /// protocol; everything that knows about accounts, storage and scoring sits behind this interface.
 /// Every method returns the reply to send; none throws for client mistakes.
 /// </summary>
+/// <remarks>
+/// Plaintext sessions run on the socket's I/O thread (see docs/smtp.md, Performance), so a handler must not block
+/// the thread it is called on: I/O is awaited, never waited for. <see cref="MailFromAsync"/>,
+/// <see cref="RcptToAsync"/> and <see cref="IMessageSink.WriteAsync"/> are called there directly. The calls that may
+/// well block or compute at length (identify, authenticate, open and complete a message: files, fsync, scoring) are
+/// made from a pool thread instead, unless the handler declares <see cref="NeverBlocks"/>.
+/// </remarks>
 public interface ISmtpRelayHandler
 {
+    /// <summary>
+    /// True when no call of this handler or of its sinks ever blocks or computes at length, so that the session can
+    /// call all of them from the socket's I/O thread without first moving to a pool thread. False by default.
+    /// </summary>
+    bool NeverBlocks => false;
+
     /// <summary>
     /// Called when the session starts and again after TLS is established: maps the client IP (connector
     /// mode) or its certificate subject to an identity, or returns null when the client is unknown.

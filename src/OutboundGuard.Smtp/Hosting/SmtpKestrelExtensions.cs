@@ -16,14 +16,16 @@ public static class SmtpKestrelExtensions
 
     /// <summary>
     /// Binds each of <paramref name="options"/>' listeners to <see cref="SmtpConnectionHandler"/>, passing the
-    /// listener's mode to the sessions. <paramref name="configure"/> sees each Kestrel endpoint, e.g. to read
-    /// the port actually bound when the endpoint asked for port 0.
+    /// listener's mode to the sessions. <paramref name="configure"/> sees each Kestrel endpoint before the SMTP
+    /// handler is added, e.g. to read the port actually bound when the endpoint asked for port 0, or to add connection
+    /// middleware.
     /// </summary>
     public static KestrelServerOptions ListenSmtp(this KestrelServerOptions kestrel, SmtpOptions options, Action<SmtpListenerOptions, ListenOptions>? configure = null)
     {
         foreach (var listener in options.Listeners)
         {
-            var endPoint = IPEndPoint.Parse(listener.Endpoint);
+            var parsed = IPEndPoint.Parse(listener.Endpoint);
+            var endPoint = new SmtpEndPoint(parsed.Address, parsed.Port, inlineCompletions: listener.Mode != SmtpListenerMode.ImplicitTls);
             var mode = listener.Mode;
             var proxy = listener.ProxyProtocol;
             kestrel.Listen(endPoint, listen =>
@@ -34,8 +36,8 @@ public static class SmtpKestrelExtensions
                     connection.Features.Set(new SmtpListenerFeature(mode, proxy));
                     return next(connection);
                 });
-                listen.UseConnectionHandler<SmtpConnectionHandler>();
                 configure?.Invoke(listener, listen);
+                listen.UseConnectionHandler<SmtpConnectionHandler>();
             });
         }
 

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -32,6 +34,12 @@ public static class SmtpServiceCollectionExtensions
         services.TryAddSingleton<AuthThrottle>();
         services.TryAddSingleton<SmtpConnectionLimiter>();
         services.TryAddSingleton<SmtpConnectionHandler>();
+
+        // The SMTP listeners get their own socket transport (inline scheduling, see SmtpTransportFactory). The host's
+        // default transport is registered first so that it stays in place for every other endpoint: Kestrel asks
+        // the last registered transport first.
+        services.TryAddSingleton<IConnectionListenerFactory, SocketTransportFactory>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConnectionListenerFactory, SmtpTransportFactory>());
         return services;
     }
 }

@@ -54,6 +54,7 @@ internal sealed partial class SmtpSession
             return;
         }
 
+        await LeaveSocketThreadAsync();
         var identity = await _server.Relay.AuthenticateAsync(Info, given.UserName, given.Password, Closed);
         if (identity is null)
         {

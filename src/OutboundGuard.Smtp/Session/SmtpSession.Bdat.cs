@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using OutboundGuard.Smtp.Content;
 using OutboundGuard.Smtp.Handoff;
 using OutboundGuard.Smtp.Protocol;
@@ -17,13 +18,15 @@ internal sealed partial class SmtpSession
     /// command is refused, so the next command is found where the client put it. A refused chunk ends the
     /// transaction; later chunks get 503 until a new MAIL.
     /// </summary>
-    private async Task HandleBdatAsync(BdatCommand bdat, SmtpReply? refusal)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask HandleBdatAsync(BdatCommand bdat, SmtpReply? refusal)
     {
         var failure = refusal;
         if (failure is null && _bdatSink is null)
         {
             try
             {
+                await LeaveSocketThreadAsync();
                 _bdatSink = await _server.Relay.OpenMessageAsync(Info, _envelope!, Closed);
                 _bdatChecker = new BinaryContentChecker(_limits.MaxTextLineLength);
                 _bdatSize = 0;
@@ -89,7 +92,8 @@ internal sealed partial class SmtpSession
     }
 
     /// <summary>Reads exactly <paramref name="size"/> octets, writing them to the sink when one is given. False when the session ended meanwhile.</summary>
-    private async Task<bool> ReceiveChunkAsync(long size, IMessageSink? sink, bool checkContent)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<bool> ReceiveChunkAsync(long size, IMessageSink? sink, bool checkContent)
     {
         var remaining = size;
         var started = _server.Time.GetTimestamp();
@@ -144,6 +148,7 @@ internal sealed partial class SmtpSession
         if (_bdatSink is { } sink)
         {
             _bdatSink = null;
+            await LeaveSocketThreadAsync();
             await sink.DisposeAsync();
         }
     }

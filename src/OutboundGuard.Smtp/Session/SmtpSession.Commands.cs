@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using OutboundGuard.Smtp.Handoff;
 using OutboundGuard.Smtp.Protocol;
 
@@ -7,6 +8,7 @@ namespace OutboundGuard.Smtp.Session;
 internal sealed partial class SmtpSession
 {
     /// <summary>Handles the commands that need nothing but their line. The state table has already allowed them.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<SmtpReply> HandleCommandAsync(SmtpCommand command)
     {
         if (command is EhloCommand or HeloCommand or RsetCommand)
@@ -75,6 +77,7 @@ internal sealed partial class SmtpSession
     }
 
     /// <summary>MAIL FROM (RFC 5321 §4.1.1.2) with SIZE checked against the limit before anything is received (RFC 1870 §6.1).</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<SmtpReply> HandleMailFromAsync(MailFromCommand mail)
     {
         var parameters = mail.Parameters;
@@ -103,6 +106,7 @@ internal sealed partial class SmtpSession
     }
 
     /// <summary>RCPT TO (RFC 5321 §4.1.1.3); at most <see cref="Hosting.SmtpLimits.MaxRecipients"/> per message (§4.5.3.1.10: 452).</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<SmtpReply> HandleRcptToAsync(RcptToCommand rcpt)
     {
         var envelope = _envelope!;

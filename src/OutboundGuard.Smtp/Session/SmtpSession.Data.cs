@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Logging;
 using OutboundGuard.Smtp.Content;
 using OutboundGuard.Smtp.Handoff;
 using OutboundGuard.Smtp.Protocol;
@@ -13,7 +15,8 @@ internal sealed partial class SmtpSession
     /// DATA (RFC 5321 §4.1.1.4): 354, then the content is decoded and streamed to the sink in chunks.
     /// Violations found on the way are answered only after the end of data, so the framing stays intact.
     /// </summary>
-    private async Task HandleDataAsync(SmtpReply? refusal, bool trailingInput)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask HandleDataAsync(SmtpReply? refusal, bool trailingInput)
     {
         if (refusal is { } refused)
         {
@@ -41,6 +44,7 @@ internal sealed partial class SmtpSession
         IMessageSink sink;
         try
         {
+            await LeaveSocketThreadAsync();
             sink = await _server.Relay.OpenMessageAsync(Info, envelope, Closed);
         }
         catch (Exception ex) when (!Closed.IsCancellationRequested)
@@ -50,7 +54,7 @@ internal sealed partial class SmtpSession
             return;
         }
 
-        await using (sink)
+        try
         {
             WriteReply(SmtpReplies.StartData);
             await FlushAsync();
@@ -65,10 +69,17 @@ internal sealed partial class SmtpSession
                 ?? (received.SinkFailed ? SmtpReplies.StorageUnavailable : (SmtpReply?)null);
             await FinishMessageAsync(sink, envelope, received.Size, failure);
         }
+        finally
+        {
+            // Disposing an unfinished message may delete its file.
+            await LeaveSocketThreadAsync();
+            await sink.DisposeAsync();
+        }
     }
 
     /// <summary>Reads content up to CRLF.CRLF. Returns null when the session ended meanwhile (timeout, disconnect).</summary>
-    private async Task<DataOutcome?> ReceiveDataAsync(IMessageSink sink)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<DataOutcome?> ReceiveDataAsync(IMessageSink sink)
     {
         var decoder = new DataContentDecoder(_limits.MaxTextLineLength);
         var output = ArrayPool<byte>.Shared.Rent(SinkChunkSize + 1);
@@ -145,6 +156,7 @@ internal sealed partial class SmtpSession
     }
 
     /// <summary>Writes decoded content unless the message is already lost (too big, violation, sink error). Returns whether the sink failed.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<bool> WriteToSinkAsync(IMessageSink sink, ReadOnlyMemory<byte> content, long sizeSoFar, ContentViolations violations, bool sinkFailed)
     {
         if (content.IsEmpty || sinkFailed || violations != ContentViolations.None || sizeSoFar > _limits.MaxMessageSize)
@@ -168,10 +180,12 @@ internal sealed partial class SmtpSession
     /// Ends a message received with DATA or BDAT: refuses it for <paramref name="failure"/>, or completes the
     /// sink within <see cref="Hosting.SmtpLimits.DataTerminationTimeout"/>; then the transaction is over.
     /// </summary>
-    private async Task FinishMessageAsync(IMessageSink sink, SmtpEnvelope envelope, long size, SmtpReply? failure)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask FinishMessageAsync(IMessageSink sink, SmtpEnvelope envelope, long size, SmtpReply? failure)
     {
         _envelope = null;
         _state = SmtpState.Greeted;
+        await LeaveSocketThreadAsync();
         if (failure is { } refused)
         {
             Log.MessageRefused(_logger, envelope.ReversePath, refused.ToString());
@@ -201,7 +215,11 @@ internal sealed partial class SmtpSession
             _messages++;
         }
 
-        Log.MessageCompleted(_logger, envelope.ReversePath, envelope.Recipients.Count, size, reply.Code, reply.ToString());
+        if (_logger.IsEnabled(LogLevel.Information))
+        {
+            Log.MessageCompleted(_logger, envelope.ReversePath, envelope.Recipients.Count, size, reply.Code, reply.ToString());
+        }
+
         WriteReply(reply);
     }
 

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Diagnostics;
 using System.IO.Pipelines;
 using System.Text;
+using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.Extensions.Logging;
@@ -32,6 +33,7 @@ internal sealed partial class SmtpSession
     /// <param name="includeShutdown">Whether shutdown ends the wait (idle sessions only).</param>
     /// <param name="deadline">Time left before a deadline (a whole command line, a minimum transfer rate), when it is sooner than <paramref name="timeout"/>.</param>
     /// <param name="deadlineReply">The reply closing the session when that deadline passes.</param>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<ReadResult?> ReadInputAsync(TimeSpan timeout, bool includeShutdown, TimeSpan? deadline = null, SmtpReply? deadlineReply = null)
     {
         var byDeadline = deadline is { } left && left < timeout;
@@ -50,23 +52,43 @@ internal sealed partial class SmtpSession
             await FlushAsync();
         }
 
-        using var timeoutCts = new CancellationTokenSource(timeout, _server.Time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeoutCts.Token, Closed, includeShutdown ? _shutdown : CancellationToken.None);
+        var token = _readTimeout.Start(timeout, includeShutdown);
         try
         {
-            return await _input.ReadAsync(linked.Token);
+            return await _input.ReadAsync(token);
         }
-        catch (OperationCanceledException) when (linked.IsCancellationRequested)
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
-            if (timeoutCts.IsCancellationRequested && byDeadline && deadlineReply is { } reply && !Closed.IsCancellationRequested)
+            var timedOut = _readTimeout.TimedOut;
+            if (timedOut && byDeadline && deadlineReply is { } reply && !Closed.IsCancellationRequested)
             {
                 Log.ProtocolViolation(_logger, reply.Text);
                 await CloseWithAsync(reply, "too slow");
                 return null;
             }
 
-            await OnReadCancelledAsync(timeoutCts.IsCancellationRequested);
+            await OnReadCancelledAsync(timedOut);
             return null;
+        }
+        finally
+        {
+            _readTimeout.Stop();
+        }
+    }
+
+    /// <summary>
+    /// Moves to a pool thread when the session runs on the socket event thread (plaintext sessions, see
+    /// <see cref="SocketCompletions"/>): called before the relay is asked to do what may block or take long
+    /// (identify, authenticate, open and complete a message), so that one session never holds up the others' I/O.
+    /// Not needed for a relay that declares <see cref="ISmtpRelayHandler.NeverBlocks"/>, unless
+    /// <paramref name="evenIfRelayNeverBlocks"/> (for what else may block).
+    /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask LeaveSocketThreadAsync(bool evenIfRelayNeverBlocks = false)
+    {
+        if ((evenIfRelayNeverBlocks || !_relayNeverBlocks) && !Thread.CurrentThread.IsThreadPoolThread)
+        {
+            await Task.Yield();
         }
     }
 
@@ -112,30 +134,16 @@ internal sealed partial class SmtpSession
     /// <summary>Writes a reply (multi-line when the text has '\n'); sent with the next flush.</summary>
     private void WriteReply(SmtpReply reply)
     {
-        var lines = reply.Text.Split('\n');
-        var builder = new StringBuilder();
-        for (var i = 0; i < lines.Length; i++)
-        {
-            builder.Append(reply.Code).Append(i == lines.Length - 1 ? ' ' : '-');
-            if (reply.Enhanced.Length > 0)
-            {
-                builder.Append(reply.Enhanced).Append(' ');
-            }
-
-            builder.Append(lines[i]).Append("\r\n");
-        }
-
-        var text = builder.ToString();
+        var written = SmtpReplyWriter.Write(reply, _output);
         if (_logger.IsEnabled(LogLevel.Debug))
         {
-            Log.ReplySent(_logger, text.TrimEnd());
+            Log.ReplySent(_logger, SmtpReplyWriter.Format(reply).TrimEnd());
         }
 
-        var span = _output.GetSpan(Encoding.UTF8.GetMaxByteCount(text.Length));
-        _output.Advance(Encoding.UTF8.GetBytes(text, span));
-        _repliesPending = true;
+        _repliesPending |= written > 0;
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask FlushAsync()
     {
         if (_repliesPending)

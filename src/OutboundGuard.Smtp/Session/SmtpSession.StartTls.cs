@@ -10,10 +10,16 @@ internal sealed partial class SmtpSession
     private SslStream? _tls;
 
     /// <summary>
-    /// STARTTLS (RFC 3207): 220, then the handshake. Input the client sent after STARTTLS before the
-    /// handshake is discarded unread (§4.2, and it is how STARTTLS command injection is defeated); after
-    /// the handshake the session starts over: no HELO name, no transaction, identity asked again.
+    /// STARTTLS (RFC 3207): 220, then the handshake. Input the client sent with or after STARTTLS, before
+    /// the 220 was sent, is discarded unread (§4.2, and it is how STARTTLS command injection is defeated);
+    /// after the handshake the session starts over: no HELO name, no transaction, identity asked again.
     /// </summary>
+    /// <remarks>
+    /// The discarding comes strictly before the 220: once the reply is on its way, the next octets are the
+    /// client's TLS handshake, which may arrive before the flush even returns (the reply is sent on the
+    /// session's own thread while the socket's reads go on elsewhere). Plaintext that still arrives after
+    /// the 220 is never executed: it reaches the handshake, which refuses it.
+    /// </remarks>
     private async Task HandleStartTlsAsync(SmtpReply? refusal)
     {
         if (refusal is { } refused)
@@ -22,12 +28,13 @@ internal sealed partial class SmtpSession
             return;
         }
 
+        if (_input.TryRead(out var pipelined))
+        {
+            _input.AdvanceTo(pipelined.Buffer.End);
+        }
+
         WriteReply(SmtpReplies.ReadyToStartTls);
         await FlushAsync();
-        if (_input.TryRead(out var leftover))
-        {
-            _input.AdvanceTo(leftover.Buffer.End);
-        }
 
         if (!await TryStartTlsAsync())
         {
@@ -38,6 +45,7 @@ internal sealed partial class SmtpSession
         _state = SmtpState.Connected;
         _authenticated = false;
         Info.HeloName = null;
+        await LeaveSocketThreadAsync();
         Info.Identity = await _server.Relay.IdentifyClientAsync(Info, Closed);
     }
 
@@ -53,6 +61,9 @@ internal sealed partial class SmtpSession
             return false;
         }
 
+        // The handshake's and the records' cryptography run on pool threads, never on the socket event thread.
+        SocketCompletions.TrySetInline(_connection, false);
+        await LeaveSocketThreadAsync();
         var raw = new DuplexPipeStream(_connection.Transport.Input, _connection.Transport.Output);
         var tls = new SslStream(raw, leaveInnerStreamOpen: false);
         // CA5359: a client certificate is optional and never trusted blindly: the callback accepts the

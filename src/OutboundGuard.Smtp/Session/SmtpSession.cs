@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Diagnostics;
 using System.IO.Pipelines;
 using System.Text;
+using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.Extensions.Logging;
@@ -15,7 +16,7 @@ namespace OutboundGuard.Smtp.Session;
 /// One SMTP session: the read loop, the state machine and the replies. Command handlers live in the
 /// partial files by concern (Commands, Data, Bdat, StartTls, Auth, Io).
 /// </summary>
-internal sealed partial class SmtpSession
+internal sealed partial class SmtpSession : IDisposable
 {
     private readonly ConnectionContext _connection;
     private readonly SmtpServerContext _server;
@@ -24,6 +25,8 @@ internal sealed partial class SmtpSession
     private readonly ILogger _logger;
     private readonly CancellationToken _shutdown;
     private readonly long _startTimestamp;
+    private readonly bool _relayNeverBlocks;
+    private readonly ReadTimeout _readTimeout;
 
     private PipeReader _input;
     private PipeWriter _output;
@@ -52,6 +55,8 @@ internal sealed partial class SmtpSession
         _output = connection.Transport.Output;
         _shutdown = connection.Features.Get<IConnectionLifetimeNotificationFeature>()?.ConnectionClosedRequested ?? CancellationToken.None;
         _startTimestamp = Stopwatch.GetTimestamp();
+        _relayNeverBlocks = server.Relay.NeverBlocks;
+        _readTimeout = new ReadTimeout(server.Time, connection.ConnectionClosed, _shutdown);
         Info = info;
     }
 
@@ -77,6 +82,7 @@ internal sealed partial class SmtpSession
                 return;
             }
 
+            await LeaveSocketThreadAsync();
             Info.Identity = await _server.Relay.IdentifyClientAsync(Info, Closed);
             if (!await TryGreetAsync())
             {
@@ -96,6 +102,12 @@ internal sealed partial class SmtpSession
         }
         finally
         {
+            if (_logger.IsEnabled(LogLevel.Information))
+            {
+                // The session's log entry is written where writing may block (a console, a file), never on the socket's thread.
+                await LeaveSocketThreadAsync(evenIfRelayNeverBlocks: true);
+            }
+
             await AbandonBdatAsync();
             try
             {
@@ -119,6 +131,8 @@ internal sealed partial class SmtpSession
                 (long)Stopwatch.GetElapsedTime(_startTimestamp).TotalMilliseconds);
         }
     }
+
+    public void Dispose() => _readTimeout.Dispose();
 
     /// <summary>
     /// Sends the 220 greeting, unless the client already talked: input before the greeting is refused
@@ -263,7 +277,8 @@ internal sealed partial class SmtpSession
         }
     }
 
-    private async Task ExecuteAsync(SmtpCommand command)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask ExecuteAsync(SmtpCommand command)
     {
         var transition = SmtpStateTable.Lookup(_state, command.Verb);
         if (!transition.Allowed)
@@ -300,7 +315,8 @@ internal sealed partial class SmtpSession
         }
     }
 
-    private async Task ExecuteSpecialAsync(SmtpCommand command, bool trailingInput)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask ExecuteSpecialAsync(SmtpCommand command, bool trailingInput)
     {
         var transition = SmtpStateTable.Lookup(_state, command.Verb);
         var refusal = !transition.Allowed ? SmtpStateTable.Refusal(_state, command.Verb) : transition.Guard?.Invoke(Facts);

@@ -101,6 +101,39 @@ public class DataContentDecoderTests
     }
 
     [Fact]
+    public void A_text_line_is_measured_across_segments_however_split()
+    {
+        var ok = Encoding.ASCII.GetBytes("short\r\n" + new string('a', 998) + "\r\n.\r\n");
+        var tooLong = Encoding.ASCII.GetBytes("short\r\n" + new string('a', 999) + "\r\n.\r\n");
+        foreach (var (split, input) in Segments.AllSplits(ok))
+        {
+            Assert.True(Decode(input).Violations == ContentViolations.None, split);
+        }
+
+        foreach (var (split, input) in Segments.AllSplits(tooLong))
+        {
+            Assert.True(Decode(input).Violations == ContentViolations.LineTooLong, split);
+        }
+    }
+
+    [Fact]
+    public void Content_and_violations_are_the_same_however_split()
+    {
+        var text = "Subject: mixed\r\n\r\n" + new string('x', 300) + "\r\n..stuffed " + new string('y', 200)
+            + "\r\nbare\nlf and a\0nul\r\n.dot\r\n" + new string('z', 1200) + "\r\nlast\r\n.\r\nRSET\r\n";
+        var bytes = Encoding.Latin1.GetBytes(text);
+        var expected = "Subject: mixed\r\n\r\n" + new string('x', 300) + "\r\n.stuffed " + new string('y', 200)
+            + "\r\nbare\nlf and a\0nul\r\ndot\r\n" + new string('z', 1200) + "\r\nlast\r\n";
+        foreach (var (split, input) in Segments.AllSplits(bytes))
+        {
+            var (content, end, violations) = Decode(input);
+            Assert.True(content == expected, split);
+            Assert.Equal(bytes.Length - "RSET\r\n".Length, end);
+            Assert.Equal(ContentViolations.BareLineEnding | ContentViolations.Nul | ContentViolations.LineTooLong, violations);
+        }
+    }
+
+    [Fact]
     public void Bare_LF_is_a_violation_but_passes_through()
     {
         var (content, end, violations) = Decode(Segments.Whole("a\nb\r\n.\r\n"u8.ToArray()));

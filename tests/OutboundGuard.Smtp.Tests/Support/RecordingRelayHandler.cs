@@ -36,28 +36,55 @@ public sealed class RecordingRelayHandler : ISmtpRelayHandler
     /// <summary>The client endpoint of every session, as the relay layer saw it (after the PROXY protocol).</summary>
     public ConcurrentQueue<System.Net.IPEndPoint> ClientEndPoints { get; } = new();
 
+    /// <summary>The SHA-256 fingerprint of the client certificate of every session identified over TLS with one.</summary>
+    public ConcurrentQueue<string> ClientCertificateFingerprints { get; } = new();
+
+    /// <summary>What this handler declares; false (may block) unless a test says otherwise.</summary>
+    public bool NeverBlocks { get; set; }
+
+    /// <summary>Every call with whether it ran on a thread-pool thread (else: the socket's I/O thread), e.g. ("MAIL", true).</summary>
+    public ConcurrentQueue<(string Call, bool OnPoolThread)> Threads { get; } = new();
+
     public ValueTask<SmtpIdentity?> IdentifyClientAsync(SmtpSessionInfo session, CancellationToken cancellationToken)
     {
+        Record("IDENTIFY");
         ClientEndPoints.Enqueue(session.RemoteEndPoint);
+        if (session.ClientCertificateFingerprint is { } fingerprint)
+        {
+            ClientCertificateFingerprints.Enqueue(fingerprint);
+        }
+
         Interlocked.Increment(ref _identifyCalls);
         return ValueTask.FromResult(ConnectorIdentity);
     }
 
     public ValueTask<SmtpIdentity?> AuthenticateAsync(SmtpSessionInfo session, string userName, string password, CancellationToken cancellationToken)
-        => ValueTask.FromResult(Users.TryGetValue(userName, out var expected) && expected == password
+    {
+        Record("AUTH");
+        return ValueTask.FromResult(Users.TryGetValue(userName, out var expected) && expected == password
             ? new SmtpIdentity(SmtpIdentityKind.Authenticated, "tenant.example", userName)
             : null);
+    }
 
     public ValueTask<SmtpReply> MailFromAsync(SmtpSessionInfo session, SmtpEnvelope envelope, CancellationToken cancellationToken)
-        => ValueTask.FromResult(envelope.ReversePath.StartsWith("suspended@", StringComparison.Ordinal) ? SmtpReplies.Suspended : SmtpReplies.SenderOk);
+    {
+        Record("MAIL");
+        return ValueTask.FromResult(envelope.ReversePath.StartsWith("suspended@", StringComparison.Ordinal) ? SmtpReplies.Suspended : SmtpReplies.SenderOk);
+    }
 
     public ValueTask<SmtpReply> RcptToAsync(SmtpSessionInfo session, SmtpEnvelope envelope, SmtpRecipient recipient, CancellationToken cancellationToken)
-        => ValueTask.FromResult(recipient.Address.StartsWith("unknown@", StringComparison.Ordinal)
+    {
+        Record("RCPT");
+        return ValueTask.FromResult(recipient.Address.StartsWith("unknown@", StringComparison.Ordinal)
             ? new SmtpReply(550, "5.1.1", "No such user")
             : SmtpReplies.RecipientOk);
+    }
 
     public ValueTask<IMessageSink> OpenMessageAsync(SmtpSessionInfo session, SmtpEnvelope envelope, CancellationToken cancellationToken)
-        => ValueTask.FromResult<IMessageSink>(new Sink(this, envelope, session.Identity));
+    {
+        Record("OPEN");
+        return ValueTask.FromResult<IMessageSink>(new Sink(this, envelope, session.Identity));
+    }
 
     /// <summary>Waits (real time, bounded) for the next completed message.</summary>
     public async Task<ReceivedMessage> NextMessageAsync()
@@ -68,6 +95,9 @@ public sealed class RecordingRelayHandler : ISmtpRelayHandler
 
     /// <summary>True when a message was completed and not yet taken.</summary>
     public bool HasMessage => _messages.Reader.TryPeek(out _);
+
+    /// <summary>Records the call and the kind of thread it runs on.</summary>
+    private void Record(string call) => Threads.Enqueue((call, Thread.CurrentThread.IsThreadPoolThread));
 
     private sealed class Sink(RecordingRelayHandler owner, SmtpEnvelope envelope, SmtpIdentity? identity) : IMessageSink
     {
@@ -84,6 +114,7 @@ public sealed class RecordingRelayHandler : ISmtpRelayHandler
 
         public ValueTask<SmtpReply> CompleteAsync(CancellationToken cancellationToken)
         {
+            owner.Record("COMPLETE");
             _completed = true;
             if (owner.CompleteReply.Code == 250)
             {

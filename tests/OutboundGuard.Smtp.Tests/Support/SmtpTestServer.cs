@@ -39,14 +39,15 @@ public sealed class SmtpTestServer : IAsyncDisposable
 
     /// <summary>
     /// Starts a server. By default: plain listener with STARTTLS offered (test certificate), AUTH failure delay 0,
-    /// clients identified as a connector.
+    /// clients identified as a connector. <paramref name="listen"/> sees the Kestrel endpoint, e.g. to add connection middleware.
     /// </summary>
     public static async Task<SmtpTestServer> StartAsync(
         Action<SmtpOptions>? configure = null,
         SmtpListenerMode mode = SmtpListenerMode.Plain,
         bool tls = true,
         FakeTimeProvider? time = null,
-        Action<RecordingRelayHandler>? relaySetup = null)
+        Action<RecordingRelayHandler>? relaySetup = null,
+        Action<ListenOptions>? listen = null)
     {
         var options = new SmtpOptions { ServerName = "mx.test.example" };
         options.Listeners.Add(new SmtpListenerOptions { Endpoint = "127.0.0.1:0", Mode = mode });
@@ -75,7 +76,11 @@ public sealed class SmtpTestServer : IAsyncDisposable
         builder.Services.AddSingleton<ISmtpRelayHandler>(relay);
         builder.Services.AddSmtpServer(o => Copy(options, o));
         ListenOptions? bound = null;
-        builder.WebHost.ConfigureKestrel(k => k.ListenSmtp(options, (_, listen) => bound = listen));
+        builder.WebHost.ConfigureKestrel(k => k.ListenSmtp(options, (_, endpoint) =>
+        {
+            bound = endpoint;
+            listen?.Invoke(endpoint);
+        }));
         var app = builder.Build();
         await app.StartAsync();
         return new SmtpTestServer(app, bound!.IPEndPoint!, relay, logs, time);
