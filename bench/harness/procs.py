@@ -122,6 +122,24 @@ def tree_cpu(pid):
     return total
 
 
+def context_switches(pid):
+    """Context switches (voluntary + involuntary) of every thread of one process so far."""
+    total = 0
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return 0
+    for tid in tasks:
+        try:
+            with open(f"/proc/{pid}/task/{tid}/status") as f:
+                for line in f:
+                    if line.startswith(("voluntary_ctxt_switches:", "nonvoluntary_ctxt_switches:")):
+                        total += int(line.split()[1])
+        except OSError:
+            pass  # the thread ended meanwhile
+    return total
+
+
 def pss(pid):
     """Proportional set size in bytes: shared pages (PostgreSQL's shared buffers, Postfix's libraries) split among
     the processes sharing them, so sums over a process tree do not count them twice."""

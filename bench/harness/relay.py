@@ -119,12 +119,15 @@ def measure(ctx, name, roots, main_pid, port, sink, already, n, conc, size):
     """Feeds n messages with smtp-source; times acceptance and delivery at the sink; CPU and peak memory."""
     cpu0 = sum(procs.tree_cpu(r) for r in roots())
     main0 = procs.tree_cpu(main_pid)
+    switches0 = procs.context_switches(main_pid)
     with procs.Sampler(roots) as sampler:
         start = time.monotonic()
         seconds, ok = smtp_source(ctx, port, conc, n, size, sender=SENDER)
         done = sink.wait_for(already + n, timeout=max(60, n / 20))
     cpu = sum(procs.tree_cpu(r) for r in roots()) - cpu0
     main_cpu = procs.tree_cpu(main_pid) - main0
+    # Threads that ended during the run take their counts with them: a lower bound.
+    switches = procs.context_switches(main_pid) - switches0
     delivered = sink.count() - already
     return {
         "product": name, "messages": n, "concurrency": conc, "size": size, "ok": ok,
@@ -134,6 +137,7 @@ def measure(ctx, name, roots, main_pid, port, sink, already, n, conc, size):
         "cpu_seconds": cpu, "cpu_per_1000": 1000 * cpu / n,
         # The relay process alone (OutboundGuard without its PostgreSQL; Postfix's master with its daemons).
         "main_process_cpu_per_1000": 1000 * main_cpu / n,
+        "main_process_context_switches_per_message": switches / n,
         "peak_rss_mb": sampler.peak / 2**20,
         "main_process_peak_rss_mb": procs.hwm(main_pid) / 2**20,
     }

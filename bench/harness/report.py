@@ -30,6 +30,8 @@ def table(results):
         if og.get("postgres_per_message"):
             pg = og["postgres_per_message"]
             lines.append(f"| PostgreSQL commits / WAL syncs per msg | {pg['commits']:.2f} / {pg['wal_syncs']:.2f} | | |")
+        if og.get("main_process_context_switches_per_message") is not None:
+            lines.append(f"| relay process context switches per msg | {og['main_process_context_switches_per_message']:.1f} | | |")
         lines.append("")
     sc = results.get("scoring")
     if isinstance(sc, dict) and "outboundguard" in sc:
