@@ -128,6 +128,7 @@ internal static class CorpusScoring
         Thread.Sleep(500); // let the last background compilations finish outside the timed section
 
         // Timed passes.
+        var retainedBefore = GC.GetTotalMemory(forceFullCollection: true);
         var process = Process.GetCurrentProcess();
         process.Refresh();
         var cpuBefore = process.TotalProcessorTime;
@@ -173,6 +174,9 @@ internal static class CorpusScoring
             per_cpu_second = total / cpu,
             allocated_bytes_per_message = allocated / total,
             gc_pause_seconds = paused,
+            retained_bytes_per_message = (GC.GetTotalMemory(forceFullCollection: true) - retainedBefore) / total,
+            gc_last_ephemeral = GcFigures(GC.GetGCMemoryInfo(GCKind.Ephemeral)),
+            gc_last_full = GcFigures(GC.GetGCMemoryInfo(GCKind.FullBlocking)),
             gc_collections = new { gen0 = GC.CollectionCount(0) - collectionsBefore.Item1, gen1 = GC.CollectionCount(1) - collectionsBefore.Item2, gen2 = GC.CollectionCount(2) - collectionsBefore.Item3 },
             spam = new { n = detection["spam"][0], flagged = detection["spam"][1] },
             ham = new { n = detection["ham"][0], flagged = detection["ham"][1] },
@@ -182,4 +186,13 @@ internal static class CorpusScoring
         Console.WriteLine(JsonSerializer.Serialize(result));
         return 0;
     }
+
+    /// <summary>What one collection found: the heap after it and what it promoted (what survives is what each collection copies).</summary>
+    private static object GcFigures(GCMemoryInfo info) => new
+    {
+        generation = info.Generation,
+        heap_mb = info.HeapSizeBytes / 1048576.0,
+        promoted_mb = info.PromotedBytes / 1048576.0,
+        pause_ms = info.PauseDurations.Length > 0 ? info.PauseDurations[0].TotalMilliseconds : 0,
+    };
 }
