@@ -36,6 +36,7 @@ public sealed class RelayProcess : IAsyncDisposable
     public static RelayProcess Start(IEnumerable<string> arguments, IDictionary<string, string>? environment = null)
     {
         var info = CreateStartInfo(arguments, environment);
+        WithDefaultInterrupt(info);
         info.RedirectStandardInput = true;
         return new RelayProcess(Process.Start(info)!);
     }
@@ -88,8 +89,36 @@ public sealed class RelayProcess : IAsyncDisposable
         }
 
         using var cts = new CancellationTokenSource(timeout);
-        await _process.WaitForExitAsync(cts.Token);
+        try
+        {
+            await _process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"outboundguard did not exit within {timeout} of SIGINT:\n{Output}");
+        }
+
         return _process.ExitCode;
+    }
+
+    /// <summary>
+    /// Starts the host with SIGINT at its default disposition, as a terminal's Ctrl-C finds it. A process started
+    /// in the background by a shell without job control inherits SIGINT ignored (POSIX), and so would every test
+    /// process under it; the host rightly keeps an inherited "ignore" (as nohup expects), so without this a test
+    /// run launched that way could not interrupt it. <c>env --default-signal</c> (coreutils 8.31+) resets it and
+    /// execs the host, keeping the process id.
+    /// </summary>
+    private static void WithDefaultInterrupt(ProcessStartInfo info)
+    {
+        if (!OperatingSystem.IsLinux() || !File.Exists("/usr/bin/env"))
+        {
+            return;
+        }
+
+        var command = info.FileName;
+        info.FileName = "/usr/bin/env";
+        info.ArgumentList.Insert(0, command);
+        info.ArgumentList.Insert(0, "--default-signal=INT");
     }
 
     public async ValueTask DisposeAsync()
@@ -100,7 +129,7 @@ public sealed class RelayProcess : IAsyncDisposable
             {
                 await InterruptAsync(TimeSpan.FromSeconds(30));
             }
-            catch (OperationCanceledException)
+            catch (TimeoutException)
             {
                 _process.Kill(entireProcessTree: true);
             }
