@@ -45,8 +45,9 @@ internal static class CorpusScoring
         // from a fresh account (as before), and the later passes see the same accounts again, so the trackers' state
         // stays the size of the sample, as a relay's does for a steady set of accounts, instead of growing by one new
         // account per message scored (which made later passes a test of the garbage collector).
-        Verdict ScoreOne(int index, byte[] bytes)
+        Verdict ScoreOne(int index)
         {
+            var bytes = messages[index].Bytes;
             MimeMessage? content = null;
             try
             {
@@ -80,8 +81,8 @@ internal static class CorpusScoring
         var explain = args.GetInt("explain", 0);
         for (var index = 0; index < messages.Length; index++)
         {
-            var (kind, bytes) = messages[index];
-            var verdict = ScoreOne(index, bytes);
+            var kind = messages[index].Kind;
+            var verdict = ScoreOne(index);
             detection[kind][0]++;
             if (verdict.Action != VerdictAction.Relay)
             {
@@ -111,7 +112,7 @@ internal static class CorpusScoring
             var before = self.TotalProcessorTime;
             for (var index = 0; index < messages.Length; index++)
             {
-                ScoreOne(index, messages[index].Bytes);
+                ScoreOne(index);
             }
 
             warmupPasses++;
@@ -143,7 +144,7 @@ internal static class CorpusScoring
             int i;
             while ((i = Interlocked.Increment(ref next)) < total)
             {
-                ScoreOne(i % messages.Length, messages[i % messages.Length].Bytes);
+                ScoreOne(i % messages.Length);
             }
         })).ToArray();
         foreach (var worker in workers)

@@ -77,6 +77,7 @@ def run(ctx):
         results["outboundguard_idle_sessions"] = idle_sessions(ctx, idle_og, sessions)
     finally:
         idle_og.stop()
+        ctx.reg.stop(idle_sink.proc)
     r = results["outboundguard_idle_sessions"]
     if "kb_per_session" in r:
         ctx.progress("scale idle sessions", f"{r['held']} held, RSS {r['rss_before_mb']:.0f} → {r['rss_held_mb']:.0f} MB, {r['kb_per_session']:.1f} KB each", 3, 4)
