@@ -13,6 +13,7 @@ using OutboundGuard.Admin.Quarantine;
 using OutboundGuard.Admin.Review;
 using OutboundGuard.Admin.Security;
 using OutboundGuard.Admin.Ui;
+using OutboundGuard.Relay.Accounts;
 using OutboundGuard.Scoring.Campaigns;
 using OutboundGuard.Scoring.Content;
 using OutboundGuard.Scoring.Urls;
@@ -99,13 +100,14 @@ public static class AdminServiceCollectionExtensions
         services.TryAddSingleton<AlertLogRepository>();
         services.TryAddSingleton<QuarantineRepository>();
         services.TryAddSingleton<ActivityRepository>();
+        services.TryAddSingleton<IAccountActions, AccountActions>();
 
         services.TryAddSingleton(sp => new CampaignService(sp.GetRequiredService<CampaignFingerprintRepository>(), sp.GetRequiredService<TimeProvider>(), sp.GetService<CampaignTracker>()));
         services.TryAddSingleton(sp => new UrlListService(sp.GetRequiredService<UrlListRepository>(), configuration, sp.GetService<UrlReputationOptions>()));
         services.TryAddSingleton<HeldMail>();
         services.TryAddSingleton<AccountEvidence>();
         services.TryAddSingleton(sp => new ReviewService(
-            sp.GetRequiredService<AccountRepository>(), sp.GetRequiredService<QuarantineRepository>(), sp.GetRequiredService<HeldMail>(),
+            sp.GetRequiredService<AccountRepository>(), sp.GetRequiredService<IAccountActions>(), sp.GetRequiredService<QuarantineRepository>(), sp.GetRequiredService<HeldMail>(),
             sp.GetRequiredService<CampaignService>(), sp.GetRequiredService<CampaignFingerprintRepository>(), sp.GetRequiredService<AuditLogRepository>(),
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<ReviewService>>(), sp.GetService<NaiveBayesModel>()));
         services.TryAddSingleton<AlertSettings>();

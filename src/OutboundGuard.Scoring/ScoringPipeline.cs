@@ -149,13 +149,13 @@ public sealed class ScoringPipeline
         {
             long fingerprintStarted = ScoringMetrics.Start();
             MessageText text = MessageText.Of(message.Content);
-            if (BodyFingerprint.Compute(text.Subject, text.Body) is { } fingerprint)
+            if (BodyFingerprint.Compute(text.Subject, text.Body, out int words) is { } fingerprint)
             {
                 bool established = history.Now - message.Account.CreatedAt >= _campaigns.Options.EstablishedAge;
                 // The tenant-template guard holds only for clean templates: no bad URL and no phishing phrasing.
                 bool bad = (_urls is not null && urls.Any(u => _urls.IsBad(u, listed)))
                     || text.PhishingMatches.Count > 0;
-                campaign = _campaigns.Observe(fingerprint, BodyFingerprint.OfUrlSet(domains), message.Account.Id, message.Account.Tenant, established, bad, history.Now);
+                campaign = _campaigns.Observe(fingerprint, domains, message.Account.Id, message.Account.Tenant, established, bad, history.Now, words);
             }
 
             ScoringMetrics.Stop(fingerprintStarted, ScoringMetrics.FingerprintStage);
@@ -197,6 +197,10 @@ public sealed class ScoringPipeline
         if (live.Action == VerdictAction.Suspend && message.Account.State != AccountState.Suspended)
         {
             AccountSuspended(message.Account.Id);
+        }
+        else if (live.Action >= VerdictAction.Throttle && campaign is { Blocked: false, TemplateGuard: false } && live.Evidence.Any(e => e.Detector == "campaign"))
+        {
+            _campaigns!.AccountStopped(message.Account.Id, now);
         }
 
         return new ScoringResult(live, shadow);

@@ -17,32 +17,35 @@ public class PipelineTests
     }
 
     [Fact]
-    public void A_full_speed_hijack_is_throttled_within_ten_messages_and_suspended_within_twenty()
+    public void A_full_speed_hijack_is_throttled_within_ten_messages_and_nothing_more_leaves_while_it_pushes()
     {
         var clock = TestData.Clock();
         ScoringPipeline pipeline = Pipeline(clock);
         AccountProfile account = TestData.Account();
         Establish(pipeline, account);
-        int throttledAt = 0, suspendedAt = 0;
-        Verdict? suspension = null;
-        for (int n = 1; n <= 40 && suspendedAt == 0; n++)
+        int throttledAt = 0, relayedAfter = 0;
+        Verdict? throttle = null;
+        for (int n = 1; n <= 300; n++)
         {
             clock.Advance(TimeSpan.FromMilliseconds(200));
             bool cooling = throttledAt > 0;
             var profile = account with { State = cooling ? AccountState.Throttled : AccountState.Active, ThrottledUntil = cooling ? clock.GetUtcNow().AddMinutes(15) : null };
             Verdict v = pipeline.Score(TestData.Message(profile, [$"victim{n}@target{n}.example"], ip: "203.0.113.5", session: $"h{n % 8}"));
-            throttledAt = throttledAt == 0 && v.Action >= VerdictAction.Throttle ? n : throttledAt;
-            if (v.Action == VerdictAction.Suspend)
+            if (throttledAt == 0 && v.Action >= VerdictAction.Throttle)
             {
-                suspendedAt = n;
-                suspension = v;
+                (throttledAt, throttle) = (n, v);
+            }
+            else if (throttledAt > 0 && v.Action < VerdictAction.Throttle)
+            {
+                relayedAfter++;
             }
         }
 
+        // Pace alone never suspends (a customer's MTA pushing its queue looks the same); the throttle holds while it pushes.
         Assert.InRange(throttledAt, 1, 10);
-        Assert.InRange(suspendedAt, throttledAt, 20);
-        Assert.Contains(suspension!.Evidence, e => e.Text.EndsWith("× this account's hourly baseline of 2", StringComparison.Ordinal));
-        Assert.Contains(suspension.Evidence, e => e.Text.StartsWith($"{suspendedAt} first-time recipients in 10 min", StringComparison.Ordinal));
+        Assert.Equal(0, relayedAfter);
+        Assert.Equal(VerdictAction.Throttle, throttle!.Action);
+        Assert.Contains(throttle.Evidence, e => e.Text.EndsWith("× this account's hourly baseline of 2", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -88,18 +91,27 @@ public class PipelineTests
             last = pipeline.Score(TestData.Message(account, [$"v{i}@x.example"], content: mail));
         }
 
-        Assert.Contains(last!.Evidence, e => e.Text == "same body fingerprint sent by 6 accounts across 6 tenants in 10 min, 6 of them new");
-        Assert.True(last.Action == VerdictAction.Suspend, string.Join("; ", last.Evidence.Select(e => $"{e.Weight} {e.Text}")));
+        // The third sign-up is throttled on the campaign, which blocks the text: the later ones are stopped by the block.
+        Assert.Contains(last!.Evidence, e => e.Text.EndsWith(" was blocked when its sender was stopped (sent by throttled account 3)", StringComparison.Ordinal));
+        Assert.True(last.Action == VerdictAction.Throttle, string.Join("; ", last.Evidence.Select(e => $"{e.Weight} {e.Text}")));
+
+        // The sign-up tries again: it took its first step, and for a young account the campaign is its own evidence.
+        clock.Advance(TimeSpan.FromMinutes(1));
+        var sixth = TestData.Account(6, "t6.example", ageDays: 0);
+        var retry = TestData.Mail(sixth.Address, "Mailbox storage notice", "Dear User6, your mailbox storage is almost full and new messages are being held. Review your storage settings at https://storage-center.example/r/6 within 48 hours.");
+        Verdict suspended = pipeline.Score(TestData.Message(sixth with { State = AccountState.Throttled, ThrottledUntil = clock.GetUtcNow().AddMinutes(14) }, ["v6@x.example"], content: retry));
+        Assert.True(suspended.Action == VerdictAction.Suspend, string.Join("; ", suspended.Evidence.Select(e => $"{e.Weight} {e.Text}")));
         Assert.NotEmpty(pipeline.Campaigns!.Blocked);
 
-        // An established account of another tenant sending the blocked text later is stopped at once.
+        // An established account of another tenant sending the blocked text later is stopped at once, but only throttled:
+        // a signal shared with another account never suspends an established account on its own.
         clock.Advance(TimeSpan.FromMinutes(30));
         var veteran = TestData.Account(99, "other.example");
         var again = TestData.Mail(veteran.Address, "Mailbox storage notice", "Dear Zed, your mailbox storage is almost full and new messages are being held. Review your storage settings at https://storage-center.example/r/99 within 48 hours.");
         Verdict blocked = pipeline.Score(TestData.Message(veteran, ["z@x.example"], content: again));
-        Assert.True(blocked.Action == VerdictAction.Suspend, string.Join("; ", blocked.Evidence.Select(e => $"{e.Weight} {e.Text}")));
+        Assert.True(blocked.Action == VerdictAction.Throttle, string.Join("; ", blocked.Evidence.Select(e => $"{e.Weight} {e.Text}")));
         Assert.StartsWith("body fingerprint ", blocked.Reason, StringComparison.Ordinal);
-        Assert.EndsWith(" is blocked as abuse (sent by suspended account 6)", blocked.Reason, StringComparison.Ordinal);
+        Assert.EndsWith(" was blocked when its sender was stopped (sent by throttled account 3)", blocked.Reason, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -133,7 +145,7 @@ public class PipelineTests
         var mail = TestData.Mail(account.Address, "Hello", "Please verify your account details at the link we sent you yesterday, thanks a lot for your help.");
         ScoringResult result = pipeline.Evaluate(TestData.Message(account, content: mail));
         Assert.Equal(VerdictAction.HighRiskRoute, result.Live.Action);
-        Assert.Equal(VerdictAction.Suspend, result.Shadow!.Action);
+        Assert.Equal(VerdictAction.Throttle, result.Shadow!.Action); // the strict candidate climbs the same ladder: a clean account is throttled first
         Assert.Equal(result.Live.Score, result.Shadow.Score);
     }
 

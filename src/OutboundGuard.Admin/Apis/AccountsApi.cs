@@ -7,6 +7,9 @@ using OutboundGuard.Admin.Security;
 using OutboundGuard.Scoring.Accounts;
 using OutboundGuard.Storage.Accounts;
 
+using OutboundGuard.Relay.Accounts;
+using OutboundGuard.Storage.Security;
+
 namespace OutboundGuard.Admin.Apis;
 
 /// <summary>/api/accounts: list and filter, one account with its evidence, create, limits, suspend, reinstate, credential reset.</summary>
@@ -111,13 +114,13 @@ public static class AccountsApi
         return TypedResults.Ok(AccountSummary.From((await accounts.FindByIdAsync(account.Id, cancellationToken))!));
     }
 
-    public static Task<Results<Ok<AccountSummary>, ValidationProblem, NotFound<ProblemDetails>>> SuspendAsync(string address, ReasonRequest request, AccountRepository accounts, ClaimsPrincipal user, CancellationToken cancellationToken)
-        => SetStateAsync(address, AccountState.Suspended, request, accounts, user, cancellationToken);
+    public static Task<Results<Ok<AccountSummary>, ValidationProblem, NotFound<ProblemDetails>>> SuspendAsync(string address, ReasonRequest request, AccountRepository accounts, IAccountActions actions, ClaimsPrincipal user, CancellationToken cancellationToken)
+        => ActAsync(address, request, accounts, (id, reason) => actions.SuspendAsync(id, reason, user.Actor(), cancellationToken: cancellationToken), cancellationToken);
 
-    public static Task<Results<Ok<AccountSummary>, ValidationProblem, NotFound<ProblemDetails>>> ReinstateAsync(string address, ReasonRequest request, AccountRepository accounts, ClaimsPrincipal user, CancellationToken cancellationToken)
-        => SetStateAsync(address, AccountState.Active, request, accounts, user, cancellationToken);
+    public static Task<Results<Ok<AccountSummary>, ValidationProblem, NotFound<ProblemDetails>>> ReinstateAsync(string address, ReasonRequest request, AccountRepository accounts, IAccountActions actions, ClaimsPrincipal user, CancellationToken cancellationToken)
+        => ActAsync(address, request, accounts, (id, reason) => actions.ReinstateAsync(id, reason, user.Actor(), cancellationToken), cancellationToken);
 
-    public static async Task<Results<Ok<AccountSummary>, ValidationProblem, NotFound<ProblemDetails>>> RequireResetAsync(string address, ReasonRequest request, AccountRepository accounts, ClaimsPrincipal user, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<AccountSummary>, ValidationProblem, NotFound<ProblemDetails>>> RequireResetAsync(string address, ReasonRequest request, AccountRepository accounts, IAccountActions actions, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         if (ApiValidation.CheckReason(request.Reason) is { } problem)
         {
@@ -129,15 +132,15 @@ public static class AccountsApi
             return ApiValidation.NotFound($"No account {address}.");
         }
 
-        await accounts.SetCredentialResetRequiredAsync(account.Id, true, user.Actor(), request.Reason!, cancellationToken);
+        await actions.RequireNewPasswordAsync(account.Id, request.Reason!, user.Actor(), cancellationToken);
         return TypedResults.Ok(AccountSummary.From((await accounts.FindByIdAsync(account.Id, cancellationToken))!));
     }
 
-    public static async Task<Results<Ok<AccountSummary>, ValidationProblem, NotFound<ProblemDetails>>> SetPasswordAsync(string address, SetPasswordRequest request, AccountRepository accounts, ClaimsPrincipal user, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<AccountSummary>, ValidationProblem, NotFound<ProblemDetails>>> SetPasswordAsync(string address, SetPasswordRequest request, AccountRepository accounts, IAccountActions actions, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
-        if (request.Password is not { Length: >= 12 })
+        if (PasswordRule.Problem(request.Password) is { } weak)
         {
-            return ApiValidation.Problem("password", "The new password must have at least 12 characters.");
+            return ApiValidation.Problem("password", weak);
         }
 
         if (ApiValidation.CheckReason(request.Reason) is { } problem)
@@ -150,11 +153,11 @@ public static class AccountsApi
             return ApiValidation.NotFound($"No account {address}.");
         }
 
-        await accounts.SetPasswordAsync(account.Id, request.Password, user.Actor(), request.Reason!.Trim(), cancellationToken);
+        await actions.SetPasswordAsync(account.Id, request.Password!, request.Reason!, user.Actor(), cancellationToken);
         return TypedResults.Ok(AccountSummary.From((await accounts.FindByIdAsync(account.Id, cancellationToken))!));
     }
 
-    private static async Task<Results<Ok<AccountSummary>, ValidationProblem, NotFound<ProblemDetails>>> SetStateAsync(string address, AccountState to, ReasonRequest request, AccountRepository accounts, ClaimsPrincipal user, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<AccountSummary>, ValidationProblem, NotFound<ProblemDetails>>> ActAsync(string address, ReasonRequest request, AccountRepository accounts, Func<long, string, Task<AccountStateChangeResult?>> act, CancellationToken cancellationToken)
     {
         if (ApiValidation.CheckReason(request.Reason) is { } problem)
         {
@@ -166,7 +169,7 @@ public static class AccountsApi
             return ApiValidation.NotFound($"No account {address}.");
         }
 
-        await accounts.SetStateAsync(account.Id, to, request.Reason!.Trim(), user.Actor(), cancellationToken: cancellationToken);
+        await act(account.Id, request.Reason!);
         return TypedResults.Ok(AccountSummary.From((await accounts.FindByIdAsync(account.Id, cancellationToken))!));
     }
 }

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
 using OutboundGuard.Admin.Campaigns;
 using OutboundGuard.Admin.Quarantine;
-using OutboundGuard.Scoring.Accounts;
+using OutboundGuard.Relay.Accounts;
 using OutboundGuard.Scoring.Content;
 using OutboundGuard.Storage.Accounts;
 using OutboundGuard.Storage.Audit;
@@ -16,6 +16,7 @@ namespace OutboundGuard.Admin.Review;
 /// </summary>
 public sealed class ReviewService(
     AccountRepository accounts,
+    IAccountActions actions,
     QuarantineRepository quarantine,
     HeldMail heldMail,
     CampaignService campaigns,
@@ -66,8 +67,8 @@ public sealed class ReviewService(
         switch (decision)
         {
             case ReviewDecision.Hijacked:
-                await SetStateAsync(account, AccountState.Active, why, actor, cancellationToken);
-                await accounts.SetCredentialResetRequiredAsync(account.Id, true, actor, why, cancellationToken);
+                await actions.ReinstateAsync(account.Id, why, actor, cancellationToken);
+                await actions.RequireNewPasswordAsync(account.Id, why, actor, cancellationToken);
                 if (releaseHeld)
                 {
                     released = await heldMail.ReleaseAsync(ids, actor, why, cancellationToken);
@@ -79,11 +80,11 @@ public sealed class ReviewService(
 
                 break;
             case ReviewDecision.Abusive:
-                await SetStateAsync(account, AccountState.Suspended, why, actor, cancellationToken);
+                await actions.SuspendAsync(account.Id, why, actor, cancellationToken: cancellationToken);
                 deleted = await heldMail.DeleteAsync(ids, actor, why, cancellationToken);
                 break;
             case ReviewDecision.FalseAlarm:
-                await SetStateAsync(account, AccountState.Active, why, actor, cancellationToken);
+                await actions.ReinstateAsync(account.Id, why, actor, cancellationToken);
                 released = await heldMail.ReleaseAsync(ids, actor, why, cancellationToken);
                 break;
         }
@@ -157,14 +158,6 @@ public sealed class ReviewService(
             case "abusive": decision = ReviewDecision.Abusive; return true;
             case "false_alarm" or "false-alarm" or "falsealarm": decision = ReviewDecision.FalseAlarm; return true;
             default: decision = default; return false;
-        }
-    }
-
-    private async Task SetStateAsync(AccountRecord account, AccountState to, string reason, string actor, CancellationToken cancellationToken)
-    {
-        if (account.StateValue != to)
-        {
-            await accounts.SetStateAsync(account.Id, to, reason, actor, cancellationToken: cancellationToken);
         }
     }
 }

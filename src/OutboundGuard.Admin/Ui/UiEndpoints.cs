@@ -16,6 +16,8 @@ using OutboundGuard.Storage.Audit;
 using OutboundGuard.Storage.Quarantine;
 using OutboundGuard.Storage.Spool;
 
+using OutboundGuard.Relay.Accounts;
+
 namespace OutboundGuard.Admin.Ui;
 
 /// <summary>The web UI's routes: pages (viewer and up), actions (operator and up, antiforgery-checked forms with a reason), sign-in.</summary>
@@ -65,7 +67,7 @@ internal static class UiEndpoints
         return Results.Redirect(IsLocal(returnUrl) ? returnUrl : "/");
     }
 
-    private static async Task<IResult> AccountActionAsync(string address, IFormCollection form, ClaimsPrincipal user, AccountRepository accounts, ReviewService review, CancellationToken ct)
+    private static async Task<IResult> AccountActionAsync(string address, IFormCollection form, ClaimsPrincipal user, AccountRepository accounts, IAccountActions actions, ReviewService review, CancellationToken ct)
     {
         var reason = form["reason"].ToString().Trim();
         var back = "/accounts/" + Uri.EscapeDataString(address);
@@ -83,15 +85,15 @@ internal static class UiEndpoints
         switch (form["action"].ToString())
         {
             case "reinstate":
-                await accounts.SetStateAsync(account.Id, AccountState.Active, reason, user.Actor(), cancellationToken: ct);
+                await actions.ReinstateAsync(account.Id, reason, user.Actor(), ct);
                 done = "Reinstated.";
                 break;
             case "suspend":
-                await accounts.SetStateAsync(account.Id, AccountState.Suspended, reason, user.Actor(), cancellationToken: ct);
+                await actions.SuspendAsync(account.Id, reason, user.Actor(), cancellationToken: ct);
                 done = "Suspended.";
                 break;
             case "credential-reset":
-                await accounts.SetCredentialResetRequiredAsync(account.Id, true, user.Actor(), reason, ct);
+                await actions.RequireNewPasswordAsync(account.Id, reason, user.Actor(), ct);
                 done = "A new password is now required.";
                 break;
             case "review" when ReviewService.TryParseDecision(form["decision"], out var decision):

@@ -71,7 +71,10 @@ public static class BodyFingerprint
     }
 
     /// <summary>The simhash of <paramref name="text"/>, or null when it has fewer than <see cref="MinWords"/> words.</summary>
-    public static ulong? Compute(string subject, string text)
+    public static ulong? Compute(string subject, string text) => Compute(subject, text, out _);
+
+    /// <summary>The simhash of <paramref name="text"/>, or null when it has fewer than <see cref="MinWords"/> words; <paramref name="words"/> is how many it read.</summary>
+    public static ulong? Compute(string subject, string text, out int words)
     {
         // The words of Normalise(subject + " \n " + text), hashed as they are found: no word strings, no lists.
         var shingles = new Shingles();
@@ -79,6 +82,7 @@ public static class BodyFingerprint
         v.Clear();
         Feed(subject, ref shingles, v);
         Feed(text, ref shingles, v);
+        words = shingles.Words;
         if (shingles.Words < MinWords)
         {
             return null;

@@ -24,6 +24,12 @@ public sealed record CampaignObservation(
     /// <summary>Distinct accounts that sent messages with exactly this message's set of link domains within the window.</summary>
     public int UrlSetAccounts { get; init; }
 
+    /// <summary>Whether the block was confirmed by ops (decisive), not set automatically by a suspension.</summary>
+    public bool BlockConfirmed { get; init; }
+
+    /// <summary>Whether every text of the cluster is short (fewer than <see cref="CampaignTrackerOptions.RichWords"/> words): greetings, "see attached", signatures.</summary>
+    public bool LowInformation { get; init; }
+
     /// <summary>Whether any message of the cluster carried a bad URL or phishing phrasing.</summary>
     public bool BadContent { get; init; }
 

@@ -21,7 +21,8 @@ public sealed class CampaignTracker
     private readonly CampaignTrackerOptions _options;
     private readonly Lock _lock = new();
     private readonly List<Cluster> _clusters = [];
-    private readonly List<(ulong Fingerprint, string Reason)> _blocked = [];
+    private readonly List<(ulong Fingerprint, string Reason, bool Confirmed)> _blocked = [];
+    private readonly Dictionary<string, HashSet<string>> _domainTenants = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<ulong, Dictionary<long, (long Ticks, string Tenant)>> _urlSets = new();
     private readonly FingerprintIndex<Cluster> _index = new();
     private readonly Dictionary<long, List<Cluster>> _byAccount = new();
@@ -46,13 +47,14 @@ public sealed class CampaignTracker
 
     /// <summary>Records one message's fingerprint and returns what is known of its campaign.</summary>
     /// <param name="fingerprint">The body simhash.</param>
-    /// <param name="urlSet">The link-domain-set fingerprint (0 for none).</param>
+    /// <param name="linkDomains">The registrable domains of the message's links.</param>
     /// <param name="accountId">The sending account.</param>
     /// <param name="tenant">Its tenant.</param>
     /// <param name="established">Whether the account is established (old enough, clean).</param>
     /// <param name="badUrls">Whether the message carries a bad URL (look-alike, blocklisted, mismatched text, IP literal) or phishing phrasing.</param>
     /// <param name="now">The clock's time.</param>
-    public CampaignObservation Observe(ulong fingerprint, ulong urlSet, long accountId, string tenant, bool established, bool badUrls, DateTimeOffset now)
+    /// <param name="words">How many words the fingerprinted text has: short and boilerplate texts carry too little to tell a campaign by.</param>
+    public CampaignObservation Observe(ulong fingerprint, IReadOnlyList<string> linkDomains, long accountId, string tenant, bool established, bool badUrls, DateTimeOffset now, int words = int.MaxValue)
     {
         long t = now.UtcTicks;
         long since = t - _options.Window.Ticks;
@@ -79,6 +81,8 @@ public sealed class CampaignTracker
 
             c.LastTicks = t;
             c.BadUrls |= badUrls;
+            c.Rich |= words >= _options.RichWords;
+            ulong urlSet = BodyFingerprint.OfUrlSet(UncommonDomains(linkDomains, tenant, established));
             if (c.Accounts.TryGetValue(accountId, out Sender previous))
             {
                 bool sameRun = t - previous.RunStart <= _options.Window.Ticks;
@@ -109,7 +113,8 @@ public sealed class CampaignTracker
                 }
             }
 
-            string? blockedReason = c.BlockedReason ?? _blocked.FirstOrDefault(b => BodyFingerprint.Distance(b.Fingerprint, fingerprint) <= BodyFingerprint.SameCampaignDistance).Reason;
+            (ulong _, string? blockedReason, bool confirmed) = c.BlockedReason is not null ? (c.Fingerprint, c.BlockedReason, c.BlockConfirmed)
+                : _blocked.FirstOrDefault(b => BodyFingerprint.Distance(b.Fingerprint, fingerprint) <= BodyFingerprint.SameCampaignDistance);
             bool guard = tenants.Count == 1 && fresh == 0 && !c.BadUrls && repeating < _options.RunSenders;
             int urlSetAccounts = 0;
             if (urlSet != 0)
@@ -132,6 +137,8 @@ public sealed class CampaignTracker
                 c.SuspendedAccount is { } s && s != accountId ? s : null)
             {
                 UrlSetAccounts = urlSetAccounts,
+                BlockConfirmed = blockedReason is not null && confirmed,
+                LowInformation = !c.Rich,
                 BadContent = c.BadUrls,
                 RepeatingAccounts = repeating,
                 RepeatedInRuns = repeating >= _options.RunSenders,
@@ -146,10 +153,11 @@ public sealed class CampaignTracker
         ulong f = ulong.Parse(fingerprintHex, NumberStyles.HexNumber, CultureInfo.InvariantCulture);
         lock (_lock)
         {
-            _blocked.Add((f, reason));
+            _blocked.Add((f, reason, true));
             foreach (Cluster c in _clusters.Where(c => BodyFingerprint.Distance(c.Fingerprint, f) <= BodyFingerprint.SameCampaignDistance))
             {
-                c.BlockedReason ??= reason;
+                c.BlockedReason = reason;
+                c.BlockConfirmed = true;
             }
         }
     }
@@ -164,16 +172,32 @@ public sealed class CampaignTracker
             foreach (Cluster c in _clusters.Where(c => BodyFingerprint.Distance(c.Fingerprint, f) <= BodyFingerprint.SameCampaignDistance))
             {
                 c.BlockedReason = null;
+                c.BlockConfirmed = false;
             }
         }
     }
 
     /// <summary>
-    /// Called when an account is suspended: every fingerprint it sent within the window is blocked and marked
-    /// as shared with a suspended account — except clusters the tenant-template guard protects.
+    /// Called when an account is suspended: every fingerprint it sent within the window is marked as shared with a
+    /// suspended account, and blocked when it tells a campaign: sent mostly by young accounts, or a text long enough to
+    /// carry information (<see cref="CampaignTrackerOptions.RichWords"/>) with a bad URL or phishing phrasing or repeated in runs by
+    /// several accounts; and not a
+    /// text that established accounts of other tenants send too (a common notice or boilerplate),
+    /// nor one the tenant-template guard protects. An automatic block weighs on every sender and never suspends an
+    /// established account alone; only a block ops confirm is decisive.
     /// </summary>
     /// <returns>The fingerprints blocked, hex.</returns>
-    public IReadOnlyList<string> AccountSuspended(long accountId, DateTimeOffset now)
+    public IReadOnlyList<string> AccountSuspended(long accountId, DateTimeOffset now) => BlockTelling(accountId, now, suspended: true);
+
+    /// <summary>
+    /// Called when the policy throttled (or worse) an account on campaign evidence: the clusters it sent that tell a
+    /// campaign are blocked as on a suspension, so other accounts sending them (a campus's reserve accounts) are stopped
+    /// on their first message; the account itself is not marked suspended.
+    /// </summary>
+    /// <returns>The fingerprints blocked, hex.</returns>
+    public IReadOnlyList<string> AccountStopped(long accountId, DateTimeOffset now) => BlockTelling(accountId, now, suspended: false);
+
+    private List<string> BlockTelling(long accountId, DateTimeOffset now, bool suspended)
     {
         long since = now.UtcTicks - _options.Window.Ticks;
         var blocked = new List<string>();
@@ -194,11 +218,21 @@ public sealed class CampaignTracker
 
                 bool guarded = !c.BadUrls && c.Accounts.Values.All(a => a.Established) && c.Accounts.Values.Select(a => a.Tenant).Distinct(StringComparer.OrdinalIgnoreCase).Count() == 1
                     && c.Accounts.Values.Count(a => a.Ticks >= since && a.Run >= _options.RunLength) < _options.RunSenders;
-                c.SuspendedAccount ??= accountId;
-                if (!guarded && c.BlockedReason is null)
+                if (suspended)
                 {
-                    c.BlockedReason = $"sent by suspended account {accountId}";
-                    _blocked.Add((c.Fingerprint, c.BlockedReason));
+                    c.SuspendedAccount ??= accountId;
+                }
+
+                int senders = c.Accounts.Count;
+                int young = c.Accounts.Values.Count(a => !a.Established);
+                bool commonElsewhere = c.Accounts.Where(a => a.Key != accountId && a.Value.Established).Select(a => a.Value.Tenant).Distinct(StringComparer.OrdinalIgnoreCase).Count() >= 2;
+                bool mostlyYoung = young * 2 > senders;
+                bool inRuns = c.Accounts.Values.Count(a => a.Ticks >= since && a.Run >= _options.RunLength) >= _options.RunSenders;
+                bool tellsCampaign = (mostlyYoung || (c.Rich && (c.BadUrls || inRuns))) && !commonElsewhere;
+                if (!guarded && tellsCampaign && c.BlockedReason is null)
+                {
+                    c.BlockedReason = $"sent by {(suspended ? "suspended" : "throttled")} account {accountId}";
+                    _blocked.Add((c.Fingerprint, c.BlockedReason, false));
                     blocked.Add(Hex(c.Fingerprint));
                 }
             }
@@ -279,6 +313,41 @@ public sealed class CampaignTracker
         }
     }
 
+    /// <summary>
+    /// The link domains that say something about who sent them: not popular sites, and not domains that established
+    /// accounts of two or more other tenants link to as well. Called under the lock; remembers who links where.
+    /// </summary>
+    private List<string> UncommonDomains(IReadOnlyList<string> domains, string tenant, bool established)
+    {
+        List<string> uncommon = [];
+        foreach (string d in domains)
+        {
+            if (!_domainTenants.TryGetValue(d, out HashSet<string>? tenants))
+            {
+                if (_domainTenants.Count >= _options.MaxClusters)
+                {
+                    _domainTenants.Clear();
+                }
+
+                tenants = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+                _domainTenants[d] = tenants;
+            }
+
+            int others = tenants.Count - (tenants.Contains(tenant) ? 1 : 0);
+            if (established && tenants.Count < 8)
+            {
+                tenants.Add(tenant);
+            }
+
+            if (!PopularDomains.Contains(d) && others < 2)
+            {
+                uncommon.Add(d);
+            }
+        }
+
+        return uncommon;
+    }
+
     internal static string Hex(ulong f) => f.ToString("x16", CultureInfo.InvariantCulture);
 
     /// <summary>One account's use of a cluster: its last message, and its current run (messages within a window of the run's first).</summary>
@@ -293,7 +362,9 @@ public sealed class CampaignTracker
 
         public long LastTicks { get; set; }
         public bool BadUrls { get; set; }
+        public bool Rich { get; set; }
         public string? BlockedReason { get; set; }
+        public bool BlockConfirmed { get; set; }
         public long? SuspendedAccount { get; set; }
         public Dictionary<long, Sender> Accounts { get; } = [];
     }

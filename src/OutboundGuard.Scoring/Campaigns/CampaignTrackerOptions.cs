@@ -23,4 +23,11 @@ public sealed class CampaignTrackerOptions
 
     /// <summary>Accounts in a run that take the tenant-template guard off a cluster (and its 30 cap on clean text). Default 3.</summary>
     public int RunSenders { get; set; } = 3;
+
+    /// <summary>
+    /// Words a text needs before its fingerprint can tell a campaign: shorter texts (greetings, "see attached", signatures,
+    /// forwarded notices) are alike across unrelated senders, so they raise no campaign finding on clean text and are never
+    /// blocked. Default 25.
+    /// </summary>
+    public int RichWords { get; set; } = 25;
 }

@@ -27,7 +27,11 @@ public sealed class CampaignDetector : IDetector
 
         if (c.Blocked)
         {
-            findings.Add(new Evidence.Evidence(Name, 100, $"body fingerprint {c.Fingerprint} is blocked as abuse ({c.BlockedReason})") { Forces = VerdictAction.Suspend });
+            // Confirmed by ops: decisive for anyone. Blocked by a suspension: a signal shared with another account, which the
+            // policy's ladder keeps from quarantining or suspending an established account on its own.
+            findings.Add(c.BlockConfirmed
+                ? new Evidence.Evidence(Name, 100, $"body fingerprint {c.Fingerprint} is blocked as abuse ({c.BlockedReason})") { Forces = VerdictAction.Suspend, Decisive = true }
+                : new Evidence.Evidence(Name, 100, $"body fingerprint {c.Fingerprint} was blocked when its sender was stopped ({c.BlockedReason})"));
             return;
         }
 
@@ -37,11 +41,18 @@ public sealed class CampaignDetector : IDetector
         }
 
         string minutes = N(c.Window.TotalMinutes);
+        bool mostlyYoung = c.FreshAccounts * 2 > c.Accounts;
+        if (c.LowInformation && !c.BadContent && !mostlyYoung)
+        {
+            // Short and boilerplate texts ("see attached", signatures, forwarded notices) are alike across unrelated senders.
+            return;
+        }
+
         if (c.Accounts >= 3)
         {
             double w = Math.Min(80, 15.0 * (c.Accounts - 1)) + (c.Tenants >= 2 ? 10 : 0) + (c.FreshAccounts * 2 >= c.Accounts ? 10 : 0);
             bool repeatedInOneTenant = c.Tenants == 1 && c.RepeatedInRuns;
-            if (c.FreshAccounts == 0 && !c.BadContent && !repeatedInOneTenant)
+            if (!mostlyYoung && !c.BadContent && !repeatedInOneTenant)
             {
                 // Clean text from established accounts only, across tenants: most likely a shared legitimate template
                 // (a SaaS notification, a common notice). It routes to the high-risk pool at most; other signals decide.
@@ -55,7 +66,9 @@ public sealed class CampaignDetector : IDetector
         }
         else if (c.UrlSetAccounts >= 5)
         {
-            findings.Add(new Evidence.Evidence(Name, Round(Math.Min(40, 5.0 * c.UrlSetAccounts)), $"same set of link domains sent by {I(c.UrlSetAccounts)} accounts in {minutes} min"));
+            // Only uncommon domains count (not popular sites, nor domains established accounts of other tenants link to);
+            // alone it stays below a throttle.
+            findings.Add(new Evidence.Evidence(Name, Round(Math.Min(30, 5.0 * (c.UrlSetAccounts - 2))), $"same set of uncommon link domains sent by {I(c.UrlSetAccounts)} accounts in {minutes} min"));
         }
     }
 }

@@ -5,8 +5,9 @@ using static OutboundGuard.Scoring.Detectors.DetectorMath;
 namespace OutboundGuard.Scoring.Detectors;
 
 /// <summary>
-/// One credential used from many places at once: distinct client IPs in the last hour (a laptop, a phone
-/// and the office make three; more is unusual) and parallel SMTP sessions in the last minute.
+/// One credential used from many places at once: distinct client networks in the last hour (a laptop, a phone
+/// and the office make three; more is unusual). Parallel sessions from one place are not a finding: a customer's
+/// Postfix or Exchange relays through one account over up to 20 sessions at once, and so does a newsletter sender.
 /// </summary>
 public sealed class ConcurrencyDetector : IDetector
 {
@@ -18,13 +19,7 @@ public sealed class ConcurrencyDetector : IDetector
         int ips = history.DistinctClientIpsLastHour;
         if (ips >= 4)
         {
-            findings.Add(new Evidence.Evidence(Name, Round(Math.Min(60, 12.0 * (ips - 2)) * scale), $"sent from {I(ips)} client IPs in 1 h"));
-        }
-
-        int sessions = history.ParallelSessions;
-        if (sessions >= 4)
-        {
-            findings.Add(new Evidence.Evidence(Name, Round(Math.Min(40, 8.0 * (sessions - 3)) * scale), $"{I(sessions)} parallel sessions in 1 min"));
+            findings.Add(new Evidence.Evidence(Name, Round(Math.Min(60, 12.0 * (ips - 2)) * scale), $"sent from {I(ips)} client networks in 1 h"));
         }
     }
 }

@@ -29,7 +29,8 @@ public sealed class UrlReputationDetector : IDetector
         {
             if (reported.Add(key))
             {
-                findings.Add(new Evidence.Evidence(Name, weight, text) { Forces = forces });
+                // A forced action here is always about the message itself: a blocklisted or look-alike link.
+                findings.Add(new Evidence.Evidence(Name, weight, text) { Forces = forces, Decisive = forces is not null });
             }
         }
 
@@ -60,12 +61,15 @@ public sealed class UrlReputationDetector : IDetector
             if (_options.ImitatedBrand(domain, unicodeDomain) is { } brand)
             {
                 string shown = unicodeDomain != domain ? $"{domain} ({unicodeDomain})" : domain;
-                Add("brand:" + domain, 50, $"link to {shown} imitates {brand}");
+                Add("brand:" + domain, 50, $"link to {shown} imitates {brand}", VerdictAction.Quarantine);
             }
 
             if (TextNamesOtherDomain(url, out string? textDomain))
             {
-                Add("mismatch:" + domain, 40, $"link text says {textDomain}, href goes to {url.Host}");
+                // Click tracking makes ordinary newsletters show one domain and link through another; the mismatch weighs
+                // most when the text names a protected brand the href does not belong to.
+                bool brandText = _options.IsBrandDomain(PublicSuffixes.RegistrableDomain(textDomain!));
+                Add("mismatch:" + domain, brandText ? 40 : 15, $"link text says {textDomain}, href goes to {url.Host}");
             }
 
             if (url.IsShortener)

@@ -16,4 +16,11 @@ public sealed record Evidence(string Detector, double Weight, string Text)
     /// (e.g. a rate above twice the limit, a fingerprint confirmed as abuse). Null for ordinary findings.
     /// </summary>
     public VerdictAction? Forces { get; init; }
+
+    /// <summary>
+    /// True for a finding about the message itself that may skip the decision ladder (a brand look-alike link, a
+    /// blocklisted URL, a campaign fingerprint ops confirmed as abuse): its <see cref="Forces"/> applies even to an
+    /// account with a clean history. Other forced actions go no further than a throttle on an account's first step.
+    /// </summary>
+    public bool Decisive { get; init; }
 }

@@ -34,6 +34,20 @@ public sealed class ScoringOptions
     /// <summary>How long the lowered thresholds apply after a throttle or worse. Default 1 h.</summary>
     public TimeSpan HysteresisWindow { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// The decision ladder's memory: an account that was throttled or worse within this window (or is throttled now) has
+    /// taken its first step and may be quarantined or suspended on the evidence about its messages; an account with a
+    /// clean record this long is throttled first (451: its MTA keeps the mail and retries), unless a decisive finding
+    /// about the message itself says otherwise. Default 1 day.
+    /// </summary>
+    public TimeSpan StandingWindow { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>
+    /// From this age an account is established: signals about other accounts (a shared fingerprint, link domains,
+    /// client addresses, sign-up times) tighten its scoring but never quarantine or suspend it. Default 7 days.
+    /// </summary>
+    public TimeSpan EstablishedAge { get; set; } = TimeSpan.FromDays(7);
+
     /// <summary>Whether decisive findings (<see cref="Evidence.Evidence.Forces"/>) may force their action. Default true.</summary>
     public bool HonourDecisiveFindings { get; set; } = true;
 
@@ -66,6 +80,16 @@ public sealed class ScoringOptions
         if (ProbationAfterReinstate < TimeSpan.Zero)
         {
             throw new InvalidOperationException($"{SectionName}:ProbationAfterReinstate must not be negative.");
+        }
+
+        if (StandingWindow < HysteresisWindow)
+        {
+            throw new InvalidOperationException($"{SectionName}:StandingWindow must be at least HysteresisWindow.");
+        }
+
+        if (EstablishedAge < TimeSpan.Zero)
+        {
+            throw new InvalidOperationException($"{SectionName}:EstablishedAge must not be negative.");
         }
 
         if (HysteresisFactor is <= 0 or > 1)

@@ -43,7 +43,8 @@ public sealed class ScoringPolicy
         double score = Math.Round(weighted.Sum(e => e.Weight), 1);
         (double highRisk, double throttle, double quarantine, double suspend) = ThresholdsFor(account);
 
-        bool recentlyEscalated = _lastEscalation.TryGetValue(account.Id, out DateTimeOffset last) && now - last < _options.HysteresisWindow;
+        bool escalatedBefore = _lastEscalation.TryGetValue(account.Id, out DateTimeOffset last);
+        bool recentlyEscalated = escalatedBefore && now - last < _options.HysteresisWindow;
         bool inCoolDown = account.State == AccountState.Throttled && account.ThrottledUntil is { } until && until > now;
         if (recentlyEscalated || inCoolDown)
         {
@@ -51,23 +52,50 @@ public sealed class ScoringPolicy
             (highRisk, throttle, quarantine, suspend) = (highRisk * f, throttle * f, quarantine * f, suspend * f);
         }
 
-        VerdictAction action = score >= suspend ? VerdictAction.Suspend
-            : score >= quarantine ? VerdictAction.Quarantine
-            : score >= throttle ? VerdictAction.Throttle
-            : score >= highRisk ? VerdictAction.HighRiskRoute
-            : VerdictAction.Relay;
+        VerdictAction action = ActionFor(score, highRisk, throttle, quarantine, suspend);
         string reason = weighted.Count > 0 ? weighted[0].Text : "no findings";
 
+        // Decisive findings about the message itself may skip the ladder; other forced actions stop at a throttle.
+        VerdictAction decisive = VerdictAction.Relay;
         if (_options.HonourDecisiveFindings)
         {
             foreach (Evidence.Evidence e in weighted)
             {
-                if (e.Forces is { } forced && forced > action)
+                if (e.Forces is not { } forced)
                 {
-                    action = forced;
+                    continue;
+                }
+
+                if (e.Decisive && forced > decisive)
+                {
+                    decisive = forced;
+                }
+
+                VerdictAction applied = e.Decisive ? forced : (VerdictAction)Math.Min((int)forced, (int)VerdictAction.Throttle);
+                if (applied > action)
+                {
+                    action = applied;
                     reason = e.Text;
                 }
             }
+        }
+
+        if (action > VerdictAction.Throttle && action > decisive)
+        {
+            // The decision ladder. Quarantine and suspension rest on what the account's own messages show (for a young
+            // account, also on signals shared with other accounts), and only once the account has taken its first step;
+            // pace, volume and parallelism alone never go past a throttle, nor do signals about other accounts for an
+            // established account. The sender's MTA keeps a throttled message and retries it: nothing is lost.
+            bool firstStepTaken = inCoolDown || account.State == AccountState.Throttled || (escalatedBefore && now - last < _options.StandingWindow);
+            VerdictAction allowed = VerdictAction.Throttle;
+            if (firstStepTaken)
+            {
+                bool established = account.CreatedAt != default && now - account.CreatedAt >= _options.EstablishedAge;
+                double own = weighted.Where(e => e.Detector is "url" or "content" || (!established && e.Detector is "campaign" or "linked")).Sum(e => e.Weight);
+                allowed = (VerdictAction)Math.Max((int)VerdictAction.Throttle, (int)ActionFor(own, highRisk, throttle, quarantine, suspend));
+            }
+
+            action = (VerdictAction)Math.Max((int)decisive, Math.Min((int)action, (int)allowed));
         }
 
         if (account.State == AccountState.Suspended)
@@ -88,7 +116,7 @@ public sealed class ScoringPolicy
                 // Bounded memory: forget escalations whose hysteresis window has passed.
                 foreach ((long id, DateTimeOffset at) in _lastEscalation)
                 {
-                    if (now - at >= _options.HysteresisWindow)
+                    if (now - at >= _options.StandingWindow)
                     {
                         _lastEscalation.TryRemove(id, out _);
                     }
@@ -108,6 +136,13 @@ public sealed class ScoringPolicy
             CoolDown = action == VerdictAction.Throttle ? _options.ThrottleCoolDown : null,
         };
     }
+
+    private static VerdictAction ActionFor(double score, double highRisk, double throttle, double quarantine, double suspend)
+        => score >= suspend ? VerdictAction.Suspend
+            : score >= quarantine ? VerdictAction.Quarantine
+            : score >= throttle ? VerdictAction.Throttle
+            : score >= highRisk ? VerdictAction.HighRiskRoute
+            : VerdictAction.Relay;
 
     /// <summary>Forgets the escalation memory of an account (e.g. after ops reinstated it).</summary>
     public void Forget(long accountId) => _lastEscalation.TryRemove(accountId, out _);

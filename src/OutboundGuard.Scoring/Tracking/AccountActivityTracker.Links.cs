@@ -115,7 +115,8 @@ public sealed partial class AccountActivityTracker
         {
             foreach (IPAddress ip in a.IpsDay.Keys)
             {
-                if (_taintedIps.TryGetValue(ip, out Taint? t) && t.AccountId != a.Id && t.Until > now && t.At > since && links.Count < MaxLinks)
+                if (_taintedIps.TryGetValue(ip, out Taint? t) && t.AccountId != a.Id && t.Until > now && t.At > since && links.Count < MaxLinks
+                    && !(_suspended.TryGetValue(t.AccountId, out SuspendedAccount? owner) && IsSharedByTenant(ip, owner.Tenant, t.AccountId, now)))
                 {
                     links.Add($"shares client IP {ip} with suspended account {t.AccountId.ToString(CultureInfo.InvariantCulture)}");
                 }
@@ -215,12 +216,24 @@ public sealed partial class AccountActivityTracker
         }
     }
 
-    /// <summary>Called under <see cref="_linksLock"/>: whether established accounts of the tenant regularly send from the IP.</summary>
+    /// <summary>
+    /// Called under <see cref="_linksLock"/>: whether the IP is shared infrastructure rather than the suspended account's
+    /// own: accounts of two or more other tenants send from it (a webmail front end, a mail platform, a shared NAT), or
+    /// established accounts of the tenant regularly did before it was flagged (the tenant's mail server or connector).
+    /// </summary>
     private bool IsSharedByTenant(IPAddress ip, string tenant, long suspendedId, DateTimeOffset now)
     {
         if (!_ipUse.TryGetValue(ip, out ClientIpUse? use))
         {
             return false;
+        }
+
+        int otherTenants = use.Accounts.Where(kv => kv.Key != suspendedId && now - kv.Value.LastUse <= TimeSpan.FromDays(1)
+                && !string.Equals(kv.Value.Tenant, tenant, StringComparison.OrdinalIgnoreCase) && !_suspended.ContainsKey(kv.Key))
+            .Select(kv => kv.Value.Tenant).Distinct(StringComparer.OrdinalIgnoreCase).Count();
+        if (otherTenants >= 2)
+        {
+            return true;
         }
 
         DateTimeOffset usedBefore = (use.FirstFlagged ?? now) - _options.SharedIpMinimumHistory;

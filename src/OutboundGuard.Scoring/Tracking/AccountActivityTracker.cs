@@ -61,7 +61,7 @@ public sealed partial class AccountActivityTracker
             a.TenMinutes.Add(now, 1, n, firstTime);
             a.Hour.Add(now, 1, n, firstTime);
             a.Day.Add(now, 1, n, firstTime);
-            a.IpsHour.Add(now, message.ClientAddress);
+            a.IpsHour.Add(now, ClientNetwork.Of(message.ClientAddress));
             a.IpsDay.Add(now, message.ClientAddress);
             a.Sessions1.Add(now, message.SessionId);
             NoteClientUse(message.ClientAddress, a, now);

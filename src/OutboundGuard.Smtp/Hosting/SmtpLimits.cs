@@ -18,8 +18,12 @@ public sealed class SmtpLimits
     /// <summary>Client errors (4xx/5xx replies to commands) before the session is closed with 421 4.7.0. Defaults to 10, as Postfix's smtpd_hard_error_limit limits abuse.</summary>
     public int MaxErrors { get; set; } = 10;
 
-    /// <summary>Concurrent connections per client IP. Defaults to 20; more get 421 4.7.0 at connect.</summary>
-    public int MaxConnectionsPerIp { get; set; } = 20;
+    /// <summary>
+    /// Concurrent connections per client IP. Defaults to 500; more get 421 4.7.0 at connect. One address often carries
+    /// many customers (a webmail front end, an office NAT, a mail platform's outbound pool), each customer MTA with up to
+    /// 20 sessions (Postfix's default destination concurrency), so the default leaves room for hundreds of accounts.
+    /// </summary>
+    public int MaxConnectionsPerIp { get; set; } = 500;
 
     /// <summary>Concurrent connections in total. Defaults to 2000; more get 421 4.7.0 at connect.</summary>
     public int MaxConnections { get; set; } = 2000;
@@ -70,8 +74,18 @@ public sealed class SmtpLimits
     /// </summary>
     public TimeSpan GreetingDelay { get; set; } = TimeSpan.Zero;
 
-    /// <summary>AUTH failures per client IP or per user name before further AUTH is refused with 454 4.7.0. Defaults to 5.</summary>
+    /// <summary>
+    /// AUTH failures of one user name from one client IP before that user's AUTH from that IP is refused with 454 4.7.0.
+    /// Defaults to 5. Counted per user and address, so a user mistyping a password behind a shared front end locks out
+    /// neither the front end's other users nor the same user elsewhere.
+    /// </summary>
     public int MaxAuthFailures { get; set; } = 5;
+
+    /// <summary>
+    /// AUTH failures from one client IP, whatever the user names, before every AUTH from it is refused with 454 4.7.0
+    /// (password spraying). Defaults to 100: a front end carrying hundreds of accounts sees a few typos an hour.
+    /// </summary>
+    public int MaxAuthFailuresPerIp { get; set; } = 100;
 
     /// <summary>How long an IP or user name stays locked out after <see cref="MaxAuthFailures"/>; also the window failures are counted in. Defaults to 15 minutes.</summary>
     public TimeSpan AuthLockout { get; set; } = TimeSpan.FromMinutes(15);

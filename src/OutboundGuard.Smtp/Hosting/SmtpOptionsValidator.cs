@@ -68,6 +68,7 @@ internal sealed class SmtpOptionsValidator : IValidateOptions<SmtpOptions>
         Positive(errors, "MaxConnectionsPerIp", limits.MaxConnectionsPerIp, 1);
         Positive(errors, "MaxConnections", limits.MaxConnections, 1);
         Positive(errors, "MaxAuthFailures", limits.MaxAuthFailures, 1);
+        Positive(errors, "MaxAuthFailuresPerIp", limits.MaxAuthFailuresPerIp, 1);
         foreach (var (key, value) in new[]
         {
             ("InitialTimeout", limits.InitialTimeout), ("MailTimeout", limits.MailTimeout), ("RcptTimeout", limits.RcptTimeout),

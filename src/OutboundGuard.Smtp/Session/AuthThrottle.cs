@@ -6,9 +6,11 @@ using OutboundGuard.Smtp.Hosting;
 namespace OutboundGuard.Smtp.Session;
 
 /// <summary>
-/// Slows down and locks out AUTH guessing. Failures are counted per client IP and per user name over
-/// <see cref="SmtpLimits.AuthLockout"/>; after <see cref="SmtpLimits.MaxAuthFailures"/> either key is
-/// locked out for the same period. In memory, per node; time from <see cref="TimeProvider"/>.
+/// Slows down and locks out AUTH guessing. Failures are counted per user name and client IP over
+/// <see cref="SmtpLimits.AuthLockout"/>, and per client IP whatever the names; after
+/// <see cref="SmtpLimits.MaxAuthFailures"/> for one user from one address, or <see cref="SmtpLimits.MaxAuthFailuresPerIp"/>
+/// from one address, that key is locked out for the same period. A shared front end's other users are never locked out by
+/// one user's typos, and nobody can lock a user out from another address. In memory, per node; time from <see cref="TimeProvider"/>.
 /// </summary>
 public sealed class AuthThrottle
 {
@@ -24,26 +26,26 @@ public sealed class AuthThrottle
         _time = time;
     }
 
-    /// <summary>True when the IP or the user name is locked out now.</summary>
+    /// <summary>True when the IP, or the user name from this IP, is locked out now.</summary>
     public bool IsLockedOut(IPAddress clientIp, string? userName)
-        => IsLocked(IpKey(clientIp)) || (userName is not null && IsLocked(UserKey(userName)));
+        => IsLocked(IpKey(clientIp)) || (userName is not null && IsLocked(UserKey(clientIp, userName)));
 
     /// <summary>Records a failed AUTH and returns how long to wait before answering it.</summary>
     public TimeSpan RecordFailure(IPAddress clientIp, string userName)
     {
-        var ipFailures = Increment(IpKey(clientIp));
-        var userFailures = Increment(UserKey(userName));
+        var ipFailures = Increment(IpKey(clientIp), _limits.MaxAuthFailuresPerIp);
+        var userFailures = Increment(UserKey(clientIp, userName), _limits.MaxAuthFailures);
         Prune();
-        var failures = Math.Min(Math.Max(ipFailures, userFailures), 5);
-        return _limits.AuthFailureDelay * failures;
+        var failures = Math.Min(Math.Max(ipFailures * _limits.MaxAuthFailures / Math.Max(1, _limits.MaxAuthFailuresPerIp), userFailures), 5);
+        return _limits.AuthFailureDelay * Math.Max(1, failures);
     }
 
-    /// <summary>Clears the user name's failures after a successful AUTH; the IP's count stays.</summary>
-    public void RecordSuccess(string userName) => _entries.TryRemove(UserKey(userName), out _);
+    /// <summary>Clears the user name's failures from this IP after a successful AUTH; the IP's count stays.</summary>
+    public void RecordSuccess(IPAddress clientIp, string userName) => _entries.TryRemove(UserKey(clientIp, userName), out _);
 
     private static string IpKey(IPAddress ip) => "ip:" + ip;
 
-    private static string UserKey(string userName) => "user:" + userName.ToLowerInvariant();
+    private static string UserKey(IPAddress ip, string userName) => "user:" + ip + ":" + userName.ToLowerInvariant();
 
     private bool IsLocked(string key)
     {
@@ -58,7 +60,7 @@ public sealed class AuthThrottle
         }
     }
 
-    private int Increment(string key)
+    private int Increment(string key, int limit)
     {
         var now = _time.GetUtcNow();
         var entry = _entries.GetOrAdd(key, _ => new Entry { WindowStart = now });
@@ -72,7 +74,7 @@ public sealed class AuthThrottle
             }
 
             entry.Failures++;
-            if (entry.Failures >= _limits.MaxAuthFailures)
+            if (entry.Failures >= limit)
             {
                 entry.LockedUntil = now + _limits.AuthLockout;
             }

@@ -70,7 +70,7 @@ internal sealed partial class SmtpSession
             return;
         }
 
-        _server.Throttle.RecordSuccess(given.UserName);
+        _server.Throttle.RecordSuccess(clientIp, given.UserName);
         Log.AuthSucceeded(_logger, auth.Mechanism, given.UserName);
         Info.Identity = identity;
         _authenticated = true;

@@ -121,11 +121,16 @@ public sealed class AccountRepository(NpgsqlDataSource dataSource)
         WHERE id = @id
         """;
 
-    private const string LockSql = "SELECT state FROM accounts WHERE id = @id FOR UPDATE";
+    private const string LockSql = "SELECT state, address FROM accounts WHERE id = @id FOR UPDATE";
 
     private const string HistorySql = """
         INSERT INTO account_state_history (account_id, from_state, to_state, reason, actor, verdict_id)
         VALUES (@id, @from, @to, @reason, @actor, @verdictId)
+        """;
+
+    private const string HoldQueuedSql = """
+        UPDATE messages SET state = 'quarantined', updated_at = now()
+        WHERE account_id = @id AND state IN ('queued', 'deferred')
         """;
 
     /// <summary>
@@ -134,23 +139,45 @@ public sealed class AccountRepository(NpgsqlDataSource dataSource)
     /// Returns false when the account does not exist.
     /// </summary>
     public async Task<bool> SetStateAsync(long accountId, AccountState to, string reason, string actor, DateTimeOffset? throttledUntil = null, long? verdictId = null, CancellationToken cancellationToken = default)
+        => await ChangeStateAsync(new AccountStateChangeRequest(accountId, to, reason, actor) { ThrottledUntil = throttledUntil, VerdictId = verdictId }, cancellationToken) is not null;
+
+    /// <summary>
+    /// Applies <paramref name="request"/> in one transaction: the state, the history row, the audit entry, the
+    /// account's queued mail moved to quarantine when asked, and the announcement on <see cref="StateChannel"/>.
+    /// Null when the account does not exist.
+    /// </summary>
+    public async Task<AccountStateChangeResult?> ChangeStateAsync(AccountStateChangeRequest request, CancellationToken cancellationToken = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var from = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(LockSql, new { id = accountId }, transaction, cancellationToken: cancellationToken));
-        if (from is null)
+        var current = await connection.QuerySingleOrDefaultAsync<LockedAccount>(new CommandDefinition(LockSql, new { id = request.AccountId }, transaction, cancellationToken: cancellationToken));
+        if (current is null)
         {
-            return false;
+            return null;
         }
 
-        var toText = AccountStates.ToText(to);
-        await connection.ExecuteAsync(new CommandDefinition(SetStateSql, new { id = accountId, to = toText, reason, throttledUntil = to == AccountState.Throttled ? throttledUntil : null }, transaction, cancellationToken: cancellationToken));
-        await connection.ExecuteAsync(new CommandDefinition(HistorySql, new { id = accountId, from, to = toText, reason, actor, verdictId }, transaction, cancellationToken: cancellationToken));
-        var address = await connection.ExecuteScalarAsync<string>(new CommandDefinition("SELECT address FROM accounts WHERE id = @id", new { id = accountId }, transaction, cancellationToken: cancellationToken));
-        await AuditLogRepository.AppendAsync(connection, transaction, actor, "account." + toText, address!, reason, new { from, to = toText, verdictId }, cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition($"SELECT pg_notify('{StateChannel}', @payload)", new { payload = accountId.ToString(System.Globalization.CultureInfo.InvariantCulture) }, transaction, cancellationToken: cancellationToken));
+        var from = AccountStates.Parse(current.State);
+        var toText = AccountStates.ToText(request.To);
+        var changed = !(request.OnlyIfDifferent && from == request.To);
+        if (changed)
+        {
+            var throttledUntil = request.To == AccountState.Throttled ? request.ThrottledUntil : null;
+            await connection.ExecuteAsync(new CommandDefinition(SetStateSql, new { id = request.AccountId, to = toText, reason = request.Reason, throttledUntil }, transaction, cancellationToken: cancellationToken));
+            await connection.ExecuteAsync(new CommandDefinition(HistorySql, new { id = request.AccountId, from = current.State, to = toText, reason = request.Reason, actor = request.Actor, verdictId = request.VerdictId }, transaction, cancellationToken: cancellationToken));
+        }
+
+        var held = request.HoldQueuedMail
+            ? await connection.ExecuteAsync(new CommandDefinition(HoldQueuedSql, new { id = request.AccountId }, transaction, cancellationToken: cancellationToken))
+            : 0;
+        if (changed || held > 0)
+        {
+            await AuditLogRepository.AppendAsync(connection, transaction, request.Actor, "account." + toText, current.Address, request.Reason,
+                new { from = current.State, to = toText, request.VerdictId, heldMessages = held }, cancellationToken);
+            await connection.ExecuteAsync(new CommandDefinition($"SELECT pg_notify('{StateChannel}', @payload)", new { payload = request.AccountId.ToString(System.Globalization.CultureInfo.InvariantCulture) }, transaction, cancellationToken: cancellationToken));
+        }
+
         await transaction.CommitAsync(cancellationToken);
-        return true;
+        return new AccountStateChangeResult(current.Address, from, request.To, changed, held);
     }
 
     private const string SetLimitsSql = """
@@ -247,5 +274,11 @@ public sealed class AccountRepository(NpgsqlDataSource dataSource)
         await connection.ExecuteAsync(new CommandDefinition($"SELECT pg_notify('{StateChannel}', @payload)", new { payload = accountId.ToString(System.Globalization.CultureInfo.InvariantCulture) }, transaction, cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);
         return true;
+    }
+
+    private sealed class LockedAccount
+    {
+        public string State { get; set; } = "";
+        public string Address { get; set; } = "";
     }
 }

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Text.Json;
+using OutboundGuard.Relay.Accounts;
 using OutboundGuard.Scoring.Accounts;
 using OutboundGuard.Storage.Accounts;
-using OutboundGuard.Storage.Spool;
 
 namespace OutboundGuard.Cli;
 
@@ -100,15 +100,18 @@ internal static class AccountsCommand
                 return CliRunner.ExitFailure;
             }
 
-            await accounts.SetStateAsync(account.Id, to, parse.GetValue(reason)!, Actor, cancellationToken: token);
+            var actions = new AccountActions(accounts, []);
             if (to == AccountState.Suspended)
             {
-                var held = await new SpooledMessageRepository(db.DataSource).QuarantineQueuedForAccountAsync(account.Id, token);
-                Console.WriteLine($"Suspended {account.Address}; {held} queued message(s) moved to quarantine.");
+                var outcome = (await actions.SuspendAsync(account.Id, parse.GetValue(reason)!, Actor, cancellationToken: token))!;
+                Console.WriteLine(outcome.Changed
+                    ? $"Suspended {account.Address}; {outcome.HeldMessages} queued message(s) moved to quarantine."
+                    : $"{account.Address} was already suspended; {outcome.HeldMessages} queued message(s) moved to quarantine.");
             }
             else
             {
-                Console.WriteLine($"Reinstated {account.Address} (was {account.State}).");
+                var outcome = (await actions.ReinstateAsync(account.Id, parse.GetValue(reason)!, Actor, token))!;
+                Console.WriteLine(outcome.Changed ? $"Reinstated {account.Address} (was {account.State})." : $"{account.Address} is already active; nothing changed.");
             }
 
             return CliRunner.ExitOk;

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
+using OutboundGuard.Relay.Accounts;
 using OutboundGuard.Storage.Accounts;
 
 namespace OutboundGuard.Cluster;
@@ -10,7 +11,7 @@ namespace OutboundGuard.Cluster;
 /// any node) drops the entry at once, and while not listening every look-up reads the database. Entries also
 /// expire after <see cref="ClusterOptions.AccountCacheMaxAge"/>. Thread-safe.
 /// </summary>
-internal sealed class AccountStateCache(AccountRepository accounts, IOptions<ClusterOptions> options, TimeProvider time)
+internal sealed class AccountStateCache(AccountRepository accounts, IOptions<ClusterOptions> options, TimeProvider time) : IAccountChangeObserver
 {
     private readonly ConcurrentDictionary<string, Entry> _byAddress = new(StringComparer.Ordinal);
     private long _generation;
@@ -42,6 +43,9 @@ internal sealed class AccountStateCache(AccountRepository accounts, IOptions<Clu
 
         return account;
     }
+
+    /// <inheritdoc />
+    public void AccountChanged(long accountId) => Invalidate(accountId);
 
     /// <summary>Drops the account's entry (its state changed here or on another node).</summary>
     public void Invalidate(long accountId)

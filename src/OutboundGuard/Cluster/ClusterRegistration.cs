@@ -18,6 +18,7 @@ internal static class ClusterRegistration
         services.AddSingleton<SharedActivity>();
         services.AddHostedService<SharedActivityService>();
         services.AddSingleton<AccountStateCache>();
+        services.AddSingleton<OutboundGuard.Relay.Accounts.IAccountChangeObserver>(sp => sp.GetRequiredService<AccountStateCache>());
         services.AddSingleton<ScoringStateSync>();
         services.AddHostedService(sp => sp.GetRequiredService<ScoringStateSync>());
         services.AddHostedService<AccountStateListener>();

@@ -134,6 +134,7 @@ internal static partial class ServeHost
         });
         builder.Services.AddOptions<RelayOptions>().Bind(configuration.GetSection(RelayOptions.Section));
         builder.Services.AddSingleton<ISmtpRelayHandler, RelayHandler>();
+        builder.Services.AddSingleton<OutboundGuard.Relay.Accounts.IAccountActions, OutboundGuard.Relay.Accounts.AccountActions>();
         builder.Services.AddSingleton<AccountGate>();
         builder.Services.AddSingleton<TransactionAccounts>();
         builder.Services.AddSingleton<MessageSinkFactory>();

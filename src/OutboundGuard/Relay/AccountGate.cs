@@ -1,4 +1,4 @@
-using OutboundGuard.Cluster;
+using OutboundGuard.Relay.Accounts;
 using OutboundGuard.Scoring.Accounts;
 using OutboundGuard.Smtp.Protocol;
 using OutboundGuard.Storage.Accounts;
@@ -11,16 +11,12 @@ namespace OutboundGuard.Relay;
 /// keeps pushing while throttled climbs to suspension) and then deferred with 451 4.7.1 until the
 /// cool-down ends, after which the account is released automatically.
 /// </summary>
-internal sealed class AccountGate(AccountRepository accounts, AccountStateCache cache, TimeProvider time)
+internal sealed class AccountGate(IAccountActions actions, TimeProvider time)
 {
-    public const string PolicyActor = "policy";
 
     /// <summary>True while the account's throttle cool-down runs.</summary>
     public bool IsThrottled(AccountRecord account)
         => account.StateValue == AccountState.Throttled && account.ThrottledUntil is { } until && until > time.GetUtcNow();
-
-    /// <summary>Drops this node's cached copy of an account whose state this node just changed (other nodes learn it by NOTIFY).</summary>
-    public void AccountChanged(long accountId) => cache.Invalidate(accountId);
 
     /// <summary>Returns null when the account may send, or the refusal to reply.</summary>
     public async Task<SmtpReply?> CheckAsync(AccountRecord account, CancellationToken cancellationToken)
@@ -32,8 +28,7 @@ internal sealed class AccountGate(AccountRepository accounts, AccountStateCache 
             case AccountState.Throttled when IsThrottled(account):
                 return null;
             case AccountState.Throttled:
-                await accounts.SetStateAsync(account.Id, AccountState.Active, "throttle cool-down ended", PolicyActor, cancellationToken: cancellationToken);
-                AccountChanged(account.Id);
+                await actions.ReinstateAsync(account.Id, "throttle cool-down ended", AccountActions.PolicyActor, cancellationToken);
                 return null;
             default:
                 return null;

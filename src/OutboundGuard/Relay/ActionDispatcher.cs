@@ -4,7 +4,7 @@ using OutboundGuard.Observability;
 using OutboundGuard.Scoring.Accounts;
 using OutboundGuard.Scoring.Policy;
 using OutboundGuard.Smtp.Protocol;
-using OutboundGuard.Storage.Accounts;
+using OutboundGuard.Relay.Accounts;
 using OutboundGuard.Storage.Spool;
 using OutboundGuard.Storage.Verdicts;
 
@@ -16,10 +16,9 @@ namespace OutboundGuard.Relay;
 /// stored in every case; an accepted message's row and its verdict commit together before the 250.
 /// </summary>
 internal sealed partial class ActionDispatcher(
-    SpooledMessageRepository messages,
     SpoolCommitter committer,
     VerdictRepository verdicts,
-    AccountRepository accounts,
+    IAccountActions accounts,
     IDeliverySignal delivery,
     AccountGate gate,
     IOptions<ScoringOptions> scoring,
@@ -99,8 +98,7 @@ internal sealed partial class ActionDispatcher(
         }
 
         var until = time.GetUtcNow() + (scored.Verdict.CoolDown ?? scoring.Value.ThrottleCoolDown);
-        await accounts.SetStateAsync(message.Account.Id, AccountState.Throttled, scored.Verdict.Reason, AccountGate.PolicyActor, until, verdictId, cancellationToken);
-        gate.AccountChanged(message.Account.Id);
+        await accounts.ThrottleAsync(message.Account.Id, until, scored.Verdict.Reason, AccountActions.PolicyActor, verdictId, cancellationToken);
         return SmtpReplies.Throttled.WithText($"Account {message.Account.Address} is throttled until {until:HH:mm:ss} UTC: {scored.Verdict.Reason}");
     }
 
@@ -108,10 +106,8 @@ internal sealed partial class ActionDispatcher(
     {
         FileSpool.Delete(message.SpoolPath);
         var verdictId = await StoreRefusedAsync(message, scored, cancellationToken);
-        await accounts.SetStateAsync(message.Account.Id, AccountState.Suspended, scored.Verdict.Reason, AccountGate.PolicyActor, null, verdictId, cancellationToken);
-        gate.AccountChanged(message.Account.Id);
-        var held = await messages.QuarantineQueuedForAccountAsync(message.Account.Id, cancellationToken);
-        LogAccountSuspended(logger, message.Account.Address, scored.Verdict.Reason, held);
+        var outcome = await accounts.SuspendAsync(message.Account.Id, scored.Verdict.Reason, AccountActions.PolicyActor, verdictId, cancellationToken);
+        LogAccountSuspended(logger, message.Account.Address, scored.Verdict.Reason, outcome?.HeldMessages ?? 0);
         return SmtpReplies.Suspended.WithText($"Account {message.Account.Address} is suspended for suspected abuse; contact your administrator");
     }
 

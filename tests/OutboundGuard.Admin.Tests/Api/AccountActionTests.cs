@@ -56,6 +56,34 @@ public sealed class AccountActionTests(PostgresFixture postgres) : IAsyncLifetim
         Assert.Equal(("active", 10, true), (after!.State, after.LimitMessagesPerMinute, after.CredentialResetRequired));
     }
 
+    [Fact]
+    public async Task Suspending_through_the_api_holds_queued_mail_exactly_as_the_policy_and_cli_do()
+    {
+        var accounts = _host.Get<AccountRepository>();
+        var account = await accounts.AddAsync($"q{Guid.NewGuid():N}"[..10] + "@hold.example", "hold.example", null, "test");
+        var messages = _host.Get<Storage.Spool.SpooledMessageRepository>();
+        for (var i = 0; i < 2; i++)
+        {
+            var id = Guid.NewGuid();
+            await messages.InsertAsync(new Storage.Spool.SpooledMessage
+            {
+                Id = id, AccountId = account.Id, SessionId = "s" + i, ClientIp = "192.0.2.10", EnvelopeFrom = account.Address, Recipients = ["someone@example.org"],
+                SizeOctets = 10, SpoolPath = Path.Combine(_host.SpoolDirectory, id.ToString("N") + ".eml"), Subject = "queued", State = "queued",
+            });
+        }
+
+        using var op = await _host.ClientAsync("operator");
+        (await op.PostAsJsonAsync($"/api/accounts/{account.Address}/suspend", new { reason = "customer reported phishing" })).EnsureSuccessStatusCode();
+
+        var counts = await messages.CountByStateAsync(account.Id);
+        Assert.Equal(2, counts.GetValueOrDefault("quarantined"));
+        Assert.False(counts.ContainsKey("queued"));
+        var audit = await _host.Get<AuditLogRepository>().ListAsync(account.Address);
+        var suspended = Assert.Single(audit, e => e.Action == "account.suspended");
+        using var details = JsonDocument.Parse(suspended.Details!);
+        Assert.Equal(2, details.RootElement.GetProperty("heldMessages").GetInt32());
+    }
+
     [Theory]
     [InlineData("/api/accounts/{0}/review", """{"decision":"maybe","reason":"x"}""", "decision")]
     [InlineData("/api/accounts/{0}/review", """{"decision":"hijacked"}""", "reason")]

@@ -12,12 +12,12 @@ public class CampaignTrackerTests
     public void Near_identical_fingerprints_from_several_accounts_within_the_window_are_one_campaign()
     {
         var tracker = new CampaignTracker();
-        tracker.Observe(F, 0, 1, "a.example", established: false, badUrls: false, TestData.Start);
-        tracker.Observe(F ^ 0b101, 0, 2, "b.example", established: true, badUrls: false, TestData.Start.AddMinutes(2));
-        CampaignObservation o = tracker.Observe(F ^ 0b1, 0, 3, "b.example", established: false, badUrls: false, TestData.Start.AddMinutes(4));
+        tracker.Observe(F, [], 1, "a.example", established: false, badUrls: false, TestData.Start);
+        tracker.Observe(F ^ 0b101, [], 2, "b.example", established: true, badUrls: false, TestData.Start.AddMinutes(2));
+        CampaignObservation o = tracker.Observe(F ^ 0b1, [], 3, "b.example", established: false, badUrls: false, TestData.Start.AddMinutes(4));
         Assert.Equal((3, 2, 2, false), (o.Accounts, o.Tenants, o.FreshAccounts, o.TemplateGuard));
 
-        CampaignObservation later = tracker.Observe(F, 0, 4, "c.example", established: false, badUrls: false, TestData.Start.AddMinutes(13));
+        CampaignObservation later = tracker.Observe(F, [], 4, "c.example", established: false, badUrls: false, TestData.Start.AddMinutes(13));
         Assert.Equal(2, later.Accounts); // accounts 1 and 2 fell out of the 10-minute window
     }
 
@@ -27,10 +27,10 @@ public class CampaignTrackerTests
         var tracker = new CampaignTracker();
         for (int i = 1; i <= 5; i++)
         {
-            Assert.True(tracker.Observe(F, 0, i, "t.example", established: true, badUrls: false, TestData.Start).TemplateGuard);
+            Assert.True(tracker.Observe(F, [], i, "t.example", established: true, badUrls: false, TestData.Start).TemplateGuard);
         }
 
-        Assert.False(tracker.Observe(F, 0, 6, "t.example", established: true, badUrls: true, TestData.Start).TemplateGuard);
+        Assert.False(tracker.Observe(F, [], 6, "t.example", established: true, badUrls: true, TestData.Start).TemplateGuard);
     }
 
     [Fact]
@@ -38,14 +38,14 @@ public class CampaignTrackerTests
     {
         var tracker = new CampaignTracker();
         const ulong template = 0xffff0000ffff0000UL;
-        tracker.Observe(F, 0, 1, "t.example", established: false, badUrls: true, TestData.Start);
-        tracker.Observe(template, 0, 1, "t.example", established: true, badUrls: false, TestData.Start);
-        tracker.Observe(template, 0, 2, "t.example", established: true, badUrls: false, TestData.Start);
+        tracker.Observe(F, [], 1, "t.example", established: false, badUrls: true, TestData.Start);
+        tracker.Observe(template, [], 1, "t.example", established: true, badUrls: false, TestData.Start);
+        tracker.Observe(template, [], 2, "t.example", established: true, badUrls: false, TestData.Start);
 
         IReadOnlyList<string> blocked = tracker.AccountSuspended(1, TestData.Start.AddMinutes(1));
         Assert.Equal(["0123456789abcdef"], blocked);
-        Assert.Equal("sent by suspended account 1", tracker.Observe(F ^ 0b11, 0, 7, "x.example", false, false, TestData.Start.AddMinutes(2)).BlockedReason);
-        Assert.False(tracker.Observe(template, 0, 3, "t.example", true, false, TestData.Start.AddMinutes(2)).Blocked);
+        Assert.Equal("sent by suspended account 1", tracker.Observe(F ^ 0b11, [], 7, "x.example", false, false, TestData.Start.AddMinutes(2)).BlockedReason);
+        Assert.False(tracker.Observe(template, [], 3, "t.example", true, false, TestData.Start.AddMinutes(2)).Blocked);
     }
 
     [Fact]
@@ -53,9 +53,9 @@ public class CampaignTrackerTests
     {
         var tracker = new CampaignTracker();
         tracker.Block("0123456789abcdef", "confirmed by ops");
-        Assert.Equal("confirmed by ops", tracker.Observe(F, 0, 1, "t.example", true, false, TestData.Start).BlockedReason);
+        Assert.Equal("confirmed by ops", tracker.Observe(F, [], 1, "t.example", true, false, TestData.Start).BlockedReason);
         tracker.Unblock("0123456789abcdef");
-        Assert.False(tracker.Observe(F, 0, 2, "t.example", true, false, TestData.Start).Blocked);
+        Assert.False(tracker.Observe(F, [], 2, "t.example", true, false, TestData.Start).Blocked);
     }
 
     [Fact]

@@ -7,11 +7,19 @@ namespace OutboundGuard.Scoring.Tests.Detectors;
 public class ConcurrencyAndDownstreamDetectorTests
 {
     [Fact]
-    public void Many_client_IPs_and_parallel_sessions_are_reported()
+    public void Many_client_networks_are_reported()
     {
         var findings = new List<Evidence.Evidence>();
         new ConcurrencyDetector().Inspect(TestData.Message(TestData.Account()), new AccountHistory { Now = TestData.Start, DistinctClientIpsLastHour = 6, ParallelSessions = 5 }, findings);
-        Assert.Equal([("sent from 6 client IPs in 1 h", 48.0), ("5 parallel sessions in 1 min", 16.0)], findings.Select(f => (f.Text, f.Weight)));
+        Assert.Equal([("sent from 6 client networks in 1 h", 48.0)], findings.Select(f => (f.Text, f.Weight)));
+    }
+
+    [Fact]
+    public void Twenty_parallel_sessions_from_one_network_are_how_an_MTA_submits_and_no_finding()
+    {
+        var findings = new List<Evidence.Evidence>();
+        new ConcurrencyDetector().Inspect(TestData.Message(TestData.Account()), new AccountHistory { Now = TestData.Start, DistinctClientIpsLastHour = 1, ParallelSessions = 20 }, findings);
+        Assert.Empty(findings);
     }
 
     [Fact]

@@ -5,7 +5,7 @@ namespace OutboundGuard.Scoring.Tests.Policy;
 
 public class ScoringPolicyTests
 {
-    private static Evidence.Evidence E(double w, string detector = "rate", VerdictAction? forces = null) => new(detector, w, $"finding {w}") { Forces = forces };
+    private static Evidence.Evidence E(double w, string detector = "rate", VerdictAction? forces = null, bool decisive = false) => new(detector, w, $"finding {w}") { Forces = forces, Decisive = decisive };
 
     [Theory]
     [InlineData(10, VerdictAction.Relay)]
@@ -15,8 +15,10 @@ public class ScoringPolicyTests
     [InlineData(100, VerdictAction.Suspend)]
     public void The_score_maps_to_the_action_of_the_highest_threshold_reached(double score, VerdictAction expected)
     {
+        // Findings about the message itself, on an account that already took its first step (throttled earlier today).
         var policy = new ScoringPolicy(new ScoringOptions());
-        Verdict v = policy.Decide(TestData.Account(), [E(score)], TestData.Start);
+        policy.Decide(TestData.Account(), [E(40)], TestData.Start.AddHours(-2));
+        Verdict v = policy.Decide(TestData.Account(), [E(score, "content")], TestData.Start);
         Assert.Equal(expected, v.Action);
         Assert.Equal(score, v.Score);
     }
@@ -34,8 +36,75 @@ public class ScoringPolicyTests
     [Fact]
     public void A_decisive_finding_forces_its_action_whatever_the_score()
     {
-        Verdict v = new ScoringPolicy(new ScoringOptions()).Decide(TestData.Account(), [E(10, forces: VerdictAction.Suspend)], TestData.Start);
+        Verdict v = new ScoringPolicy(new ScoringOptions()).Decide(TestData.Account(), [E(10, "campaign", forces: VerdictAction.Suspend, decisive: true)], TestData.Start);
         Assert.Equal(VerdictAction.Suspend, v.Action);
+    }
+
+    [Fact]
+    public void An_account_with_a_clean_history_is_throttled_before_anything_harsher()
+    {
+        var policy = new ScoringPolicy(new ScoringOptions());
+
+        Verdict first = policy.Decide(TestData.Account(), [E(130, "rate", forces: VerdictAction.Suspend), E(30, "content")], TestData.Start);
+
+        Assert.Equal(VerdictAction.Throttle, first.Action);
+        Assert.Equal(160, first.Score);
+    }
+
+    [Fact]
+    public void Pace_and_volume_alone_never_go_past_a_throttle_even_while_the_account_keeps_pushing()
+    {
+        var policy = new ScoringPolicy(new ScoringOptions());
+        for (int i = 0; i < 30; i++)
+        {
+            Verdict v = policy.Decide(TestData.Account(), [E(100, "rate", forces: VerdictAction.Suspend), E(60, "volume"), E(30, "concurrency")], TestData.Start.AddSeconds(i * 10));
+            Assert.Equal(VerdictAction.Throttle, v.Action);
+        }
+    }
+
+    [Fact]
+    public void After_its_first_step_an_account_is_suspended_on_what_its_own_messages_show()
+    {
+        var policy = new ScoringPolicy(new ScoringOptions());
+        policy.Decide(TestData.Account(), [E(50, "content")], TestData.Start);
+
+        Verdict second = policy.Decide(TestData.Account(), [E(60, "content"), E(45, "url")], TestData.Start.AddMinutes(5));
+
+        Assert.Equal(VerdictAction.Suspend, second.Action);
+    }
+
+    [Fact]
+    public void Signals_shared_with_other_accounts_never_quarantine_or_suspend_an_established_account_alone()
+    {
+        var policy = new ScoringPolicy(new ScoringOptions());
+        AccountProfile established = TestData.Account(ageDays: 730);
+        policy.Decide(established, [E(60, "campaign")], TestData.Start);
+
+        Verdict again = policy.Decide(established, [E(60, "campaign"), E(40, "linked"), E(10, "content")], TestData.Start.AddMinutes(20));
+
+        Assert.Equal(VerdictAction.Throttle, again.Action);
+    }
+
+    [Fact]
+    public void Signals_shared_with_other_accounts_may_suspend_a_young_account_after_its_first_step()
+    {
+        var policy = new ScoringPolicy(new ScoringOptions());
+        AccountProfile young = TestData.Account(ageDays: 0);
+        Verdict first = policy.Decide(young, [E(95, "campaign")], TestData.Start);
+
+        Verdict again = policy.Decide(young, [E(95, "campaign"), E(15, "content")], TestData.Start.AddMinutes(1));
+
+        Assert.Equal((VerdictAction.Throttle, VerdictAction.Suspend), (first.Action, again.Action));
+    }
+
+    [Fact]
+    public void A_decisive_finding_about_the_message_quarantines_even_a_clean_account()
+    {
+        var policy = new ScoringPolicy(new ScoringOptions());
+
+        Verdict v = policy.Decide(TestData.Account(), [E(50, "url", forces: VerdictAction.Quarantine, decisive: true)], TestData.Start);
+
+        Assert.Equal(VerdictAction.Quarantine, v.Action);
     }
 
     [Fact]

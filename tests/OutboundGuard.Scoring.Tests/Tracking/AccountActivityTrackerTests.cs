@@ -65,15 +65,16 @@ public class AccountActivityTrackerTests
     }
 
     [Fact]
-    public void Distinct_client_IPs_and_parallel_sessions_are_counted_per_account()
+    public void Distinct_client_networks_and_parallel_sessions_are_counted_per_account()
     {
         var clock = TestData.Clock();
         var tracker = new AccountActivityTracker(clock);
         var account = TestData.Account();
         tracker.RecordAttempt(TestData.Message(account, ip: "192.0.2.1", session: "a"));
         tracker.RecordAttempt(TestData.Message(account, ip: "192.0.2.2", session: "b"));
+        tracker.RecordAttempt(TestData.Message(account, ip: "198.51.100.7", session: "b"));
         clock.Advance(TimeSpan.FromSeconds(90));
-        AccountHistory h = tracker.RecordAttempt(TestData.Message(account, ip: "192.0.2.3", session: "c"));
+        AccountHistory h = tracker.RecordAttempt(TestData.Message(account, ip: "203.0.113.3", session: "c"));
         Assert.Equal(3, h.DistinctClientIpsLastHour);
         Assert.Equal(1, h.ParallelSessions);
     }
