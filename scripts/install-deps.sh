@@ -5,9 +5,11 @@
 #   scripts/install-deps.sh --bench  # plus the peers measured in benchmarks (rspamd, spamassassin)
 set -euo pipefail
 
-packages=(postgresql postfix libsasl2-modules swaks dnsmasq haproxy chromium chromium-driver)
+# libnet-ssleay-perl: swaks speaks STARTTLS through it (--no-install-recommends leaves it out); publicsuffix: the list's data.
+packages=(postgresql postfix libsasl2-modules swaks libnet-ssleay-perl dnsmasq haproxy chromium chromium-driver publicsuffix)
 if [[ "${1:-}" == "--bench" ]]; then
-  packages+=(rspamd spamassassin spamc python3-matplotlib afl++)
+  # spamd is a package of its own on Debian 12 (the SpamAssassin peer in benchmarks runs it).
+  packages+=(rspamd spamassassin spamd spamc python3-matplotlib afl++)
 fi
 
 missing=()
@@ -32,7 +34,7 @@ echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-se
 apt-get update -q >/dev/null
 apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
 # The packages' own services are not used: tests and benchmarks start private instances.
-for svc in postgresql postfix dnsmasq haproxy rspamd spamassassin; do
+for svc in postgresql postfix dnsmasq haproxy rspamd spamassassin spamd; do
   (service "$svc" stop >/dev/null 2>&1 || true)
 done
 echo "Installed: ${missing[*]}"

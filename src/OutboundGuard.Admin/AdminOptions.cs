@@ -15,4 +15,10 @@ public sealed class AdminOptions
 
     /// <summary>Alerts when an account is throttled or suspended.</summary>
     public AlertOptions Alerts { get; set; } = new();
+
+    /// <summary>
+    /// When a suspension is reviewed as a false alarm, also reinstate the accounts that were suspended only through it
+    /// (its blocked fingerprint or its links). False lists them in the outcome for ops to review one by one. Default true.
+    /// </summary>
+    public bool ReinstateLinkedOnFalseAlarm { get; set; } = true;
 }

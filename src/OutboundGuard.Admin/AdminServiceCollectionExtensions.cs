@@ -109,6 +109,7 @@ public static class AdminServiceCollectionExtensions
         services.TryAddSingleton(sp => new ReviewService(
             sp.GetRequiredService<AccountRepository>(), sp.GetRequiredService<IAccountActions>(), sp.GetRequiredService<QuarantineRepository>(), sp.GetRequiredService<HeldMail>(),
             sp.GetRequiredService<CampaignService>(), sp.GetRequiredService<CampaignFingerprintRepository>(), sp.GetRequiredService<AuditLogRepository>(),
+            sp.GetRequiredService<VerdictRepository>(), sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<AdminOptions>>(),
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<ReviewService>>(), sp.GetService<NaiveBayesModel>()));
         services.TryAddSingleton<AlertSettings>();
         services.TryAddSingleton(sp => new AlertSenders(configuration, new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })));

@@ -117,6 +117,17 @@ public sealed class ScoringPipeline
         _policy.Forget(accountId);
     }
 
+    /// <summary>
+    /// Tells scoring that ops found an account's suspension a false alarm: the blocks and client-address taints it caused
+    /// are lifted, so it weighs on nobody else. Returns the fingerprints unblocked.
+    /// </summary>
+    public IReadOnlyList<string> FalseAlarm(long accountId)
+    {
+        _tracker.Reinstate(accountId, _time.GetUtcNow());
+        _policy.Forget(accountId);
+        return _campaigns?.LiftBlocksCausedBy(accountId) ?? [];
+    }
+
     private static readonly IReadOnlyDictionary<string, string> Empty = new Dictionary<string, string>();
 
     /// <summary>The distinct registrable domains of the links, in order of first appearance.</summary>

@@ -31,6 +31,10 @@ public sealed class CampaignService(CampaignFingerprintRepository repository, Ti
     }
 
     /// <summary>Lifts a block on this node's tracker only (one a suspension set in memory; nothing was stored).</summary>
+    /// <summary>Lifts, on this node's tracker, every block that the account's suspension or throttle set (a false alarm).</summary>
+    public IReadOnlyList<string> LiftBlocksCausedByOnNode(long accountId) => tracker?.LiftBlocksCausedBy(accountId) ?? [];
+
+    /// <summary>Lifts a block on this node's tracker only (one a suspension set, never stored).</summary>
     public void UnblockOnNode(string fingerprint) => tracker?.Unblock(CampaignFingerprintRepository.Normalize(fingerprint));
 
     /// <summary>The held message's fingerprint (computed from the spool and remembered), or null for a short or unreadable body.</summary>

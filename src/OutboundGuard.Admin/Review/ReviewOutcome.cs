@@ -10,4 +10,11 @@ public sealed record ReviewOutcome(
     IReadOnlyList<Guid> Deleted,
     IReadOnlyList<string> FingerprintsBlocked,
     IReadOnlyList<string> FingerprintsUnblocked,
-    int LearnedByContentModel);
+    int LearnedByContentModel)
+{
+    /// <summary>For a false alarm: the accounts that were suspended through this one (its fingerprints or links).</summary>
+    public IReadOnlyList<string> LinkedSuspensions { get; init; } = [];
+
+    /// <summary>Whether those accounts were reinstated too (<c>OutboundGuard:Admin:ReinstateLinkedOnFalseAlarm</c>) or only listed.</summary>
+    public bool LinkedReinstated { get; init; }
+}

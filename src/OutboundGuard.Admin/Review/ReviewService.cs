@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using OutboundGuard.Admin.Campaigns;
 using OutboundGuard.Admin.Quarantine;
 using OutboundGuard.Relay.Accounts;
@@ -7,6 +8,7 @@ using OutboundGuard.Storage.Accounts;
 using OutboundGuard.Storage.Audit;
 using OutboundGuard.Storage.Campaigns;
 using OutboundGuard.Storage.Quarantine;
+using OutboundGuard.Storage.Verdicts;
 
 namespace OutboundGuard.Admin.Review;
 
@@ -22,6 +24,8 @@ public sealed class ReviewService(
     CampaignService campaigns,
     CampaignFingerprintRepository fingerprints,
     AuditLogRepository audit,
+    VerdictRepository verdicts,
+    IOptions<AdminOptions> options,
     ILogger<ReviewService> logger,
     NaiveBayesModel? model = null)
 {
@@ -116,6 +120,25 @@ public sealed class ReviewService(
             }
         }
 
+        IReadOnlyList<(long Id, string Address)> linked = [];
+        if (decision == ReviewDecision.FalseAlarm)
+        {
+            // Undo what the suspension caused: the fingerprints it blocked and the accounts suspended through it.
+            foreach (var f in campaigns.LiftBlocksCausedByOnNode(account.Id).Where(f => !unblocked.Contains(f)))
+            {
+                unblocked.Add(f);
+            }
+
+            linked = await verdicts.SuspendedThroughAsync(account.Id, cancellationToken);
+            if (options.Value.ReinstateLinkedOnFalseAlarm)
+            {
+                foreach (var (id, _) in linked)
+                {
+                    await actions.ReinstateAsync(id, $"false alarm on {account.Address}, through which it was suspended: {reason}", actor, cancellationToken);
+                }
+            }
+        }
+
         var learned = 0;
         if (model is not null)
         {
@@ -135,10 +158,16 @@ public sealed class ReviewService(
             fingerprintsUnblocked = unblocked,
             learned,
             learnedAs = spam ? "spam" : "ham",
+            linkedSuspensions = linked.Select(l => l.Address).ToList(),
+            linkedReinstated = linked.Count > 0 && options.Value.ReinstateLinkedOnFalseAlarm,
         }, cancellationToken);
         Log.ReviewDone(logger, account.Address, actor, Text(decision), reason, released.Count, deleted.Count, blocked.Count + unblocked.Count);
         var after = (await accounts.FindByIdAsync(account.Id, cancellationToken))!;
-        return new ReviewOutcome(after.Address, Text(decision), after.State, after.CredentialResetRequired, released, deleted, blocked, unblocked, learned);
+        return new ReviewOutcome(after.Address, Text(decision), after.State, after.CredentialResetRequired, released, deleted, blocked, unblocked, learned)
+        {
+            LinkedSuspensions = [.. linked.Select(l => l.Address)],
+            LinkedReinstated = linked.Count > 0 && options.Value.ReinstateLinkedOnFalseAlarm,
+        };
     }
 
     /// <summary>The decision as written in the API and the audit log: hijacked, abusive, false_alarm.</summary>

@@ -178,6 +178,37 @@ public sealed class CampaignTracker
     }
 
     /// <summary>
+    /// Lifts every block an account's suspension or throttle set (after ops found it a false alarm) and forgets that it
+    /// was suspended, so its texts stop weighing on other senders.
+    /// </summary>
+    /// <returns>The fingerprints unblocked, hex.</returns>
+    public IReadOnlyList<string> LiftBlocksCausedBy(long accountId)
+    {
+        string suspended = $"sent by suspended account {accountId}", throttled = $"sent by throttled account {accountId}";
+        var lifted = new List<string>();
+        lock (_lock)
+        {
+            foreach (Cluster c in _clusters)
+            {
+                if (c.SuspendedAccount == accountId)
+                {
+                    c.SuspendedAccount = null;
+                }
+
+                if (!c.BlockConfirmed && (c.BlockedReason == suspended || c.BlockedReason == throttled))
+                {
+                    c.BlockedReason = null;
+                    lifted.Add(Hex(c.Fingerprint));
+                }
+            }
+
+            _blocked.RemoveAll(b => !b.Confirmed && (b.Reason == suspended || b.Reason == throttled));
+        }
+
+        return lifted;
+    }
+
+    /// <summary>
     /// Called when an account is suspended: every fingerprint it sent within the window is marked as shared with a
     /// suspended account, and blocked when it tells a campaign: sent mostly by young accounts, or a text long enough to
     /// carry information (<see cref="CampaignTrackerOptions.RichWords"/>) with a bad URL or phishing phrasing or repeated in runs by

@@ -90,4 +90,18 @@ public sealed class VerdictRepository(NpgsqlDataSource dataSource)
     }
 
     internal static IReadOnlyList<EvidenceItem> ParseEvidence(string json) => JsonSerializer.Deserialize<List<EvidenceItem>>(json, Json) ?? [];
+
+    private const string SuspendedThroughSql = """
+        SELECT DISTINCT a.id AS Id, a.address AS Address FROM verdicts v JOIN accounts a ON a.id = v.account_id
+        WHERE a.state = 'suspended' AND a.id <> @accountId AND v.action = 'Suspend'
+          AND v.evidence::text ~ ('(suspended|throttled) account ' || @accountId::text || '([^0-9]|$)')
+        ORDER BY a.address
+        """;
+
+    /// <summary>Accounts now suspended by a verdict whose evidence names <paramref name="accountId"/> as the suspended or throttled account it was linked to.</summary>
+    public async Task<IReadOnlyList<(long Id, string Address)>> SuspendedThroughAsync(long accountId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return (await connection.QueryAsync<(long Id, string Address)>(new CommandDefinition(SuspendedThroughSql, new { accountId }, cancellationToken: cancellationToken))).AsList();
+    }
 }

@@ -26,6 +26,29 @@ public sealed class ReviewTests(PostgresFixture postgres) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_false_alarm_reinstates_the_accounts_suspended_only_through_it()
+    {
+        var (first, _) = await Seed.SuspendedAccountAsync(_host, held: 0);
+        var (second, _) = await Seed.SuspendedAccountAsync(_host, held: 0);
+        var (unrelated, _) = await Seed.SuspendedAccountAsync(_host, held: 0);
+        var through = new Scoring.Policy.Verdict(Scoring.Policy.VerdictAction.Suspend, 100,
+            [new Scoring.Evidence.Evidence("campaign", 100, $"body fingerprint 0123456789abcdef was blocked when its sender was stopped (sent by suspended account {first.Id})")],
+            "blocked fingerprint");
+        await _host.Get<Storage.Verdicts.VerdictRepository>().InsertAsync(second.Id, null, "s-linked", through, second.Address, 1, "Order shipped");
+        using var op = await _host.ClientAsync("operator");
+
+        var outcome = await (await op.PostAsJsonAsync($"/api/accounts/{first.Address}/review", new { decision = "false_alarm", reason = "order notices of a new shop" })).Content.ReadFromJsonAsync<ReviewOutcome>();
+
+        Assert.Equal([second.Address], outcome!.LinkedSuspensions);
+        Assert.True(outcome.LinkedReinstated);
+        var accounts = _host.Get<AccountRepository>();
+        Assert.Equal("active", (await accounts.FindAsync(second.Address))!.State);
+        Assert.Equal("suspended", (await accounts.FindAsync(unrelated.Address))!.State);
+        var history = await accounts.HistoryAsync(second.Id);
+        Assert.Contains($"false alarm on {first.Address}", history[0].Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Hijacked_reinstates_with_a_credential_reset_deletes_held_mail_and_blocks_its_fingerprint()
     {
         var (account, held) = await Seed.SuspendedAccountAsync(_host);

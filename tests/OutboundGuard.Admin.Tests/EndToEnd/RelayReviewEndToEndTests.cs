@@ -77,8 +77,8 @@ public sealed class RelayReviewEndToEndTests : IAsyncLifetime
                 var message = new MimeMessage();
                 message.From.Add(MailboxAddress.Parse(address));
                 message.To.Add(MailboxAddress.Parse($"colleague{i}@partner{i % 40}.example"));
-                message.Subject = $"Meeting notes {i}";
-                message.Body = new TextPart("plain") { Text = "Hello,\r\n\r\nthe minutes of today's meeting are attached.\r\n" };
+                message.Subject = $"Password expiry notice {i}";
+                message.Body = new TextPart("plain") { Text = "Hello,\r\n\r\nyour mailbox password expires today. Verify your account at http://micros0ft-login.example/verify to keep access.\r\n" };
                 try
                 {
                     await client.SendAsync(message);
@@ -100,7 +100,7 @@ public sealed class RelayReviewEndToEndTests : IAsyncLifetime
         {
             Assert.Equal("suspended", detail.RootElement.GetProperty("account").GetProperty("state").GetString());
             var evidence = detail.RootElement.GetProperty("timeline").EnumerateArray().SelectMany(t => t.GetProperty("evidence").EnumerateArray()).Select(e => e.GetString()!).ToList();
-            Assert.Contains(evidence, t => t.Contains("messages in", StringComparison.Ordinal) || t.Contains("recipients in", StringComparison.Ordinal));
+            Assert.Contains(evidence, t => t.Contains("imitates microsoft", StringComparison.Ordinal));
         }
 
         await Eventually.TrueAsync(() => Task.FromResult(_webhook.Received.Any(b => b.Contains("\"account.suspended\"", StringComparison.Ordinal) && b.Contains(address, StringComparison.Ordinal))), "the suspension webhook");
