@@ -99,14 +99,21 @@ public sealed class AccountImporter(NpgsqlDataSource dataSource)
         SELECT t.id, t.domain, false AS created FROM tenants t JOIN wanted w ON w.domain = t.domain
         """;
 
+    // One statement per batch for the new accounts (the bulk of an onboarding): arrays, one element per account.
     private const string InsertSql = """
         INSERT INTO accounts (tenant_id, address, password_hash, imported_password_hash_sha256, state, state_reason,
             limit_messages_per_minute, limit_messages_per_hour, limit_recipients_per_minute, limit_recipients_per_hour,
             limit_recipients_per_day, usual_messages_per_hour, created_at)
-        VALUES (@TenantId, @Address, @PasswordHash, @Digest, @State, @StateReason,
-            @MessagesPerMinute, @MessagesPerHour, @RecipientsPerMinute, @RecipientsPerHour,
-            @RecipientsPerDay, @UsualMessagesPerHour, COALESCE(@CreatedAt, now()))
-        RETURNING id
+        SELECT x.tenant_id, x.address, x.password_hash, x.digest, x.state, x.state_reason, x.mpm, x.mph, x.rpm, x.rph, x.rpd, x.usual,
+            COALESCE(x.created_at, now())
+        FROM unnest(@tenantIds::bigint[], @addresses::text[], @hashes::text[], @digests::bytea[], @states::text[], @reasons::text[],
+            @mpm::int[], @mph::int[], @rpm::int[], @rph::int[], @rpd::int[], @usual::double precision[], @createdAt::timestamptz[])
+            AS x(tenant_id, address, password_hash, digest, state, state_reason, mpm, mph, rpm, rph, rpd, usual, created_at)
+        """;
+
+    private const string NewSuspendedHistorySql = """
+        INSERT INTO account_state_history (account_id, from_state, to_state, reason, actor)
+        SELECT id, 'active', 'suspended', @reason, @actor FROM accounts WHERE address = ANY(@addresses)
         """;
 
     private const string UpdateSql = """
@@ -152,25 +159,13 @@ public sealed class AccountImporter(NpgsqlDataSource dataSource)
             }
         }
 
+        var created = new List<AccountImportRow>();
         foreach (var row in batch)
         {
             var digest = row.PasswordHash is null ? null : SHA256.HashData(Encoding.UTF8.GetBytes(row.PasswordHash));
             if (!existing.TryGetValue(row.Address, out var current))
             {
-                var suspended = row.State == "suspended";
-                var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(InsertSql, new
-                {
-                    TenantId = tenants[row.TenantOrDomain], row.Address, row.PasswordHash, Digest = digest,
-                    State = suspended ? "suspended" : "active", StateReason = suspended ? SuspendedReason : null,
-                    row.MessagesPerMinute, row.MessagesPerHour, row.RecipientsPerMinute, row.RecipientsPerHour, row.RecipientsPerDay,
-                    row.UsualMessagesPerHour, row.CreatedAt,
-                }, transaction, cancellationToken: cancellationToken));
-                if (suspended)
-                {
-                    await connection.ExecuteAsync(new CommandDefinition(HistorySql, new { id, from = "active", reason = SuspendedReason, actor }, transaction, cancellationToken: cancellationToken));
-                }
-
-                counts.Created++;
+                created.Add(row);
                 continue;
             }
 
@@ -229,6 +224,38 @@ public sealed class AccountImporter(NpgsqlDataSource dataSource)
             {
                 counts.Unchanged++;
             }
+        }
+
+        if (created.Count > 0)
+        {
+            await InsertAsync(connection, transaction, created, tenants, actor, cancellationToken);
+            counts.Created += created.Count;
+        }
+    }
+
+    private static async Task InsertAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, List<AccountImportRow> rows, Dictionary<string, long> tenants, string actor, CancellationToken cancellationToken)
+    {
+        await connection.ExecuteAsync(new CommandDefinition(InsertSql, new
+        {
+            tenantIds = rows.Select(r => tenants[r.TenantOrDomain]).ToArray(),
+            addresses = rows.Select(r => r.Address).ToArray(),
+            hashes = rows.Select(r => r.PasswordHash).ToArray(),
+            digests = rows.Select(r => r.PasswordHash is null ? null : SHA256.HashData(Encoding.UTF8.GetBytes(r.PasswordHash))).ToArray(),
+            states = rows.Select(r => r.State == "suspended" ? "suspended" : "active").ToArray(),
+            reasons = rows.Select(r => r.State == "suspended" ? SuspendedReason : null).ToArray(),
+            mpm = rows.Select(r => r.MessagesPerMinute).ToArray(),
+            mph = rows.Select(r => r.MessagesPerHour).ToArray(),
+            rpm = rows.Select(r => r.RecipientsPerMinute).ToArray(),
+            rph = rows.Select(r => r.RecipientsPerHour).ToArray(),
+            rpd = rows.Select(r => r.RecipientsPerDay).ToArray(),
+            usual = rows.Select(r => r.UsualMessagesPerHour).ToArray(),
+            createdAt = rows.Select(r => r.CreatedAt).ToArray(),
+        }, transaction, cancellationToken: cancellationToken));
+
+        var suspended = rows.Where(r => r.State == "suspended").Select(r => r.Address).ToArray();
+        if (suspended.Length > 0)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(NewSuspendedHistorySql, new { addresses = suspended, reason = SuspendedReason, actor }, transaction, cancellationToken: cancellationToken));
         }
     }
 
