@@ -87,6 +87,7 @@ public static class AdminServiceCollectionExtensions
             .AddPolicy(AdminAuth.CanAdminister, p => p.RequireAuthenticatedUser().RequireRole(AdminRoles.Admin));
 
         services.TryAddSingleton<AccountRepository>();
+        services.TryAddSingleton<AccountImporter>();
         services.TryAddSingleton<AuditLogRepository>();
         services.TryAddSingleton<OutboundGuard.Storage.History.HistoryRepository>();
         services.TryAddSingleton<VerdictRepository>();

@@ -12,7 +12,7 @@ using OutboundGuard.Storage.Security;
 
 namespace OutboundGuard.Admin.Apis;
 
-/// <summary>/api/accounts: list and filter, one account with its evidence, create, limits, suspend, reinstate, credential reset.</summary>
+/// <summary>/api/accounts: list and filter, one account with its evidence, create, bulk import, limits, suspend, reinstate, credential reset.</summary>
 public static class AccountsApi
 {
     public static RouteGroupBuilder MapAccountsApi(this IEndpointRouteBuilder app)
@@ -21,6 +21,9 @@ public static class AccountsApi
         group.MapGet("/", ListAsync).WithSummary("Accounts, filtered by state (active, throttled, suspended) and tenant");
         group.MapGet("/{address}", GetAsync).WithSummary("One account with its evidence timeline: verdicts, state history, delivery outcomes, held mail");
         group.MapPost("/", CreateAsync).RequireAuthorization(AdminAuth.CanOperate).WithSummary("Create an account");
+        group.MapPost("/import", ImportAsync).RequireAuthorization(AdminAuth.CanAdminister)
+            .Accepts<string>("application/x-ndjson", "text/csv")
+            .WithSummary("Create or update accounts from JSON Lines or CSV (upsert by address); ?check=true writes nothing");
         group.MapPut("/{address}/limits", SetLimitsAsync).RequireAuthorization(AdminAuth.CanOperate).WithSummary("Set the account's own limits (null = default)");
         group.MapPost("/{address}/suspend", SuspendAsync).RequireAuthorization(AdminAuth.CanOperate).WithSummary("Suspend (reason required)");
         group.MapPost("/{address}/reinstate", ReinstateAsync).RequireAuthorization(AdminAuth.CanOperate).WithSummary("Reinstate (reason required)");
@@ -51,6 +54,37 @@ public static class AccountsApi
 
         var rows = await accounts.ListAsync(string.IsNullOrWhiteSpace(tenant) ? null : tenant, parsed, limit ?? 1000, cancellationToken);
         return TypedResults.Ok<IReadOnlyList<AccountSummary>>([.. rows.Select(AccountSummary.From)]);
+    }
+
+    /// <summary>The same import as <c>outboundguard accounts import</c>: body = JSON Lines or CSV by Content-Type.</summary>
+    public static async Task<Results<Ok<AccountImportResult>, ValidationProblem, ProblemHttpResult>> ImportAsync(HttpRequest request, bool? check, AccountImporter importer,
+        TimeProvider time, ClaimsPrincipal user, CancellationToken cancellationToken)
+    {
+        var mediaType = request.ContentType?.Split(';')[0].Trim().ToLowerInvariant();
+        AccountImportFormat format;
+        switch (mediaType)
+        {
+            case "application/x-ndjson" or "application/jsonl" or "application/json-lines": format = AccountImportFormat.JsonLines; break;
+            case "text/csv": format = AccountImportFormat.Csv; break;
+            default:
+                return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type",
+                    detail: $"Send the accounts as application/x-ndjson (JSON Lines) or text/csv, not {mediaType ?? "no Content-Type"}.");
+        }
+
+        using var reader = new StreamReader(request.Body);
+        var text = await reader.ReadToEndAsync(cancellationToken);
+        AccountImportParseResult parsed;
+        try
+        {
+            parsed = AccountImportParser.Parse(text, format, time.GetUtcNow());
+        }
+        catch (AccountImportFileException e)
+        {
+            return ApiValidation.Problem("file", e.Message);
+        }
+
+        var report = await importer.ImportAsync(parsed, "api", user.Actor(), check ?? false, cancellationToken: cancellationToken);
+        return TypedResults.Ok(AccountImportResult.From(report));
     }
 
     public static async Task<Results<Ok<AccountDetail>, NotFound<ProblemDetails>>> GetAsync(string address, AccountEvidence evidence, CancellationToken cancellationToken)

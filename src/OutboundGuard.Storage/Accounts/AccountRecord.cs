@@ -19,6 +19,9 @@ public sealed class AccountRecord
     public int? LimitRecipientsPerMinute { get; set; }
     public int? LimitRecipientsPerHour { get; set; }
     public int? LimitRecipientsPerDay { get; set; }
+
+    /// <summary>The provider's known usual volume in messages per hour, from an import; null when unknown.</summary>
+    public double? UsualMessagesPerHour { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 

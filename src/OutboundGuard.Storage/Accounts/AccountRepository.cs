@@ -16,7 +16,7 @@ public sealed class AccountRepository(NpgsqlDataSource dataSource)
     private const string SelectColumns = """
         a.id, a.tenant_id, t.domain AS tenant, a.address, a.password_hash, a.state, a.state_reason, a.throttled_until,
         a.credential_reset_required, a.limit_messages_per_minute, a.limit_messages_per_hour,
-        a.limit_recipients_per_minute, a.limit_recipients_per_hour, a.limit_recipients_per_day, a.created_at, a.updated_at
+        a.limit_recipients_per_minute, a.limit_recipients_per_hour, a.limit_recipients_per_day, a.usual_messages_per_hour, a.created_at, a.updated_at
         """;
 
     private const string InsertSql = """
@@ -100,7 +100,11 @@ public sealed class AccountRepository(NpgsqlDataSource dataSource)
             cancellationToken: cancellationToken))).AsList();
     }
 
-    /// <summary>Checks the account's password. False for unknown accounts and accounts without a password.</summary>
+    /// <summary>
+    /// Checks the account's password against its hash in any recognised format (<see cref="PasswordHashFormats"/>);
+    /// an imported hash is replaced by an Argon2id one on success. Null for unknown accounts, accounts without a
+    /// password and wrong passwords.
+    /// </summary>
     public async Task<AccountRecord?> VerifyPasswordAsync(string address, string password, CancellationToken cancellationToken = default)
     {
         var account = await FindAsync(address, cancellationToken);
@@ -111,8 +115,27 @@ public sealed class AccountRepository(NpgsqlDataSource dataSource)
             return null;
         }
 
-        return PasswordHasher.Verify(password, account.PasswordHash) ? account : null;
+        if (!PasswordHashFormats.Verify(password, account.PasswordHash))
+        {
+            return null;
+        }
+
+        if (PasswordHashFormats.NeedsRehash(account.PasswordHash))
+        {
+            // An imported hash (bcrypt, SHA-crypt, salted SHA, other Argon2 parameters) is replaced by the product's
+            // own now that the password is known; only if nobody changed it meanwhile.
+            var rehashed = PasswordHasher.Hash(password);
+            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+            if (await connection.ExecuteAsync(new CommandDefinition(RehashSql, new { id = account.Id, previous = account.PasswordHash, rehashed }, cancellationToken: cancellationToken)) == 1)
+            {
+                account.PasswordHash = rehashed;
+            }
+        }
+
+        return account;
     }
+
+    private const string RehashSql = "UPDATE accounts SET password_hash = @rehashed WHERE id = @id AND password_hash = @previous";
 
     private static readonly Lazy<string> DummyHash = new(() => PasswordHasher.Hash(Guid.NewGuid().ToString()));
 

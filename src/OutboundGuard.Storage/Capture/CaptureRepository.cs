@@ -39,16 +39,4 @@ public sealed class CaptureRepository(NpgsqlDataSource dataSource)
         var rows = await connection.QueryAsync<CapturedRefusal>(new CommandDefinition(RefusalsSql, new { accountId, from, to }, cancellationToken: cancellationToken));
         return rows.AsList();
     }
-
-    private const string BackdateSql = "UPDATE accounts SET created_at = @createdAt, updated_at = now() WHERE id = @accountId";
-
-    /// <summary>
-    /// Sets when an account was created, so a replayed burst's established accounts are established for the
-    /// relay too (test set-up of <c>outboundguard bursts setup</c>; not an ops action).
-    /// </summary>
-    public async Task<bool> SetCreatedAtAsync(long accountId, DateTimeOffset createdAt, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await connection.ExecuteAsync(new CommandDefinition(BackdateSql, new { accountId, createdAt }, cancellationToken: cancellationToken)) == 1;
-    }
 }

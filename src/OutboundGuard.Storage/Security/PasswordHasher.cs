@@ -17,12 +17,15 @@ public static class PasswordHasher
     private const int SaltBytes = 16;
     private const int HashBytes = 32;
 
+    /// <summary>How every hash made by <see cref="Hash"/> begins; a stored hash that does not is rehashed on the next successful AUTH.</summary>
+    public const string CurrentPrefix = "$argon2id$v=19$m=19456,t=2,p=1$";
+
     /// <summary>Hashes a password with a fresh random salt.</summary>
     public static string Hash(string password)
     {
         var salt = RandomNumberGenerator.GetBytes(SaltBytes);
         var hash = Compute(password, salt, MemoryKiB, Iterations, Parallelism, HashBytes);
-        return $"$argon2id$v=19$m={MemoryKiB},t={Iterations},p={Parallelism}${B64(salt)}${B64(hash)}";
+        return $"{CurrentPrefix}{B64(salt)}${B64(hash)}";
     }
 
     /// <summary>Checks a password against a stored PHC string in constant time; false for malformed strings.</summary>

@@ -6,7 +6,7 @@ using OutboundGuard.Storage.Accounts;
 
 namespace OutboundGuard.Cli;
 
-/// <summary><c>outboundguard accounts add|list|show|suspend|reinstate</c>.</summary>
+/// <summary><c>outboundguard accounts add|import|list|show|suspend|reinstate</c>.</summary>
 internal static class AccountsCommand
 {
     private static readonly JsonSerializerOptions JsonOutput = new(JsonSerializerDefaults.Web) { WriteIndented = true };
@@ -17,6 +17,7 @@ internal static class AccountsCommand
         command.Subcommands.Add(Add());
         command.Subcommands.Add(List());
         command.Subcommands.Add(AccountsShowCommand.Create(JsonOutput));
+        command.Subcommands.Add(AccountsImportCommand.Create(JsonOutput));
         command.Subcommands.Add(ChangeState("suspend", AccountState.Suspended, "Suspend an account: every further message is refused with 550 5.7.1"));
         command.Subcommands.Add(ChangeState("reinstate", AccountState.Active, "Reinstate a suspended or throttled account"));
         return command;

@@ -2,7 +2,7 @@ using System.CommandLine;
 using OutboundGuard.Replay.Bursts;
 using OutboundGuard.Replay.Generation;
 using OutboundGuard.Storage.Accounts;
-using OutboundGuard.Storage.Capture;
+using OutboundGuard.Storage.Security;
 
 namespace OutboundGuard.Cli;
 
@@ -56,32 +56,28 @@ internal static class BurstsCommand
         var command = new Command("setup", "Create a burst's accounts (passwords, age, limits) in the relay's database") { burstPath };
         command.SetAction((parse, ct) => CliRunner.RunAsync(parse, async (db, _, token) =>
         {
+            // The same importer as `accounts import`: the one way an account gets its age, limits and password hash.
             using var burst = BurstReader.Open(parse.GetValue(burstPath)!);
-            var accounts = new AccountRepository(db.DataSource);
-            var capture = new CaptureRepository(db.DataSource);
-            foreach (var address in burst.AccountAddresses)
+            var now = DateTimeOffset.UtcNow;
+            var rows = burst.AccountAddresses.Select(address =>
             {
                 var setup = burst.AccountSetup(address) ?? new BurstAccount { Address = address };
                 var password = burst.PasswordOf(address);
-                var record = await accounts.FindAsync(address, token);
-                if (record is null)
+                var limits = setup.Limits;
+                return new AccountImportRow
                 {
-                    record = await accounts.AddAsync(address, address[(address.IndexOf('@', StringComparison.Ordinal) + 1)..], password, AccountsCommand.Actor, token);
-                }
-                else if (password is not null)
-                {
-                    await accounts.SetPasswordAsync(record.Id, password, AccountsCommand.Actor, "burst set-up", token);
-                }
-
-                if (setup.Limits is { } l)
-                {
-                    await accounts.SetLimitsAsync(record.Id, new AccountLimitsUpdate(l.MessagesPerMinute, l.MessagesPerHour, l.RecipientsPerMinute, l.RecipientsPerHour, l.RecipientsPerDay), AccountsCommand.Actor, "burst set-up", token);
-                }
-
-                await capture.SetCreatedAtAsync(record.Id, DateTimeOffset.UtcNow - TimeSpan.FromDays(setup.CreatedDaysAgo), token);
-            }
-
-            Console.WriteLine($"Set up {burst.AccountAddresses.Count} account(s) of {burst.Name}.");
+                    Address = AccountRepository.NormalizeAddress(address),
+                    CreatedAt = now - TimeSpan.FromDays(setup.CreatedDaysAgo),
+                    PasswordHash = password is null ? null : PasswordHasher.Hash(password),
+                    MessagesPerMinute = limits?.MessagesPerMinute,
+                    MessagesPerHour = limits?.MessagesPerHour,
+                    RecipientsPerMinute = limits?.RecipientsPerMinute,
+                    RecipientsPerHour = limits?.RecipientsPerHour,
+                    RecipientsPerDay = limits?.RecipientsPerDay,
+                };
+            }).ToList();
+            var report = await new AccountImporter(db.DataSource).ImportAsync(new AccountImportParseResult(rows, []), "burst " + burst.Name, AccountsCommand.Actor, cancellationToken: token);
+            Console.WriteLine($"Set up {burst.AccountAddresses.Count} account(s) of {burst.Name}: {report.Created} created, {report.Updated} updated, {report.Unchanged} unchanged.");
             return CliRunner.ExitOk;
         }, ct));
         return command;

@@ -17,7 +17,7 @@ internal static class MigrateCommand
             var applied = (long)(await read.ExecuteScalarAsync(token))!;
             Console.WriteLine($"Schema up to date: {applied} of {Migrator.Scripts.Count} migration(s) applied ({Migrator.Scripts[^1].Version}).");
             return CliRunner.ExitOk;
-        }, ct));
+        }, ct, createCluster: true));
         return command;
     }
 }
