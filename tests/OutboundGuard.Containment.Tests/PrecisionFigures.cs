@@ -140,8 +140,15 @@ public sealed partial class PrecisionFigures
         return failures;
     }
 
-    /// <summary>Numbers become N and names under .example become &lt;name&gt;, so one finding's variants count together.</summary>
-    private static string Generalise(string text) => Numbers().Replace(ExampleNames().Replace(text, "<name>"), "N");
+    /// <summary>Fingerprints, addresses, names under .example and numbers are generalised, so one finding's variants count together.</summary>
+    private static string Generalise(string text)
+        => Numbers().Replace(ExampleNames().Replace(Addresses().Replace(Fingerprints().Replace(text, "<fingerprint>"), "<ip>"), "<name>"), "N");
+
+    [GeneratedRegex(@"\b[0-9a-f]{16}\b")]
+    private static partial Regex Fingerprints();
+
+    [GeneratedRegex(@"\b\d{1,3}(\.\d{1,3}){3}\b")]
+    private static partial Regex Addresses();
 
     [GeneratedRegex(@"\d+(\.\d+)?")]
     private static partial Regex Numbers();
