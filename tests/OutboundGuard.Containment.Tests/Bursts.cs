@@ -35,7 +35,8 @@ public static class Bursts
         return map;
     }
 
-    private static string? FindCorpus()
+    /// <summary>The .corpus folder above the test assembly, or null (then the built-in texts are used).</summary>
+    public static string? FindCorpus()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

@@ -47,18 +47,24 @@ public sealed partial class ContainmentRelay : IAsyncDisposable
     }
 
     /// <summary>Runs a CLI verb against this relay's data folder; fails the test on a non-zero exit.</summary>
-    public async Task<string> CliAsync(string? standardInput, params string[] arguments)
+    public Task<string> CliAsync(string? standardInput, params string[] arguments) => CliAsync(standardInput, TimeSpan.FromMinutes(5), arguments);
+
+    /// <summary>Runs a CLI verb against this relay's data folder within <paramref name="timeout"/>; fails the test on a non-zero exit.</summary>
+    public async Task<string> CliAsync(string? standardInput, TimeSpan timeout, params string[] arguments)
     {
-        var (code, stdout, stderr) = await RelayProcess.RunAsync([.. arguments, "--data", DataDirectory], standardInput, timeout: TimeSpan.FromMinutes(5));
+        var (code, stdout, stderr) = await RelayProcess.RunAsync([.. arguments, "--data", DataDirectory], standardInput, timeout: timeout);
         Assert.True(code == 0, $"outboundguard {string.Join(' ', arguments)} exited {code}:\n{stdout}\n{stderr}");
         return stdout;
     }
 
     /// <summary>Replays a burst at full speed (the relay's replay clock keeps captured time) and returns the report.</summary>
-    public async Task<(ReplayReport Report, string Text)> ReplayAsync(string burst, params string[] extra)
+    public Task<(ReplayReport Report, string Text)> ReplayAsync(string burst, params string[] extra) => ReplayAsync(burst, 8, TimeSpan.FromMinutes(5), extra);
+
+    /// <summary>Replays a burst at full speed with <paramref name="concurrency"/> messages in flight, within <paramref name="timeout"/>, and returns the report.</summary>
+    public async Task<(ReplayReport Report, string Text)> ReplayAsync(string burst, int concurrency, TimeSpan timeout, params string[] extra)
     {
         var json = Path.Combine(DataDirectory, "report-" + Guid.NewGuid().ToString("N")[..8] + ".json");
-        var text = await CliAsync(null, ["replay", burst, "--server", $"127.0.0.1:{SmtpPort}", "--starttls", "--pace", "fast", "--concurrency", "8", "--json", json, .. extra]);
+        var text = await CliAsync(null, timeout, ["replay", burst, "--server", $"127.0.0.1:{SmtpPort}", "--starttls", "--pace", "fast", "--concurrency", concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture), "--json", json, .. extra]);
         return (ReportText.FromJson(await File.ReadAllTextAsync(json))!, text);
     }
 

@@ -58,6 +58,46 @@ public sealed class SmtpReplayerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Two_sessions_of_one_account_run_in_parallel_while_each_session_sends_in_order()
+    {
+        // smtp-sink answers each DATA after 2 s: serialised, 4 messages take 8 s; on two parallel sessions, 4 s.
+        await using var slow = await PostfixSmtpSink.StartAsync(dataDelaySeconds: 2);
+        var writer = new BurstWriter(_root);
+        for (var i = 0; i < 4; i++)
+        {
+            var eml = $"From: app@tenant.example\r\nTo: r{i}@example.org\r\nSubject: message {i}\r\nMessage-ID: <s{i}@tenant.example>\r\n\r\nbody {i}\r\n";
+            writer.Add(new BurstEntry { OffsetMs = i, Account = "app@tenant.example", RcptTo = [$"r{i}@example.org"], ClientIp = "mta.tenant.example", Session = i % 2 == 0 ? "s1" : "s2" }, System.Text.Encoding.ASCII.GetBytes(eml));
+        }
+
+        writer.Complete();
+        using var burst = BurstReader.Open(_root);
+        var done = new System.Collections.Concurrent.ConcurrentQueue<(string Session, TimeSpan At)>();
+        var started = TimeProvider.System.GetTimestamp();
+        var replayer = new SmtpReplayer(new ReplayOptions { Host = "127.0.0.1", Port = slow.Port, Pace = ReplayPace.Fast, Concurrency = 8, BindClientAddresses = true });
+        var results = await replayer.ReplayAsync(burst, r => done.Enqueue((r.Entry.Session!, TimeProvider.System.GetElapsedTime(started))), CancellationToken.None);
+
+        Assert.All(results, r => Assert.Equal(SendOutcome.Accepted, r.Outcome));
+        var finished = done.ToList();
+        var sessions = finished.GroupBy(f => f.Session).Select(g => (First: g.Min(f => f.At), Second: g.Max(f => f.At))).ToList();
+        Assert.Equal(2, sessions.Count);
+        // Both sessions' first messages were answered together (one after the other would be 2 s apart): they overlapped.
+        Assert.True((sessions[0].First - sessions[1].First).Duration() < TimeSpan.FromSeconds(1), $"the sessions did not overlap: {string.Join(", ", finished)}");
+        // Within a session, one message after the other: the second waits for the first's delayed DATA reply.
+        Assert.All(sessions, s => Assert.True(s.Second - s.First >= TimeSpan.FromSeconds(1.5), $"a session sent two messages at once: {string.Join(", ", finished)}"));
+        Assert.Equal(4, (await slow.WaitForMessagesAsync(4, TimeSpan.FromSeconds(30))).Count);
+    }
+
+    [Fact]
+    public void Accounts_sharing_a_client_label_connect_from_the_same_loopback_address()
+    {
+        var webmail = ClientAddressMap.Loopback("webmail.provider.example");
+        Assert.NotNull(webmail);
+        Assert.Equal(webmail, ClientAddressMap.Loopback("webmail.provider.example"));
+        Assert.NotEqual(webmail, ClientAddressMap.Loopback("mta.tenant.example"));
+        Assert.True(System.Net.IPAddress.IsLoopback(webmail));
+    }
+
+    [Fact]
     public async Task A_server_that_is_not_listening_yields_failed_results_not_an_exception()
     {
         var writer = new BurstWriter(_root);

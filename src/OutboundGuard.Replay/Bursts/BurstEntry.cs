@@ -29,6 +29,14 @@ public sealed record BurstEntry
     /// <summary>A free label for the client the message came from (reporting only).</summary>
     public string? ClientIp { get; init; }
 
+    /// <summary>
+    /// A label for the SMTP session the message was submitted on, within its account (e.g. <c>s7</c> of a
+    /// customer MTA's 20 parallel deliveries). The replayer keeps one connection per account and session and
+    /// sends only the messages of one session one after another; null puts all of the account's messages on
+    /// one session.
+    /// </summary>
+    public string? Session { get; init; }
+
     /// <summary>What the message is, for reporting: <c>ham</c>, <c>spam</c> or <c>phish</c>.</summary>
     public string? Label { get; init; }
 

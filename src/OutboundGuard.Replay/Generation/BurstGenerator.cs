@@ -8,7 +8,7 @@ namespace OutboundGuard.Replay.Generation;
 /// generated from templates. Deterministic for a given seed and corpus. Each burst is a few hundred messages
 /// at most, so replaying all of them takes minutes.
 /// </summary>
-public sealed class BurstGenerator
+public sealed partial class BurstGenerator
 {
     /// <summary>The bursts, by folder name.</summary>
     public static IReadOnlyList<string> Names { get; } =
@@ -52,7 +52,8 @@ public sealed class BurstGenerator
             case "low-and-slow-phishing": LowAndSlow(w); break;
             case "newsletter-peak": NewsletterPeak(w); break;
             case "ordinary-ham": OrdinaryHam(w); break;
-            default: throw new ArgumentException($"Unknown burst {name}; known: {string.Join(", ", Names)}.", nameof(name));
+            case "precision": Precision(w); break;
+            default: throw new ArgumentException($"Unknown burst {name}; known: {string.Join(", ", Names.Concat(Scenarios))}.", nameof(name));
         }
 
         w.Complete();

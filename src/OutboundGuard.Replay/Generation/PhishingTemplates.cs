@@ -30,13 +30,37 @@ public static class PhishingTemplates
             $"Dear {name},\n\nWe could not verify your account details. Please verify your account now to avoid interruption of service. Confirm your details here:\n\n{link}\n\nCase {id}\n"),
     ];
 
+    /// <summary>Look-alike login hosts under the reserved <c>.example</c> name (precision scenario).</summary>
+    public static IReadOnlyList<string> LookAlikeExampleHosts { get; } =
+    [
+        "micros0ft-login.example", "paypa1-secure.example", "g00gle-accounts.example", "app1e-id-verify.example",
+        "0utlook-signin.example", "dropb0x-files.example", "linkedln-inbox.example", "office365-rnail.example",
+    ];
+
     /// <summary>One phishing message for a recipient: template and host chosen by the numbers, link personalised.</summary>
     public static TextSample Create(int template, int host, string recipient, int serial)
+        => Create(template, LookAlikeHosts[host % LookAlikeHosts.Count], recipient, serial);
+
+    /// <summary>One phishing message for a recipient pointing at <paramref name="host"/>, link personalised.</summary>
+    public static TextSample Create(int template, string host, string recipient, int serial)
     {
-        var local = recipient.Split('@')[0];
-        var name = CultureInfo.InvariantCulture.TextInfo.ToTitleCase(local.Replace('.', ' ').Replace('_', ' '));
+        var name = NameOf(recipient);
         var id = serial.ToString("X6", CultureInfo.InvariantCulture);
-        var link = $"https://{LookAlikeHosts[host % LookAlikeHosts.Count]}/signin?session={id}&user={Uri.EscapeDataString(recipient)}";
+        var link = $"https://{host}/signin?session={id}&user={Uri.EscapeDataString(recipient)}";
         return Templates[template % Templates.Length](name, link, id);
     }
+
+    /// <summary>A document-signing look-alike ("Please DocuSign: …") with a personalised review link to <paramref name="host"/>.</summary>
+    public static TextSample DocumentToSign(string sender, string recipient, int serial, string host = "d0cusign-review.example")
+    {
+        var name = NameOf(recipient);
+        var id = serial.ToString("X6", CultureInfo.InvariantCulture);
+        var documents = new[] { "Engagement letter", "Settlement agreement", "Retainer update", "Fee schedule 2026", "Power of attorney" };
+        var document = documents[serial % documents.Length];
+        return new TextSample($"Please DocuSign: {document} {id}.pdf",
+            $"Hello {name},\n\n{sender} sent you a document to review and sign: \"{document} {id}.pdf\".\n\nREVIEW DOCUMENT: https://{host}/envelope/{id}?recipient={Uri.EscapeDataString(recipient)}\n\nThis link expires in 48 hours. Sign in with your e-mail account to access the document.\n\nPowered by DocuSign\n");
+    }
+
+    private static string NameOf(string recipient)
+        => CultureInfo.InvariantCulture.TextInfo.ToTitleCase(recipient.Split('@')[0].Replace('.', ' ').Replace('_', ' '));
 }

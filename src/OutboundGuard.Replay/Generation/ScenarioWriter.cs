@@ -32,26 +32,44 @@ internal sealed class ScenarioWriter(string directory, DateTimeOffset epoch)
 
     public void Send(TimeSpan offset, string account, IReadOnlyList<string> recipients, TextSample text, string label)
     {
-        var message = new MimeMessage();
-        message.From.Add(MailboxAddress.Parse(account));
-        message.To.AddRange(recipients.Select(MailboxAddress.Parse));
-        message.Subject = text.Subject;
+        var message = new MimeMessage { Subject = text.Subject, Body = new TextPart("plain") { Text = text.Body } };
+        // Legitimate mail comes from the tenant's own MTA; abusive mail from the attacker's clients, one per account.
+        Send(offset, account, recipients, message, label, label == BurstLabels.Ham ? "mta." + DomainOf(account) : "bot-" + account);
+    }
+
+    /// <summary>
+    /// Writes <paramref name="message"/> (its From, To, Date and Message-ID filled in when missing) as sent by
+    /// <paramref name="account"/> from the client <paramref name="clientIp"/>, on <paramref name="session"/>.
+    /// </summary>
+    public BurstEntry Send(TimeSpan offset, string account, IReadOnlyList<string> recipients, MimeMessage message, string label, string clientIp, string? session = null, string? mailFrom = null)
+    {
+        if (message.From.Count == 0)
+        {
+            message.From.Add(MailboxAddress.Parse(account));
+        }
+
+        if (message.To.Count == 0)
+        {
+            message.To.AddRange(recipients.Select(MailboxAddress.Parse));
+        }
+
         message.Date = epoch + offset;
-        message.MessageId = $"{_writer.Count + 1:D6}.{offset.Ticks:x}@{account[(account.IndexOf('@', StringComparison.Ordinal) + 1)..]}";
-        message.Body = new TextPart("plain") { Text = text.Body };
+        message.MessageId ??= $"{_writer.Count + 1:D6}.{offset.Ticks:x}@{DomainOf(account)}";
         using var buffer = new MemoryStream();
         message.WriteTo(FormatOptions.Default, buffer);
-        _writer.Add(new BurstEntry
+        return _writer.Add(new BurstEntry
         {
             OffsetMs = (long)offset.TotalMilliseconds,
             Account = account,
-            MailFrom = account,
+            MailFrom = mailFrom ?? account,
             RcptTo = recipients,
-            // Legitimate mail comes from the tenant's own MTA; abusive mail from the attacker's clients, one per account.
-            ClientIp = label == BurstLabels.Ham ? "mta." + account[(account.IndexOf('@', StringComparison.Ordinal) + 1)..] : "bot-" + account,
+            ClientIp = clientIp,
+            Session = session,
             Label = label,
         }, buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
     }
+
+    public static string DomainOf(string address) => address[(address.IndexOf('@', StringComparison.Ordinal) + 1)..];
 
     public void Complete() => _writer.Complete();
 

@@ -18,7 +18,7 @@ public sealed record ReplayOptions
     /// <summary>The pace. Default captured.</summary>
     public ReplayPace Pace { get; init; } = ReplayPace.Captured;
 
-    /// <summary>At most this many messages in flight at once (one connection per account). Default 8.</summary>
+    /// <summary>At most this many messages in flight at once (one connection per account and session). Default 8.</summary>
     public int Concurrency { get; init; } = 8;
 
     /// <summary>
@@ -35,6 +35,14 @@ public sealed record ReplayOptions
     /// relay on loopback. Default false.
     /// </summary>
     public bool BindClientAddresses { get; init; }
+
+    /// <summary>
+    /// Close a session's connection after a message when the session's next message comes more than this
+    /// much captured time later (or there is none), and reconnect for it, as an MTA closes idle connections.
+    /// Keeps the number of open sessions from one client label to what the client really held (the relay
+    /// limits sessions per client IP). Null keeps every connection open to the end of the replay. Default null.
+    /// </summary>
+    public TimeSpan? CloseIdleAfter { get; init; }
 
     /// <summary>Timeout of one SMTP command. Default 60 s.</summary>
     public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromSeconds(60);

@@ -7,8 +7,8 @@ using OutboundGuard.Replay.Bursts;
 namespace OutboundGuard.Replay.Replaying;
 
 /// <summary>
-/// Replays a burst against a relay over SMTP with MailKit: every account on its own connection with its own
-/// AUTH, each message at its (possibly compressed) captured offset, at most
+/// Replays a burst against a relay over SMTP with MailKit: every account (and each of its session labels) on
+/// its own connection with its own AUTH, each message at its (possibly compressed) captured offset, at most
 /// <see cref="ReplayOptions.Concurrency"/> messages in flight, each answer recorded as the relay gave it.
 /// </summary>
 public sealed class SmtpReplayer(ReplayOptions options, TimeProvider? timeProvider = null)
@@ -17,8 +17,9 @@ public sealed class SmtpReplayer(ReplayOptions options, TimeProvider? timeProvid
 
     /// <summary>
     /// Replays every entry and returns the results in the burst's order. Messages start in offset order
-    /// across all accounts (so a relay in replay-clock mode sees the captured timeline); an account's next
-    /// message waits for its previous one, on the account's one connection.
+    /// across all accounts (so a relay in replay-clock mode sees the captured timeline); a message waits for
+    /// the previous one of its account and session (<see cref="BurstEntry.Session"/>), on that session's one
+    /// connection, while the account's other sessions run beside it.
     /// </summary>
     /// <param name="burst">The burst.</param>
     /// <param name="observe">Called after each message (from several threads), e.g. for the progress display.</param>
@@ -32,10 +33,12 @@ public sealed class SmtpReplayer(ReplayOptions options, TimeProvider? timeProvid
         var connections = new Dictionary<string, AccountConnection>(StringComparer.OrdinalIgnoreCase);
         var tails = new Dictionary<string, Task>(StringComparer.OrdinalIgnoreCase);
         var tasks = new List<Task<SendResult>>(burst.Entries.Count);
+        var closeAfter = CloseAfter(burst.Entries);
         try
         {
-            foreach (var entry in burst.Entries)
+            for (var i = 0; i < burst.Entries.Count; i++)
             {
+                var entry = burst.Entries[i];
                 var wait = options.Pace.DueAfter(entry.OffsetMs) - _time.GetElapsedTime(started);
                 if (wait > TimeSpan.Zero)
                 {
@@ -43,15 +46,16 @@ public sealed class SmtpReplayer(ReplayOptions options, TimeProvider? timeProvid
                 }
 
                 await inFlight.WaitAsync(cancellationToken);
-                if (!connections.TryGetValue(entry.Account, out var connection))
+                var key = SessionKey(entry);
+                if (!connections.TryGetValue(key, out var connection))
                 {
                     var password = options.Passwords.TryGetValue(entry.Account, out var given) ? given : burst.PasswordOf(entry.Account);
-                    connections[entry.Account] = connection = new AccountConnection(options, entry.Account, password);
+                    connections[key] = connection = new AccountConnection(options, entry.Account, password);
                 }
 
-                var previous = tails.GetValueOrDefault(entry.Account) ?? Task.CompletedTask;
-                var task = SendAfterAsync(previous, burst, entry, connection, start, inFlight, observe, cancellationToken);
-                tails[entry.Account] = task;
+                var previous = tails.GetValueOrDefault(key) ?? Task.CompletedTask;
+                var task = SendAfterAsync(previous, burst, entry, connection, closeAfter[i], start, inFlight, observe, cancellationToken);
+                tails[key] = task;
                 tasks.Add(task);
             }
 
@@ -67,13 +71,45 @@ public sealed class SmtpReplayer(ReplayOptions options, TimeProvider? timeProvid
         }
     }
 
-    private async Task<SendResult> SendAfterAsync(Task previous, Burst burst, BurstEntry entry, AccountConnection connection, DateTimeOffset start,
+    /// <summary>One connection per account and session label; no label is the account's one session.</summary>
+    private static string SessionKey(BurstEntry entry) => entry.Session is null ? entry.Account : entry.Account + "\n" + entry.Session;
+
+    /// <summary>
+    /// Per entry: whether its connection is closed after it, because its session's next message comes more
+    /// than <see cref="ReplayOptions.CloseIdleAfter"/> of captured time later (or never), as a client's MTA
+    /// closes an idle connection instead of holding it for an hour.
+    /// </summary>
+    private bool[] CloseAfter(IReadOnlyList<BurstEntry> entries)
+    {
+        var close = new bool[entries.Count];
+        if (options.CloseIdleAfter is not { } idle)
+        {
+            return close;
+        }
+
+        var next = new Dictionary<string, long>(StringComparer.OrdinalIgnoreCase);
+        for (var i = entries.Count - 1; i >= 0; i--)
+        {
+            var key = SessionKey(entries[i]);
+            close[i] = !next.TryGetValue(key, out var following) || following - entries[i].OffsetMs > idle.TotalMilliseconds;
+            next[key] = entries[i].OffsetMs;
+        }
+
+        return close;
+    }
+
+    private async Task<SendResult> SendAfterAsync(Task previous, Burst burst, BurstEntry entry, AccountConnection connection, bool closeAfter, DateTimeOffset start,
         SemaphoreSlim inFlight, Action<SendResult>? observe, CancellationToken cancellationToken)
     {
         try
         {
             await previous.ContinueWith(_ => { }, TaskScheduler.Default);
             var result = await SendAsync(burst, entry, connection, start, cancellationToken);
+            if (closeAfter)
+            {
+                await connection.ResetAsync();
+            }
+
             observe?.Invoke(result);
             return result;
         }

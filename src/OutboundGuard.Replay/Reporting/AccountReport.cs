@@ -29,6 +29,12 @@ public sealed record AccountReport
     /// <summary>Messages accepted before the first throttle or suspension (all accepted ones when never contained).</summary>
     public int AcceptedBeforeContainment { get; init; }
 
+    /// <summary>
+    /// Every reply other than 250, by code and enhanced code (e.g. <c>451 4.7.1</c>, <c>421 4.7.0</c> for too
+    /// many connections from the client, <c>454 4.7.0</c> at AUTH); failures without a reply as <c>failed</c>.
+    /// </summary>
+    public IReadOnlyDictionary<string, int> Replies { get; init; } = new Dictionary<string, int>();
+
     /// <summary>The first 451 4.7.1, or null.</summary>
     public Milestone? FirstThrottle { get; init; }
 

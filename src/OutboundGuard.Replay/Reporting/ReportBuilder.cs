@@ -78,9 +78,26 @@ public static class ReportBuilder
             Failed = results.Count(r => r.Outcome == SendOutcome.Failed),
             Skipped = results.Count(r => r.Outcome == SendOutcome.Skipped),
             AcceptedBeforeContainment = acceptedBefore,
+            Replies = results
+                .Where(r => r.Outcome is SendOutcome.Deferred or SendOutcome.Rejected or SendOutcome.Failed)
+                .GroupBy(ReplyKey, StringComparer.Ordinal)
+                .OrderBy(g => g.Key, StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal),
             FirstThrottle = throttle,
             FirstSuspension = suspension,
         };
+    }
+
+    /// <summary>A reply's code and enhanced code, e.g. "451 4.7.1"; "failed" without a reply.</summary>
+    public static string ReplyKey(SendResult result)
+    {
+        if (result.Outcome == SendOutcome.Failed && result.Code == 0)
+        {
+            return "failed";
+        }
+
+        var first = result.Text.Split(' ', 2)[0];
+        return first.Length >= 5 && char.IsDigit(first[0]) && first[1] == '.' ? $"{result.Code} {first}" : result.Code.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>The roles of an account in a report.</summary>

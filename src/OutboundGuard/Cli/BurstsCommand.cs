@@ -26,10 +26,26 @@ internal static class BurstsCommand
         var output = new Option<string>("--out") { Description = "Folder to write the bursts into (one subfolder each)", Required = true };
         var only = new Option<string[]>("--only") { Description = "Only these bursts: " + string.Join(", ", BurstGenerator.Names), AllowMultipleArgumentsPerToken = true };
         var seed = new Option<int>("--seed") { Description = "Seed of the random choices", DefaultValueFactory = _ => 8 };
-        var command = new Command("generate", "Write the reference bursts (hijack, phishing, campus, low-and-slow, newsletter, ordinary ham)") { corpus, output, only, seed };
+        var scenario = new Option<string?>("--scenario") { Description = "Write one larger scenario into --out itself instead of the reference bursts: " + string.Join(", ", BurstGenerator.Scenarios) };
+        var command = new Command("generate", "Write the reference bursts (hijack, phishing, campus, low-and-slow, newsletter, ordinary ham), or one scenario") { corpus, output, only, seed, scenario };
         command.SetAction(async (parse, ct) =>
         {
             var generator = new BurstGenerator(CorpusSource.TryOpen(parse.GetValue(corpus)), parse.GetValue(seed));
+            if (parse.GetValue(scenario) is { } chosenScenario)
+            {
+                if (!BurstGenerator.Scenarios.Contains(chosenScenario))
+                {
+                    await Console.Error.WriteLineAsync($"error: unknown scenario {chosenScenario}; known: {string.Join(", ", BurstGenerator.Scenarios)}.");
+                    return CliRunner.ExitUsage;
+                }
+
+                var written = generator.Generate(chosenScenario, parse.GetValue(output)!);
+                using var generated = BurstReader.Open(written);
+                Console.WriteLine($"{chosenScenario} (seed {parse.GetValue(seed)}): {generated.Entries.Count} messages, {generated.AccountAddresses.Count} accounts → {written}");
+                Console.WriteLine($"Texts from {generator.Source}.");
+                return CliRunner.ExitOk;
+            }
+
             var names = parse.GetValue(only) is { Length: > 0 } chosen ? chosen : [.. BurstGenerator.Names];
             foreach (var name in names)
             {

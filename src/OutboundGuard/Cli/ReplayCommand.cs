@@ -28,12 +28,13 @@ internal static class ReplayCommand
         var passwordStdin = new Option<bool>("--accounts-password-stdin") { Description = "Read credentials from standard input: one \"ADDRESS PASSWORD\" per line, or one password for --account" };
         var account = new Option<string?>("--account") { Description = "The sending account for an .eml folder or mbox file" };
         var interval = new Option<double>("--interval") { Description = "Seconds between messages of an .eml folder or mbox file", DefaultValueFactory = _ => 1 };
+        var closeIdle = new Option<double?>("--close-idle") { Description = "Close a session's connection when its next message is more than SECONDS of captured time away (default: keep connections open)" };
         var noReplayTime = new Option<bool>("--no-replay-time") { Description = "Do not send the X-OutboundGuard-Replay-Time header" };
         var policy = new Option<string?>("--policy") { Description = "With --offline: a candidate scoring policy (JSON, OutboundGuard:Scoring keys) to compare with the current one" };
         var offline = new Option<bool>("--offline") { Description = "Do not connect: score the burst in-process with the current policy (and --policy) and report what each would have done" };
         var command = new Command("replay", "Replay a captured burst against a relay and report what it contained")
         {
-            burst, server, startTls, insecure, pace, concurrency, json, accountsFile, passwordStdin, account, interval, noReplayTime, policy, offline,
+            burst, server, startTls, insecure, pace, concurrency, json, accountsFile, passwordStdin, account, interval, closeIdle, noReplayTime, policy, offline,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -93,6 +94,7 @@ internal static class ReplayCommand
                     Pace = chosenPace.Value,
                     Concurrency = Math.Max(1, parse.GetValue(concurrency)),
                     SendReplayTime = !parse.GetValue(noReplayTime),
+                    CloseIdleAfter = parse.GetValue(closeIdle) is { } seconds ? TimeSpan.FromSeconds(Math.Max(0, seconds)) : null,
                     BindClientAddresses = IsLoopback(host) && !host.Equals("localhost", StringComparison.OrdinalIgnoreCase) && !host.Contains(':', StringComparison.Ordinal),
                     Passwords = passwords,
                 };

@@ -23,7 +23,10 @@ public sealed class PostfixSmtpSink : IAsyncDisposable
 
     public string DumpDirectory { get; }
 
-    public static async Task<PostfixSmtpSink> StartAsync(int? port = null, string? dumpDirectory = null)
+    /// <param name="port">The port to listen on; a free one when null.</param>
+    /// <param name="dumpDirectory">Where to dump received messages; a new temp folder when null.</param>
+    /// <param name="dataDelaySeconds">Seconds smtp-sink waits before answering each DATA (its <c>-w</c>), to make sessions overlap; 0 for none.</param>
+    public static async Task<PostfixSmtpSink> StartAsync(int? port = null, string? dumpDirectory = null, int dataDelaySeconds = 0)
     {
         if (!File.Exists(Binary))
         {
@@ -38,6 +41,12 @@ public sealed class PostfixSmtpSink : IAsyncDisposable
             await RunAsync("chown", "postfix", dumpDirectory);
             info.ArgumentList.Add("-u");
             info.ArgumentList.Add("postfix");
+        }
+
+        if (dataDelaySeconds > 0)
+        {
+            info.ArgumentList.Add("-w");
+            info.ArgumentList.Add(dataDelaySeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
 
         var chosen = port ?? FreePort.Next();
