@@ -71,6 +71,9 @@ public sealed class ScoringPipeline
     /// <summary>The campaign tracker, or null.</summary>
     public CampaignTracker? Campaigns => _campaigns;
 
+    /// <summary>The live policy (its memory of recent throttles and escalations).</summary>
+    public ScoringPolicy Policy => _policy;
+
     /// <summary>Scores one message and returns the verdict to enforce. Uses cached DNS blocklist answers only.</summary>
     public Verdict Score(MessageUnderReview message) => Evaluate(message).Live;
 

@@ -249,17 +249,19 @@ public sealed class CampaignTracker
 
                 bool guarded = !c.BadUrls && c.Accounts.Values.All(a => a.Established) && c.Accounts.Values.Select(a => a.Tenant).Distinct(StringComparer.OrdinalIgnoreCase).Count() == 1
                     && c.Accounts.Values.Count(a => a.Ticks >= since && a.Run >= _options.RunLength) < _options.RunSenders;
-                if (suspended)
-                {
-                    c.SuspendedAccount ??= accountId;
-                }
-
                 int senders = c.Accounts.Count;
                 int young = c.Accounts.Values.Count(a => !a.Established);
                 bool commonElsewhere = c.Accounts.Where(a => a.Key != accountId && a.Value.Established).Select(a => a.Value.Tenant).Distinct(StringComparer.OrdinalIgnoreCase).Count() >= 2;
                 bool mostlyYoung = young * 2 > senders;
                 bool inRuns = c.Accounts.Values.Count(a => a.Ticks >= since && a.Run >= _options.RunLength) >= _options.RunSenders;
                 bool tellsCampaign = (mostlyYoung || (c.Rich && (c.BadUrls || inRuns))) && !commonElsewhere;
+                if (suspended && tellsCampaign)
+                {
+                    // Only a text that tells a campaign links its other senders to the suspended account: a hijacked
+                    // mailbox's ordinary mail ("thanks, see you tomorrow") says nothing about who else writes it.
+                    c.SuspendedAccount ??= accountId;
+                }
+
                 if (!guarded && tellsCampaign && c.BlockedReason is null)
                 {
                     c.BlockedReason = $"sent by {(suspended ? "suspended" : "throttled")} account {accountId}";

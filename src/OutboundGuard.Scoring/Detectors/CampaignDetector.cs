@@ -52,11 +52,12 @@ public sealed class CampaignDetector : IDetector
         {
             double w = Math.Min(80, 15.0 * (c.Accounts - 1)) + (c.Tenants >= 2 ? 10 : 0) + (c.FreshAccounts * 2 >= c.Accounts ? 10 : 0);
             bool repeatedInOneTenant = c.Tenants == 1 && c.RepeatedInRuns;
-            if (!mostlyYoung && !c.BadContent && !repeatedInOneTenant)
+            if (!mostlyYoung && !repeatedInOneTenant && (!c.BadContent || c.Tenants >= 2))
             {
-                // Clean text from established accounts only, across tenants: most likely a shared legitimate template
-                // (a SaaS notification, a common notice). It routes to the high-risk pool at most; other signals decide.
-                w = Math.Min(w, 30);
+                // Mostly established accounts: clean text, or text across tenants (one bad message among many honest
+                // copies makes the whole cluster look bad), is most likely a shared legitimate template (a SaaS
+                // notification, a common notice, boilerplate). It routes to the high-risk pool at most; other signals decide.
+                w = Math.Min(w, 15);
             }
 
             string tenants = c.Tenants >= 2 ? $" across {I(c.Tenants)} tenants" : string.Empty;

@@ -26,7 +26,7 @@ public sealed class LinkedAccountsDetector : IDetector
 
         if (history.Campaign is { SharedWithSuspended: { } suspended, TemplateGuard: false })
         {
-            findings.Add(new Evidence.Evidence(Name, 40, $"sent the same body fingerprint as suspended account {I(suspended)}"));
+            findings.Add(new Evidence.Evidence(Name, 20, $"sent the same body fingerprint as suspended account {I(suspended)}"));
         }
 
         if (history.ProbationUntil is { } until)

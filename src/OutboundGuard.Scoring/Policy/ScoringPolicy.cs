@@ -14,6 +14,7 @@ public sealed class ScoringPolicy
 {
     private readonly ScoringOptions _options;
     private readonly ConcurrentDictionary<long, DateTimeOffset> _lastEscalation = new();
+    private readonly ConcurrentDictionary<long, DateTimeOffset> _throttledAt = new();
 
     /// <summary>Escalations remembered before the next sweep: twice what the last sweep kept, so a flood of escalations costs amortised O(1) each.</summary>
     private int _sweepAt = MinSweepAt;
@@ -45,7 +46,12 @@ public sealed class ScoringPolicy
 
         bool escalatedBefore = _lastEscalation.TryGetValue(account.Id, out DateTimeOffset last);
         bool recentlyEscalated = escalatedBefore && now - last < _options.HysteresisWindow;
-        bool inCoolDown = account.State == AccountState.Throttled && account.ThrottledUntil is { } until && until > now;
+        // The policy's own memory covers a throttle it decided moments ago that the caller's copy of the account does not
+        // show yet (parallel sessions read the account before the throttle was stored).
+        DateTimeOffset? coolingUntil = account.State == AccountState.Throttled && account.ThrottledUntil is { } until && until > now ? until
+            : _throttledAt.TryGetValue(account.Id, out DateTimeOffset throttledAt) && now - throttledAt < _options.ThrottleCoolDown ? throttledAt + _options.ThrottleCoolDown
+            : null;
+        bool inCoolDown = coolingUntil is not null;
         if (recentlyEscalated || inCoolDown)
         {
             double f = _options.HysteresisFactor;
@@ -105,12 +111,19 @@ public sealed class ScoringPolicy
         else if (inCoolDown && action < VerdictAction.Throttle)
         {
             action = VerdictAction.Throttle;
-            reason = $"account is cooling down until {account.ThrottledUntil!.Value.ToString("u", CultureInfo.InvariantCulture)}";
+            reason = $"account is cooling down until {coolingUntil!.Value.ToString("u", CultureInfo.InvariantCulture)}";
         }
 
         if (remember && action >= VerdictAction.Throttle)
         {
             _lastEscalation[account.Id] = now;
+            if (!inCoolDown && action == VerdictAction.Throttle)
+            {
+                // A fresh throttle (not the floor of one already running): its cool-down holds even for callers whose copy
+                // of the account predates it. Retries during the cool-down do not extend it.
+                _throttledAt[account.Id] = now;
+            }
+
             if (_lastEscalation.Count > Volatile.Read(ref _sweepAt))
             {
                 // Bounded memory: forget escalations whose hysteresis window has passed.
@@ -119,6 +132,7 @@ public sealed class ScoringPolicy
                     if (now - at >= _options.StandingWindow)
                     {
                         _lastEscalation.TryRemove(id, out _);
+                        _throttledAt.TryRemove(id, out _);
                     }
                 }
 
@@ -145,7 +159,11 @@ public sealed class ScoringPolicy
             : VerdictAction.Relay;
 
     /// <summary>Forgets the escalation memory of an account (e.g. after ops reinstated it).</summary>
-    public void Forget(long accountId) => _lastEscalation.TryRemove(accountId, out _);
+    public void Forget(long accountId)
+    {
+        _lastEscalation.TryRemove(accountId, out _);
+        _throttledAt.TryRemove(accountId, out _);
+    }
 
     private (double HighRisk, double Throttle, double Quarantine, double Suspend) ThresholdsFor(AccountProfile account)
     {

@@ -205,13 +205,23 @@ public sealed partial class AccountActivityTracker
     }
 
     /// <summary>Remembers when a message from <paramref name="ip"/> was first flagged (within a day).</summary>
-    private void NoteClientFlagged(IPAddress ip, DateTimeOffset now)
+    private void NoteClientFlagged(IPAddress ip, long accountId, DateTimeOffset now)
     {
         lock (_linksLock)
         {
-            if (_ipUse.TryGetValue(ip, out ClientIpUse? use) && (use.FirstFlagged is not { } at || now - at > TimeSpan.FromDays(1)))
+            if (!_ipUse.TryGetValue(ip, out ClientIpUse? use))
+            {
+                return;
+            }
+
+            if (use.FirstFlagged is not { } at || now - at > TimeSpan.FromDays(1))
             {
                 use.FirstFlagged = now;
+            }
+
+            if (use.Accounts.TryGetValue(accountId, out ClientIpUser? user))
+            {
+                user.Flagged = true;
             }
         }
     }
@@ -236,10 +246,13 @@ public sealed partial class AccountActivityTracker
             return true;
         }
 
+        // Regulars: established colleagues who used it before it was flagged, or who have used it for a while without ever being
+        // flagged from it (on a fresh node nobody has history from before the flag; compromised accounts of the tenant on an
+        // attacker's address are flagged, or only just started using it).
         DateTimeOffset usedBefore = (use.FirstFlagged ?? now) - _options.SharedIpMinimumHistory;
         int regulars = use.Accounts.Count(kv => kv.Key != suspendedId
             && string.Equals(kv.Value.Tenant, tenant, StringComparison.OrdinalIgnoreCase)
-            && kv.Value.FirstUse <= usedBefore
+            && (kv.Value.FirstUse <= usedBefore || (!kv.Value.Flagged && !_suspended.ContainsKey(kv.Key) && now - kv.Value.FirstUse >= _options.SharedIpMinimumHistory))
             && now - kv.Value.LastUse <= TimeSpan.FromDays(1)
             && kv.Value.CreatedAt != default && now - kv.Value.CreatedAt >= _options.EstablishedAge);
         return regulars >= _options.SharedIpAccounts;
@@ -262,5 +275,8 @@ public sealed partial class AccountActivityTracker
         public DateTimeOffset FirstUse { get; } = firstUse;
         public DateTimeOffset LastUse { get; set; }
         public DateTimeOffset CreatedAt { get; set; }
+
+        /// <summary>A message of this account from this IP was throttled or worse.</summary>
+        public bool Flagged { get; set; }
     }
 }

@@ -100,7 +100,7 @@ public sealed partial class AccountActivityTracker
             }
         }
 
-        NoteClientFlagged(clientAddress, now);
+        NoteClientFlagged(clientAddress, accountId, now);
     }
 
     /// <summary>Counts a relayed message into the account's baseline and clean history (called by the pipeline).</summary>

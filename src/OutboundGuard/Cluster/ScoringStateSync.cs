@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using OutboundGuard.Relay.Accounts;
 using OutboundGuard.Scoring;
 using OutboundGuard.Scoring.Accounts;
 using OutboundGuard.Scoring.Policy;
@@ -84,6 +85,13 @@ internal sealed class ScoringStateSync(
 
         var history = await accounts.HistoryAsync(accountId, 1, cancellationToken);
         var latest = history.Count > 0 ? history[0] : null;
+        if (latest is not null && AccountStates.Parse(latest.FromState) == AccountState.Throttled && latest.Actor != AccountActions.PolicyActor)
+        {
+            // Ops lifted a throttle: the policy's memory of it must not keep deferring the account on this node.
+            pipeline.Policy.Forget(accountId);
+            return;
+        }
+
         if (latest is null || AccountStates.Parse(latest.FromState) != AccountState.Suspended
             || (_applied.TryGetValue(accountId, out var applied) && applied == latest.ChangedAt))
         {
