@@ -21,8 +21,14 @@ public sealed class ScoringOptions
     /// <summary>Threshold overrides per account, keyed by the account's address or its numeric id.</summary>
     public Dictionary<string, PolicyThresholds> Accounts { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>How long a throttled account is deferred before it is released automatically. Default 15 min.</summary>
+    /// <summary>
+    /// How long a throttled account is deferred before it is released automatically. Default 15 min. Each further throttle
+    /// within <see cref="StandingWindow"/> doubles it, up to <see cref="MaxCoolDownFactor"/> times.
+    /// </summary>
     public TimeSpan ThrottleCoolDown { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>The longest cool-down as a multiple of <see cref="ThrottleCoolDown"/>. Default 8 (2 h).</summary>
+    public int MaxCoolDownFactor { get; set; } = 8;
 
     /// <summary>
     /// Against flapping: after an account was throttled or worse, its thresholds are multiplied by this
@@ -75,6 +81,11 @@ public sealed class ScoringOptions
         if (ThrottleCoolDown <= TimeSpan.Zero)
         {
             throw new InvalidOperationException($"{SectionName}:ThrottleCoolDown must be positive.");
+        }
+
+        if (MaxCoolDownFactor < 1)
+        {
+            throw new InvalidOperationException($"{SectionName}:MaxCoolDownFactor must be 1 or more.");
         }
 
         if (ProbationAfterReinstate < TimeSpan.Zero)

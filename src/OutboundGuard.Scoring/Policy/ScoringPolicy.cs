@@ -14,7 +14,7 @@ public sealed class ScoringPolicy
 {
     private readonly ScoringOptions _options;
     private readonly ConcurrentDictionary<long, DateTimeOffset> _lastEscalation = new();
-    private readonly ConcurrentDictionary<long, DateTimeOffset> _throttledAt = new();
+    private readonly ConcurrentDictionary<long, (DateTimeOffset Until, int Count)> _throttles = new();
 
     /// <summary>Escalations remembered before the next sweep: twice what the last sweep kept, so a flood of escalations costs amortised O(1) each.</summary>
     private int _sweepAt = MinSweepAt;
@@ -49,7 +49,7 @@ public sealed class ScoringPolicy
         // The policy's own memory covers a throttle it decided moments ago that the caller's copy of the account does not
         // show yet (parallel sessions read the account before the throttle was stored).
         DateTimeOffset? coolingUntil = account.State == AccountState.Throttled && account.ThrottledUntil is { } until && until > now ? until
-            : _throttledAt.TryGetValue(account.Id, out DateTimeOffset throttledAt) && now - throttledAt < _options.ThrottleCoolDown ? throttledAt + _options.ThrottleCoolDown
+            : _throttles.TryGetValue(account.Id, out (DateTimeOffset Until, int Count) remembered) && remembered.Until > now ? remembered.Until
             : null;
         bool inCoolDown = coolingUntil is not null;
         if (recentlyEscalated || inCoolDown)
@@ -114,6 +114,7 @@ public sealed class ScoringPolicy
             reason = $"account is cooling down until {coolingUntil!.Value.ToString("u", CultureInfo.InvariantCulture)}";
         }
 
+        TimeSpan? coolDown = null;
         if (remember && action >= VerdictAction.Throttle)
         {
             _lastEscalation[account.Id] = now;
@@ -121,7 +122,11 @@ public sealed class ScoringPolicy
             {
                 // A fresh throttle (not the floor of one already running): its cool-down holds even for callers whose copy
                 // of the account predates it. Retries during the cool-down do not extend it.
-                _throttledAt[account.Id] = now;
+                // Each further throttle within the standing window doubles the cool-down (up to MaxCoolDownFactor): a bot that
+                // resumes as soon as a throttle ends gets out a message or two per cool-down, ever fewer.
+                int count = _throttles.TryGetValue(account.Id, out (DateTimeOffset Until, int Count) previous) && now - previous.Until < _options.StandingWindow ? previous.Count + 1 : 1;
+                coolDown = _options.ThrottleCoolDown * Math.Min(1 << Math.Min(count - 1, 16), _options.MaxCoolDownFactor);
+                _throttles[account.Id] = (now + coolDown.Value, count);
             }
 
             if (_lastEscalation.Count > Volatile.Read(ref _sweepAt))
@@ -132,7 +137,7 @@ public sealed class ScoringPolicy
                     if (now - at >= _options.StandingWindow)
                     {
                         _lastEscalation.TryRemove(id, out _);
-                        _throttledAt.TryRemove(id, out _);
+                        _throttles.TryRemove(id, out _);
                     }
                 }
 
@@ -147,7 +152,7 @@ public sealed class ScoringPolicy
 
         return new Verdict(action, score, weighted, reason)
         {
-            CoolDown = action == VerdictAction.Throttle ? _options.ThrottleCoolDown : null,
+            CoolDown = action != VerdictAction.Throttle ? null : coolDown ?? (coolingUntil is { } end && end > now ? end - now : _options.ThrottleCoolDown),
         };
     }
 
@@ -162,7 +167,7 @@ public sealed class ScoringPolicy
     public void Forget(long accountId)
     {
         _lastEscalation.TryRemove(accountId, out _);
-        _throttledAt.TryRemove(accountId, out _);
+        _throttles.TryRemove(accountId, out _);
     }
 
     private (double HighRisk, double Throttle, double Quarantine, double Suspend) ThresholdsFor(AccountProfile account)

@@ -41,6 +41,21 @@ public class ScoringPolicyTests
     }
 
     [Fact]
+    public void Each_further_throttle_within_a_day_doubles_the_cool_down_and_it_holds_for_stale_copies_of_the_account()
+    {
+        var policy = new ScoringPolicy(new ScoringOptions());
+        Verdict first = policy.Decide(TestData.Account(), [E(50)], TestData.Start);
+        Verdict duringFirst = policy.Decide(TestData.Account(), [], TestData.Start.AddMinutes(5));
+        Verdict second = policy.Decide(TestData.Account(), [E(50)], TestData.Start.AddMinutes(16));
+        Verdict third = policy.Decide(TestData.Account(), [E(50)], TestData.Start.AddMinutes(47));
+
+        Assert.Equal(TimeSpan.FromMinutes(15), first.CoolDown);
+        Assert.Equal((VerdictAction.Throttle, TimeSpan.FromMinutes(10)), (duringFirst.Action, duringFirst.CoolDown));
+        Assert.Equal(TimeSpan.FromMinutes(30), second.CoolDown);
+        Assert.Equal(TimeSpan.FromMinutes(60), third.CoolDown);
+    }
+
+    [Fact]
     public void An_account_with_a_clean_history_is_throttled_before_anything_harsher()
     {
         var policy = new ScoringPolicy(new ScoringOptions());
@@ -144,7 +159,7 @@ public class ScoringPolicyTests
         Verdict v = new ScoringPolicy(new ScoringOptions()).Decide(account, [], TestData.Start);
         Assert.Equal(VerdictAction.Throttle, v.Action);
         Assert.Equal("account is cooling down until 2026-11-02 09:05:00Z", v.Reason);
-        Assert.Equal(TimeSpan.FromMinutes(15), v.CoolDown);
+        Assert.Equal(TimeSpan.FromMinutes(5), v.CoolDown); // what is left of the running cool-down: attempts during it never extend it
     }
 
     [Fact]

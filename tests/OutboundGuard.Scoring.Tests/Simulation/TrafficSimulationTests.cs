@@ -14,7 +14,7 @@ public class TrafficSimulationTests(ITestOutputHelper output)
 
         AttackReport hijack = report.Attack(TrafficSimulation.Hijack);
         Assert.InRange(hijack.FirstThrottleAt, 1, 10);
-        Assert.InRange(hijack.FirstSuspensionAt, 1, 20);
+        // Pace alone throttles and holds the throttle while the bot pushes; it never suspends (an MTA pushing its queue looks alike).
         Assert.True(hijack.Relayed < 20);
 
         Assert.InRange(report.Attack(TrafficSimulation.FreshPhishing).RelayedAfterFirst, 0, 10);
