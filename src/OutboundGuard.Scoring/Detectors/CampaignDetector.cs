@@ -52,7 +52,10 @@ public sealed class CampaignDetector : IDetector
         {
             double w = Math.Min(80, 15.0 * (c.Accounts - 1)) + (c.Tenants >= 2 ? 10 : 0) + (c.FreshAccounts * 2 >= c.Accounts ? 10 : 0);
             bool repeatedInOneTenant = c.Tenants == 1 && c.RepeatedInRuns;
-            if (!mostlyYoung && !repeatedInOneTenant && (!c.BadContent || c.Tenants >= 2))
+            // Established senders across tenants (two or more, a third of all) make it a common text even when young accounts send it too.
+            int established = c.Accounts - c.FreshAccounts;
+            bool common = !mostlyYoung || (established >= 2 && established * 3 >= c.Accounts && c.Tenants >= 3);
+            if (common && !repeatedInOneTenant && (!c.BadContent || c.Tenants >= 2))
             {
                 // Mostly established accounts: clean text, or text across tenants (one bad message among many honest
                 // copies makes the whole cluster look bad), is most likely a shared legitimate template (a SaaS
