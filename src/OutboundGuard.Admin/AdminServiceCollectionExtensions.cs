@@ -50,7 +50,19 @@ public static class AdminServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddRouting();
-        services.AddProblemDetails();
+
+        // Every error body is RFC 9457 problem details, in every environment: a bad request is answered 400 by the
+        // endpoint's binder (never thrown to a developer page that would echo the stack and the request's headers),
+        // and no exception detail leaves the process.
+        services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = false);
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
+        {
+            context.ProblemDetails.Extensions.Remove("exception");
+            if (context.ProblemDetails.Status >= StatusCodes.Status500InternalServerError)
+            {
+                context.ProblemDetails.Detail = null;
+            }
+        });
         services.AddOpenApi();
         services.AddAntiforgery(o =>
         {
@@ -122,6 +134,8 @@ public static class AdminServiceCollectionExtensions
     /// <summary>Adds authentication, authorization and antiforgery to the pipeline and maps the API, the OpenAPI document (/openapi/v1.json) and the UI.</summary>
     public static WebApplication MapOutboundGuardAdmin(this WebApplication app)
     {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
