@@ -63,7 +63,7 @@ public static class AdminServiceCollectionExtensions
                 context.ProblemDetails.Detail = null;
             }
         });
-        services.AddOpenApi();
+        services.AddOpenApi(o => o.AddDocumentTransformer<ApiSecuritySchemes>());
         services.AddAntiforgery(o =>
         {
             o.Cookie.Name = "og.af";
@@ -158,6 +158,11 @@ public static class AdminServiceCollectionExtensions
         if (context.Request.Path.StartsWithSegments("/api") || context.Request.Path.StartsWithSegments("/openapi"))
         {
             context.Response.StatusCode = status;
+            if (status == StatusCodes.Status401Unauthorized)
+            {
+                AdminAuth.AddChallenges(context.Response);
+            }
+
             return Task.CompletedTask;
         }
 

@@ -22,6 +22,19 @@ public sealed class ServeEnvironmentTests
                 await relay.WaitForOutputAsync("OutboundGuard is running.", TimeSpan.FromSeconds(90));
                 Assert.Contains("{\"@t\":", relay.Output, StringComparison.Ordinal);
 
+                // Probes and scrapers need no key; the API does, and says how.
+                using (var anonymous = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{http}") })
+                {
+                    Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/health")).StatusCode);
+                    Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/ready")).StatusCode);
+                    var metrics = await anonymous.GetAsync("/metrics");
+                    Assert.Equal(HttpStatusCode.OK, metrics.StatusCode);
+                    Assert.Contains("outboundguard_", await metrics.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+                    var api = await anonymous.GetAsync("/api/accounts");
+                    Assert.Equal(HttpStatusCode.Unauthorized, api.StatusCode);
+                    Assert.Contains(api.Headers.WwwAuthenticate, h => h.Scheme == "Bearer");
+                }
+
                 var (code, key, stderr) = await RelayProcess.RunAsync(["apikeys", "create", "env-test", "--role", "admin", "--data", data]);
                 Assert.True(code == 0, stderr);
                 key = key.Trim();
