@@ -7,4 +7,4 @@ set -euo pipefail
 cd "$(dirname "$0")"
 bash scripts/install-deps.sh
 dotnet build src/OutboundGuard -c Release -v quiet -nologo -clp:ErrorsOnly
-exec dotnet src/OutboundGuard/bin/Release/net10.0/outboundguard.dll serve --smtp 127.0.0.1:2525 --http 127.0.0.1:8025 --data ./data "$@"
+exec dotnet src/OutboundGuard/bin/Release/net10.0/outboundguard.dll serve --environment Development --smtp 127.0.0.1:2525 --http 127.0.0.1:8025 --data ./data "$@"

@@ -22,7 +22,7 @@ class SecondNode:
             password = f.read().strip()
         connection = f"Host=127.0.0.1;Port={pg_port};Username=outboundguard;Password={password};Database=outboundguard"
         self.logfile = ctx.log(f"outboundguard-node2-{self.port}.log")
-        self.proc = ctx.reg.start(["dotnet", ctx.host_dll, "serve", "--smtp", f"127.0.0.1:{self.port}", "--http", f"127.0.0.1:{procs.free_port()}",
+        self.proc = ctx.reg.start(["dotnet", ctx.host_dll, "serve", "--environment", "Development", "--smtp", f"127.0.0.1:{self.port}", "--http", f"127.0.0.1:{procs.free_port()}",
                                    "--smarthost", f"127.0.0.1:{sink_port}", "--data", first.data, "--connection-string", connection],
                                   log=self.logfile, env=first.env)
         ctx.reg.on_cleanup(self.stop)

@@ -66,7 +66,7 @@ class OutboundGuard:
         env.update(extra_env or {})
         self.env = env
         self.logfile = ctx.log(f"outboundguard-{self.port}.log")
-        self.proc = ctx.reg.start(["dotnet", ctx.host_dll, "serve", "--smtp", f"127.0.0.1:{self.port}", "--http", f"127.0.0.1:{procs.free_port()}",
+        self.proc = ctx.reg.start(["dotnet", ctx.host_dll, "serve", "--environment", "Development", "--smtp", f"127.0.0.1:{self.port}", "--http", f"127.0.0.1:{procs.free_port()}",
                                    "--smarthost", f"127.0.0.1:{sink_port}", "--data", self.data], log=self.logfile, env=env)
         ctx.reg.on_cleanup(self.stop)
         deadline = time.monotonic() + 180

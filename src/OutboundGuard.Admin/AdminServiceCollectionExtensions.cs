@@ -50,8 +50,20 @@ public static class AdminServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddRouting();
-        services.AddProblemDetails();
-        services.AddOpenApi();
+
+        // Every error body is RFC 9457 problem details, in every environment: a bad request is answered 400 by the
+        // endpoint's binder (never thrown to a developer page that would echo the stack and the request's headers),
+        // and no exception detail leaves the process.
+        services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = false);
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
+        {
+            context.ProblemDetails.Extensions.Remove("exception");
+            if (context.ProblemDetails.Status >= StatusCodes.Status500InternalServerError)
+            {
+                context.ProblemDetails.Detail = null;
+            }
+        });
+        services.AddOpenApi(o => o.AddDocumentTransformer<ApiSecuritySchemes>());
         services.AddAntiforgery(o =>
         {
             o.Cookie.Name = "og.af";
@@ -122,6 +134,8 @@ public static class AdminServiceCollectionExtensions
     /// <summary>Adds authentication, authorization and antiforgery to the pipeline and maps the API, the OpenAPI document (/openapi/v1.json) and the UI.</summary>
     public static WebApplication MapOutboundGuardAdmin(this WebApplication app)
     {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
@@ -144,6 +158,11 @@ public static class AdminServiceCollectionExtensions
         if (context.Request.Path.StartsWithSegments("/api") || context.Request.Path.StartsWithSegments("/openapi"))
         {
             context.Response.StatusCode = status;
+            if (status == StatusCodes.Status401Unauthorized)
+            {
+                AdminAuth.AddChallenges(context.Response);
+            }
+
             return Task.CompletedTask;
         }
 

@@ -8,7 +8,9 @@ using OutboundGuard.Scoring.Accounts;
 using OutboundGuard.Storage.Accounts;
 
 using OutboundGuard.Relay.Accounts;
+using OutboundGuard.Storage.Admin;
 using OutboundGuard.Storage.Security;
+using OutboundGuard.Storage.Tenants;
 
 namespace OutboundGuard.Admin.Apis;
 
@@ -90,7 +92,12 @@ public static class AccountsApi
     public static async Task<Results<Ok<AccountDetail>, NotFound<ProblemDetails>>> GetAsync(string address, AccountEvidence evidence, CancellationToken cancellationToken)
         => await evidence.GetAsync(address, cancellationToken) is { } detail ? TypedResults.Ok(detail) : ApiValidation.NotFound($"No account {address}.");
 
-    public static async Task<Results<Created<AccountSummary>, ValidationProblem, Conflict<ProblemDetails>>> CreateAsync(CreateAccountRequest request, AccountRepository accounts, ClaimsPrincipal user, CancellationToken cancellationToken)
+    /// <summary>
+    /// Creates an account in an existing tenant. Only an admin may create the tenant on the way, and only the
+    /// address's own domain when no tenant is named; an operator gets 403 and a tenant named explicitly that does not
+    /// exist gets 400, both saying to create the tenant first.
+    /// </summary>
+    public static async Task<Results<Created<AccountSummary>, ValidationProblem, Conflict<ProblemDetails>, ProblemHttpResult>> CreateAsync(CreateAccountRequest request, AccountRepository accounts, TenantRepository tenants, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(request.Address))
         {
@@ -107,12 +114,34 @@ public static class AccountsApi
             return ApiValidation.Problem("address", e.Message);
         }
 
-        if (request.Password is { Length: < 8 })
+        if (request.Password is not null && PasswordRule.Problem(request.Password) is { } weak)
         {
-            return ApiValidation.Problem("password", "The password must have at least 8 characters.");
+            return ApiValidation.Problem("password", weak);
         }
 
-        var tenant = string.IsNullOrWhiteSpace(request.Tenant) ? address[(address.IndexOf('@', StringComparison.Ordinal) + 1)..] : request.Tenant;
+        var explicitTenant = !string.IsNullOrWhiteSpace(request.Tenant);
+        var tenant = explicitTenant ? request.Tenant!.Trim() : address[(address.LastIndexOf('@') + 1)..];
+        if (TenantRepository.DomainProblem(tenant) is { } badTenant)
+        {
+            return ApiValidation.Problem(explicitTenant ? "tenant" : "address", badTenant);
+        }
+
+        if (await tenants.FindAsync(tenant, cancellationToken) is null)
+        {
+            if (explicitTenant)
+            {
+                return ApiValidation.Problem("tenant", $"No tenant {tenant}; create it first (POST /api/tenants or outboundguard tenants add {tenant}, admin role).");
+            }
+
+            if (!user.IsInRole(AdminRoles.Admin))
+            {
+                return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Tenant does not exist",
+                    detail: $"No tenant {tenant}; creating a tenant needs the admin role. Ask an admin to create it first (POST /api/tenants or outboundguard tenants add {tenant}).");
+            }
+
+            await tenants.AddAsync(tenant, user.Actor(), cancellationToken);
+        }
+
         try
         {
             var created = await accounts.AddAsync(address, tenant, request.Password, user.Actor(), cancellationToken);

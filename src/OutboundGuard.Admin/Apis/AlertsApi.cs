@@ -31,12 +31,12 @@ public static class AlertsApi
             return ApiValidation.Problem("webhookUrl", $"'{request.WebhookUrl}' is not an http or https URL.");
         }
 
-        if (request.From is not null && !MailboxAddress.TryParse(request.From, out _))
+        if (!string.IsNullOrWhiteSpace(request.From) && !ApiValidation.IsEmailAddress(request.From))
         {
             return ApiValidation.Problem("from", $"'{request.From}' is not an e-mail address.");
         }
 
-        if (!string.IsNullOrWhiteSpace(request.OpsEmail) && !MailboxAddress.TryParse(request.OpsEmail, out _))
+        if (!string.IsNullOrWhiteSpace(request.OpsEmail) && !ApiValidation.IsEmailAddress(request.OpsEmail))
         {
             return ApiValidation.Problem("opsEmail", $"'{request.OpsEmail}' is not an e-mail address.");
         }

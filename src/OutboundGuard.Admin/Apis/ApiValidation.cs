@@ -22,5 +22,21 @@ internal static class ApiValidation
         return reason.Length > MaxReasonLength ? Problem("reason", $"The reason has more than {MaxReasonLength} characters.") : null;
     }
 
+    /// <summary>
+    /// Whether <paramref name="email"/> is one mailbox address, local@domain with a real domain name
+    /// (MimeKit alone would take "not-an-email" as a local part without a domain).
+    /// </summary>
+    public static bool IsEmailAddress(string? email)
+    {
+        if (string.IsNullOrWhiteSpace(email) || !MimeKit.MailboxAddress.TryParse(email.Trim(), out var mailbox))
+        {
+            return false;
+        }
+
+        var address = mailbox.Address;
+        var at = address.LastIndexOf('@');
+        return at > 0 && Storage.Tenants.TenantRepository.DomainProblem(address[(at + 1)..]) is null && !address.Any(char.IsWhiteSpace);
+    }
+
     public static NotFound<ProblemDetails> NotFound(string what) => TypedResults.NotFound(new ProblemDetails { Title = "Not found", Detail = what, Status = 404 });
 }

@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
-using MimeKit;
 using OutboundGuard.Admin.Security;
 using OutboundGuard.Storage.Audit;
 using OutboundGuard.Storage.Tenants;
@@ -39,12 +38,12 @@ public static class TenantsApi
 
     public static async Task<Results<Created<TenantView>, ValidationProblem>> CreateAsync(CreateTenantRequest request, TenantRepository tenants, AuditLogRepository audit, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(request.Domain) || !request.Domain.Contains('.', StringComparison.Ordinal) || request.Domain.Any(char.IsWhiteSpace))
+        if (TenantRepository.DomainProblem(request.Domain) is { } bad)
         {
-            return ApiValidation.Problem("domain", "The tenant's domain (e.g. tenant.example) is required.");
+            return ApiValidation.Problem("domain", bad);
         }
 
-        if (!string.IsNullOrWhiteSpace(request.AdminEmail) && !MailboxAddress.TryParse(request.AdminEmail, out _))
+        if (!string.IsNullOrWhiteSpace(request.AdminEmail) && !ApiValidation.IsEmailAddress(request.AdminEmail))
         {
             return ApiValidation.Problem("adminEmail", $"'{request.AdminEmail}' is not an e-mail address.");
         }
@@ -57,8 +56,7 @@ public static class TenantsApi
             }
         }
 
-        var tenant = await tenants.EnsureAsync(request.Domain, cancellationToken);
-        await audit.AppendAsync(user.Actor(), "tenant.create", tenant.Domain, null, new { request.ConnectorIps }, cancellationToken);
+        var (tenant, _) = await tenants.AddAsync(request.Domain!, user.Actor(), cancellationToken);
         foreach (var range in request.ConnectorIps ?? [])
         {
             await tenants.AddConnectorAsync(tenant.Domain, range, cancellationToken);
@@ -94,7 +92,7 @@ public static class TenantsApi
     public static async Task<Results<Ok<TenantView>, ValidationProblem, NotFound<ProblemDetails>>> SetAdminEmailAsync(string domain, AdminEmailRequest request, TenantRepository tenants, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         var email = string.IsNullOrWhiteSpace(request.Email) ? null : request.Email.Trim();
-        if (email is not null && !MailboxAddress.TryParse(email, out _))
+        if (email is not null && !ApiValidation.IsEmailAddress(email))
         {
             return ApiValidation.Problem("email", $"'{email}' is not an e-mail address.");
         }

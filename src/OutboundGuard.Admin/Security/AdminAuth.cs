@@ -20,6 +20,18 @@ public static class AdminAuth
     /// <summary>Admins manage tenants, keys and settings.</summary>
     public const string CanAdminister = "og.admin";
 
+    /// <summary>
+    /// The <c>WWW-Authenticate</c> challenges of a 401 from the API (RFC 9110 §11.6.1): a key as a Bearer token
+    /// (RFC 6750) or in the <c>X-Api-Key</c> header.
+    /// </summary>
+    public static readonly string[] Challenges = ["Bearer realm=\"OutboundGuard\"", "ApiKey realm=\"OutboundGuard\", header=\"X-Api-Key\""];
+
+    /// <summary>Adds <see cref="Challenges"/> to a 401 response.</summary>
+    public static void AddChallenges(Microsoft.AspNetCore.Http.HttpResponse response)
+    {
+        response.Headers.WWWAuthenticate = new Microsoft.Extensions.Primitives.StringValues(Challenges);
+    }
+
     /// <summary>The claim holding the actor written to the audit log ("user:alice", "apikey:ci").</summary>
     public const string ActorClaim = "og:actor";
 

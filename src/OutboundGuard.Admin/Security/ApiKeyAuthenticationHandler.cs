@@ -36,6 +36,14 @@ internal sealed class ApiKeyAuthenticationHandler(
         return AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme.Name));
     }
 
+    /// <summary>401 with the challenges, so a client learns how to authenticate (RFC 9110 §15.5.2).</summary>
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        Response.StatusCode = Microsoft.AspNetCore.Http.StatusCodes.Status401Unauthorized;
+        AdminAuth.AddChallenges(Response);
+        return Task.CompletedTask;
+    }
+
     private static bool TryGetKey(Microsoft.AspNetCore.Http.HttpRequest request, out string key)
     {
         key = "";

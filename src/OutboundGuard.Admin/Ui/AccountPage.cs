@@ -29,10 +29,7 @@ internal static class AccountPage
 
         var sb = new StringBuilder();
         sb.Append("<h1 id=\"account\">").Append(E(a.Address)).Append("</h1>");
-        if (!string.IsNullOrEmpty(done))
-        {
-            sb.Append("<p class=\"notice\" id=\"done\">").Append(E(done)).Append("</p>");
-        }
+        sb.Append(UiNotices.Banner(done));
 
         sb.Append("<div class=\"box\"><p>State: <span id=\"state\">").Append(StateBadge(a.State)).Append("</span>");
         if (a.StateReason is not null)

@@ -17,10 +17,7 @@ internal static class QuarantinePage
     {
         var rows = await quarantine.ListAsync(limit: 500, cancellationToken: cancellationToken);
         var sb = new StringBuilder("<h1>Quarantine</h1>");
-        if (!string.IsNullOrEmpty(done))
-        {
-            sb.Append("<p class=\"notice\" id=\"done\">").Append(E(done)).Append("</p>");
-        }
+        sb.Append(UiNotices.Banner(done));
 
         sb.Append("<p>").Append(rows.Count).Append(" held message(s).</p>");
         if (rows.Count == 0)

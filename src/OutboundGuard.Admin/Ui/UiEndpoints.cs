@@ -73,7 +73,7 @@ internal static class UiEndpoints
         var back = "/accounts/" + Uri.EscapeDataString(address);
         if (reason.Length == 0)
         {
-            return Results.Redirect(back + "?done=" + Uri.EscapeDataString("Nothing done: a reason is required."));
+            return Results.Redirect(UiNotices.Redirect(back, UiNotices.ReasonRequired));
         }
 
         if (await accounts.FindAsync(address, ct) is not { } account)
@@ -86,25 +86,25 @@ internal static class UiEndpoints
         {
             case "reinstate":
                 await actions.ReinstateAsync(account.Id, reason, user.Actor(), ct);
-                done = "Reinstated.";
+                done = UiNotices.Reinstated;
                 break;
             case "suspend":
                 await actions.SuspendAsync(account.Id, reason, user.Actor(), cancellationToken: ct);
-                done = "Suspended.";
+                done = UiNotices.Suspended;
                 break;
             case "credential-reset":
                 await actions.RequireNewPasswordAsync(account.Id, reason, user.Actor(), ct);
-                done = "A new password is now required.";
+                done = UiNotices.CredentialReset;
                 break;
             case "review" when ReviewService.TryParseDecision(form["decision"], out var decision):
-                var outcome = (await review.DecideAsync(address, decision, reason, releaseHeld: false, user.Actor(), ct))!;
-                done = $"Reviewed as {outcome.Decision}: now {outcome.State}; {outcome.Released.Count} released, {outcome.Deleted.Count} deleted, {outcome.FingerprintsBlocked.Count} fingerprint(s) blocked.";
+                await review.DecideAsync(address, decision, reason, releaseHeld: false, user.Actor(), ct);
+                done = UiNotices.Reviewed;
                 break;
             default:
                 return Results.BadRequest();
         }
 
-        return Results.Redirect(back + "?done=" + Uri.EscapeDataString(done));
+        return Results.Redirect(UiNotices.Redirect(back, done));
     }
 
     private static async Task<IResult> MessageActionAsync(Guid id, IFormCollection form, ClaimsPrincipal user, HeldMail held, CancellationToken ct)
@@ -112,16 +112,16 @@ internal static class UiEndpoints
         var reason = form["reason"].ToString().Trim();
         if (reason.Length == 0)
         {
-            return Results.Redirect("/quarantine?done=" + Uri.EscapeDataString("Nothing done: a reason is required."));
+            return Results.Redirect(UiNotices.Redirect("/quarantine", UiNotices.ReasonRequired));
         }
 
         var done = form["action"].ToString() switch
         {
-            "release" => $"{(await held.ReleaseAsync([id], user.Actor(), reason, ct)).Count} message(s) released.",
-            "delete" => $"{(await held.DeleteAsync([id], user.Actor(), reason, ct)).Count} message(s) deleted.",
+            "release" => await held.ReleaseAsync([id], user.Actor(), reason, ct) is not null ? UiNotices.Released : null,
+            "delete" => await held.DeleteAsync([id], user.Actor(), reason, ct) is not null ? UiNotices.Deleted : null,
             _ => null,
         };
-        return done is null ? Results.BadRequest() : Results.Redirect("/quarantine?done=" + Uri.EscapeDataString(done));
+        return done is null ? Results.BadRequest() : Results.Redirect(UiNotices.Redirect("/quarantine", done));
     }
 
     private static async Task<IResult> BulkActionAsync(IFormCollection form, ClaimsPrincipal user, HeldMail held, CancellationToken ct)
@@ -130,16 +130,16 @@ internal static class UiEndpoints
         var ids = form["ids"].Select(v => Guid.TryParse(v, out var g) ? g : Guid.Empty).Where(g => g != Guid.Empty).ToList();
         if (reason.Length == 0 || ids.Count == 0)
         {
-            return Results.Redirect("/quarantine?done=" + Uri.EscapeDataString("Nothing done: select messages and give a reason."));
+            return Results.Redirect(UiNotices.Redirect("/quarantine", UiNotices.SelectAndReason));
         }
 
         var done = form["action"].ToString() switch
         {
-            "release" => $"{(await held.ReleaseAsync(ids, user.Actor(), reason, ct)).Count} message(s) released.",
-            "delete" => $"{(await held.DeleteAsync(ids, user.Actor(), reason, ct)).Count} message(s) deleted.",
+            "release" => await held.ReleaseAsync(ids, user.Actor(), reason, ct) is not null ? UiNotices.Released : null,
+            "delete" => await held.DeleteAsync(ids, user.Actor(), reason, ct) is not null ? UiNotices.Deleted : null,
             _ => null,
         };
-        return done is null ? Results.BadRequest() : Results.Redirect("/quarantine?done=" + Uri.EscapeDataString(done));
+        return done is null ? Results.BadRequest() : Results.Redirect(UiNotices.Redirect("/quarantine", done));
     }
 
     private static bool IsLocal(string url) => url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal);

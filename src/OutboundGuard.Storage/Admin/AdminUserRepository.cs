@@ -11,7 +11,7 @@ public sealed class AdminUserRepository(NpgsqlDataSource dataSource)
     private const string InsertSql = "INSERT INTO admin_users (name, password_hash, role) VALUES (@name, @hash, @role)";
 
     /// <summary>Adds a user (audited).</summary>
-    /// <exception cref="ArgumentException">The name is empty, the role unknown or the password shorter than 8 characters.</exception>
+    /// <exception cref="ArgumentException">The name is empty, the role unknown or the password breaks <see cref="PasswordRule"/>.</exception>
     /// <exception cref="DuplicateNameException">A user with this name exists.</exception>
     public async Task<AdminUser> AddAsync(string name, string password, string role, string actor, CancellationToken cancellationToken = default)
     {
@@ -26,10 +26,7 @@ public sealed class AdminUserRepository(NpgsqlDataSource dataSource)
             throw new ArgumentException($"Unknown role '{role}'; expected viewer, operator or admin.", nameof(role));
         }
 
-        if (password.Length < 8)
-        {
-            throw new ArgumentException("The password must have at least 8 characters.", nameof(password));
-        }
+        PasswordRule.Check(password);
 
         var hash = PasswordHasher.Hash(password);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);

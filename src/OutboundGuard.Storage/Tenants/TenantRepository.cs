@@ -14,10 +14,67 @@ public sealed class TenantRepository(NpgsqlDataSource dataSource)
         """;
 
     /// <summary>Returns the tenant with this domain, creating it when it does not exist yet.</summary>
+    /// <exception cref="ArgumentException">The domain is not a domain name (<see cref="DomainProblem"/>).</exception>
     public async Task<Tenant> EnsureAsync(string domain, CancellationToken cancellationToken = default)
     {
+        CheckDomain(domain);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return await connection.QuerySingleAsync<Tenant>(new CommandDefinition(EnsureSql, new { domain = Normalize(domain) }, cancellationToken: cancellationToken));
+    }
+
+    private const string AddSql = """
+        INSERT INTO tenants (domain) VALUES (@domain)
+        ON CONFLICT (domain) DO NOTHING
+        RETURNING id, domain, admin_email, created_at
+        """;
+
+    /// <summary>
+    /// Creates the tenant, with its <c>tenant.create</c> audit entry in the same transaction; returns the existing one
+    /// (and false) when it is already there.
+    /// </summary>
+    /// <exception cref="ArgumentException">The domain is not a domain name (<see cref="DomainProblem"/>).</exception>
+    public async Task<(Tenant Tenant, bool Created)> AddAsync(string domain, string actor, CancellationToken cancellationToken = default)
+    {
+        CheckDomain(domain);
+        domain = Normalize(domain);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var created = await connection.QuerySingleOrDefaultAsync<Tenant>(new CommandDefinition(AddSql, new { domain }, transaction, cancellationToken: cancellationToken));
+        if (created is null)
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            return ((await FindAsync(domain, cancellationToken))!, false);
+        }
+
+        await Audit.AuditLogRepository.AppendAsync(connection, transaction, actor, "tenant.create", domain, null, null, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return (created, true);
+    }
+
+    /// <summary>
+    /// Null when <paramref name="domain"/> is a usable tenant domain (an internet domain name: at least two labels of
+    /// letters, digits and inner hyphens, each 1–63 characters, 253 in all; RFC 1035 §2.3.1, RFC 1123 §2.1), else why not.
+    /// </summary>
+    public static string? DomainProblem(string? domain)
+    {
+        var d = (domain ?? "").Trim().TrimEnd('.');
+        if (d.Length == 0)
+        {
+            return "The tenant's domain (e.g. tenant.example) is required.";
+        }
+
+        var labels = d.Split('.');
+        var valid = d.Length <= 253 && labels.Length >= 2 && labels.All(l => l.Length is >= 1 and <= 63
+            && l.All(c => char.IsAsciiLetterOrDigit(c) || c == '-') && l[0] != '-' && l[^1] != '-');
+        return valid ? null : $"'{domain}' is not a domain name: use letters, digits, hyphens and dots, e.g. tenant.example.";
+    }
+
+    private static void CheckDomain(string domain)
+    {
+        if (DomainProblem(domain) is { } problem)
+        {
+            throw new ArgumentException(problem, nameof(domain));
+        }
     }
 
     private const string FindSql = "SELECT id, domain, admin_email, created_at FROM tenants WHERE domain = @domain";

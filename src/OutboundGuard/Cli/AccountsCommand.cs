@@ -3,6 +3,8 @@ using System.Text.Json;
 using OutboundGuard.Relay.Accounts;
 using OutboundGuard.Scoring.Accounts;
 using OutboundGuard.Storage.Accounts;
+using OutboundGuard.Storage.Security;
+using OutboundGuard.Storage.Tenants;
 
 namespace OutboundGuard.Cli;
 
@@ -26,7 +28,7 @@ internal static class AccountsCommand
     private static Command Add()
     {
         var address = new Argument<string>("address") { Description = "The account's mailbox, e.g. alice@tenant.example" };
-        var tenant = new Option<string?>("--tenant") { Description = "The tenant's domain (default: the address's domain)" };
+        var tenant = new Option<string?>("--tenant") { Description = "An existing tenant's domain (made with tenants add); default: the address's domain, created when missing" };
         var passwordStdin = new Option<bool>("--password-stdin") { Description = "Read the SMTP AUTH password from standard input (first line)" };
         var command = new Command("add", "Create an account") { address, tenant, passwordStdin, CommonOptions.Json };
         command.SetAction((parse, ct) => CliRunner.RunAsync(parse, async (db, _, token) =>
@@ -41,9 +43,36 @@ internal static class AccountsCommand
                     await Console.Error.WriteLineAsync("error: --password-stdin was given but standard input held no password.");
                     return CliRunner.ExitUsage;
                 }
+
+                if (PasswordRule.Problem(password) is { } weak)
+                {
+                    await Console.Error.WriteLineAsync("error: " + weak);
+                    return CliRunner.ExitUsage;
+                }
             }
 
-            var created = await new AccountRepository(db.DataSource).AddAsync(mailbox, parse.GetValue(tenant) ?? mailbox[(mailbox.IndexOf('@', StringComparison.Ordinal) + 1)..], password, Actor, token);
+            // A tenant named with --tenant must exist (tenants add); only the address's own domain is created on the way.
+            var tenants = new TenantRepository(db.DataSource);
+            var named = parse.GetValue(tenant);
+            var domain = string.IsNullOrWhiteSpace(named) ? mailbox[(mailbox.LastIndexOf('@') + 1)..] : named.Trim();
+            if (TenantRepository.DomainProblem(domain) is { } bad)
+            {
+                await Console.Error.WriteLineAsync("error: " + bad);
+                return CliRunner.ExitUsage;
+            }
+
+            if (await tenants.FindAsync(domain, token) is null)
+            {
+                if (!string.IsNullOrWhiteSpace(named))
+                {
+                    await Console.Error.WriteLineAsync($"error: no tenant {domain}; create it first with: outboundguard tenants add {domain}");
+                    return CliRunner.ExitUsage;
+                }
+
+                await tenants.AddAsync(domain, Actor, token);
+            }
+
+            var created = await new AccountRepository(db.DataSource).AddAsync(mailbox, domain, password, Actor, token);
             if (parse.GetValue(CommonOptions.Json))
             {
                 Console.WriteLine(JsonSerializer.Serialize(new { created.Id, created.Address, created.Tenant, created.State, hasPassword = password is not null }, JsonOutput));

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using OutboundGuard.Storage.Audit;
 using OutboundGuard.Storage.Tenants;
 
 namespace OutboundGuard.Cli;
@@ -16,11 +17,19 @@ internal static class TenantsCommand
         var add = new Command("add", "Create a tenant, optionally with connector ranges and client certificates") { domain, connectorIp, clientCert, certAccount };
         add.SetAction((parse, ct) => CliRunner.RunAsync(parse, async (db, _, token) =>
         {
+            if (TenantRepository.DomainProblem(parse.GetValue(domain)) is { } bad)
+            {
+                await Console.Error.WriteLineAsync("error: " + bad);
+                return CliRunner.ExitUsage;
+            }
+
             var tenants = new TenantRepository(db.DataSource);
-            var tenant = await tenants.EnsureAsync(parse.GetValue(domain)!, token);
+            var audit = new AuditLogRepository(db.DataSource);
+            var (tenant, _) = await tenants.AddAsync(parse.GetValue(domain)!, AccountsCommand.Actor, token);
             foreach (var range in parse.GetValue(connectorIp) ?? [])
             {
                 await tenants.AddConnectorAsync(tenant.Domain, range, token);
+                await audit.AppendAsync(AccountsCommand.Actor, "tenant.connector.add", tenant.Domain, null, new { network = range }, token);
             }
 
             var certificates = new ClientCertificateRepository(db.DataSource);

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using OutboundGuard.Storage.Admin;
+using OutboundGuard.Storage.Security;
 
 namespace OutboundGuard.Cli;
 
@@ -22,6 +23,12 @@ internal static class UsersCommand
             }
 
             var password = (await Console.In.ReadLineAsync(token))?.TrimEnd('\r') ?? "";
+            if (PasswordRule.Problem(password) is { } weak)
+            {
+                await Console.Error.WriteLineAsync("error: " + weak);
+                return CliRunner.ExitUsage;
+            }
+
             try
             {
                 var user = await new AdminUserRepository(db.DataSource).AddAsync(parse.GetValue(name)!, password, parse.GetValue(role)!, "cli:" + Environment.UserName, token);

@@ -11,8 +11,25 @@ namespace OutboundGuard.Hosting;
 /// </summary>
 internal static class HostLogging
 {
+    /// <summary>
+    /// The environment the host runs in: <c>serve --environment</c> (or the <c>OutboundGuard:Environment</c> key), else
+    /// <c>ASPNETCORE_ENVIRONMENT</c>, else <c>DOTNET_ENVIRONMENT</c>, else <c>Production</c>. A server that nobody
+    /// configured must not come up with development conveniences (a self-signed certificate, readable console logs).
+    /// </summary>
+    public static string EnvironmentName(IConfiguration configuration)
+        => NonEmpty(configuration["OutboundGuard:Environment"])
+            ?? NonEmpty(Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT"))
+            ?? NonEmpty(Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT"))
+            ?? "Production";
+
     public static bool IsProduction(IConfiguration configuration)
-        => string.Equals(configuration["OutboundGuard:Environment"] ?? Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT") ?? Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT"), "Production", StringComparison.OrdinalIgnoreCase);
+        => string.Equals(EnvironmentName(configuration), "Production", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Development conveniences (the self-signed STARTTLS certificate, text logs) only when asked for.</summary>
+    public static bool IsDevelopment(IConfiguration configuration)
+        => string.Equals(EnvironmentName(configuration), "Development", StringComparison.OrdinalIgnoreCase);
+
+    private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
     public static void Configure(LoggerConfiguration logger, IConfiguration configuration)
     {
@@ -24,7 +41,7 @@ internal static class HostLogging
             .MinimumLevel.Override("Npgsql", LogEventLevel.Warning)
             .ReadFrom.Configuration(configuration)
             .Enrich.FromLogContext();
-        if (IsProduction(configuration))
+        if (!IsDevelopment(configuration))
         {
             logger.WriteTo.Console(new CompactJsonFormatter());
         }

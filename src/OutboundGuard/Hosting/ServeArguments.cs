@@ -1,7 +1,7 @@
 namespace OutboundGuard.Hosting;
 
 /// <summary>The serve verb's own options; each, when given, overrides its configuration key.</summary>
-internal sealed record ServeArguments(string? Smtp, string? Http, string? Smarthost)
+internal sealed record ServeArguments(string? Smtp, string? Http, string? Smarthost, string? Environment = null)
 {
     public Dictionary<string, string?> ToConfiguration()
     {
@@ -15,6 +15,11 @@ internal sealed record ServeArguments(string? Smtp, string? Http, string? Smarth
         if (Http is not null)
         {
             values[$"{HttpOptions.Section}:Endpoint"] = Http;
+        }
+
+        if (!string.IsNullOrWhiteSpace(Environment))
+        {
+            values["OutboundGuard:Environment"] = Environment.Trim();
         }
 
         if (Smarthost is not null)

@@ -98,7 +98,7 @@ internal static partial class ServeHost
         {
             Args = [],
             ContentRootPath = AppContext.BaseDirectory,
-            EnvironmentName = HostLogging.IsProduction(configuration) ? "Production" : "Development",
+            EnvironmentName = HostLogging.EnvironmentName(configuration),
         });
         builder.Configuration.AddConfiguration(configuration);
         builder.Services.AddSerilog((services, logger) => HostLogging.Configure(logger, configuration));
@@ -122,7 +122,7 @@ internal static partial class ServeHost
         builder.Services.PostConfigure<SmtpOptions>(o =>
         {
             // Development default: STARTTLS with a self-signed certificate unless PEM files are configured.
-            if (string.IsNullOrWhiteSpace(o.CertificatePath) && !HostLogging.IsProduction(configuration))
+            if (string.IsNullOrWhiteSpace(o.CertificatePath) && HostLogging.IsDevelopment(configuration))
             {
                 o.DevelopmentCertificate = true;
             }

@@ -81,4 +81,34 @@ public sealed class AuthorizationTests(PostgresFixture postgres) : IAsyncLifetim
         Assert.Contains("/api/accounts/{address}/review", document, StringComparison.Ordinal);
         Assert.Contains("/api/quarantine/bulk", document, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_401_says_how_to_authenticate_with_or_without_a_key()
+    {
+        using var anonymous = _host.Anonymous();
+        using var wrongKey = _host.Anonymous();
+        wrongKey.DefaultRequestHeaders.Add("X-Api-Key", "ogk_not-a-real-key");
+
+        foreach (var client in new[] { anonymous, wrongKey })
+        {
+            var response = await client.GetAsync("/api/accounts");
+            Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+            var schemes = response.Headers.WwwAuthenticate.Select(h => h.Scheme).ToList();
+            Assert.Contains("Bearer", schemes);
+            Assert.Contains("ApiKey", schemes);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        }
+    }
+
+    [Fact]
+    public async Task The_OpenAPI_document_declares_the_security_schemes()
+    {
+        using var viewer = await _host.ClientAsync("viewer");
+        using var document = System.Text.Json.JsonDocument.Parse(await viewer.GetStringAsync("/openapi/v1.json"));
+        var schemes = document.RootElement.GetProperty("components").GetProperty("securitySchemes");
+        Assert.Equal("bearer", schemes.GetProperty("Bearer").GetProperty("scheme").GetString());
+        Assert.Equal("X-Api-Key", schemes.GetProperty("ApiKey").GetProperty("name").GetString());
+        Assert.Equal("header", schemes.GetProperty("ApiKey").GetProperty("in").GetString());
+        Assert.Equal(2, document.RootElement.GetProperty("security").GetArrayLength());
+    }
 }

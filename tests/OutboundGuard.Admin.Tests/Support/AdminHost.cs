@@ -46,10 +46,10 @@ public sealed class AdminHost : IAsyncDisposable
 
     public NaiveBayesModel Model => Get<NaiveBayesModel>();
 
-    public static async Task<AdminHost> StartAsync(PostgresFixture postgres, IDictionary<string, string?>? settings = null)
+    public static async Task<AdminHost> StartAsync(PostgresFixture postgres, IDictionary<string, string?>? settings = null, string? environment = null)
     {
         var dataSource = await postgres.CreateDatabaseAsync("admin_" + Guid.NewGuid().ToString("N")[..12]);
-        var app = await BuildAndStartAsync(dataSource, settings);
+        var app = await BuildAndStartAsync(dataSource, settings, environment);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var spool = Path.Combine(Path.GetTempPath(), "og-admin-spool-" + Guid.NewGuid().ToString("N")[..10]);
         Directory.CreateDirectory(spool);
@@ -57,9 +57,9 @@ public sealed class AdminHost : IAsyncDisposable
     }
 
     /// <summary>Builds and starts the admin endpoints over <paramref name="dataSource"/> (another node of the same database when it is shared).</summary>
-    internal static async Task<WebApplication> BuildAndStartAsync(NpgsqlDataSource dataSource, IDictionary<string, string?>? settings)
+    internal static async Task<WebApplication> BuildAndStartAsync(NpgsqlDataSource dataSource, IDictionary<string, string?>? settings, string? environment = null)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], EnvironmentName = environment });
         builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(dataSource);

@@ -70,6 +70,29 @@ public sealed class ReviewInBrowserTests(PostgresFixture postgres) : IAsyncLifet
     }
 
     [Fact]
+    public async Task The_success_banner_shows_only_our_own_texts_never_words_from_the_link()
+    {
+        await _host.Get<AdminUserRepository>().AddAsync("bea", "bea-password-12", AdminRoles.Viewer, "test");
+        var (account, _) = await Seed.SuspendedAccountAsync(_host, held: 1);
+        using var browser = new Browser();
+        var driver = browser.Driver;
+        SignIn(browser, Url("/login"), "bea", "bea-password-12");
+        browser.WaitFor(By.CssSelector("h1.dashboard"));
+        const string Lure = "Your session expired. Call 1-555-0100";
+
+        foreach (var page in new[] { "/accounts/" + Uri.EscapeDataString(account.Address), "/quarantine" })
+        {
+            driver.Navigate().GoToUrl(Url(page + "?done=" + Uri.EscapeDataString(Lure)));
+            browser.WaitFor(By.TagName("h1"));
+            Assert.DoesNotContain("1-555-0100", driver.PageSource, StringComparison.Ordinal);
+            Assert.Empty(driver.FindElements(By.Id("done")));
+
+            driver.Navigate().GoToUrl(Url(page + "?done=reinstated"));
+            Assert.Equal("Reinstated.", browser.WaitFor(By.Id("done")).Text);
+        }
+    }
+
+    [Fact]
     public async Task A_held_message_shows_its_HTML_as_source_and_never_runs_it()
     {
         await _host.Get<AdminUserRepository>().AddAsync("vera", "vera-password-1", AdminRoles.Viewer, "test");
