@@ -121,8 +121,10 @@ internal static partial class ServeHost
         builder.Services.AddSmtpServer(configuration.GetSection(SmtpOptions.SectionName));
         builder.Services.PostConfigure<SmtpOptions>(o =>
         {
-            // Development default: STARTTLS with a self-signed certificate unless PEM files are configured.
-            if (string.IsNullOrWhiteSpace(o.CertificatePath) && HostLogging.IsDevelopment(configuration))
+            // Without configured PEM files, STARTTLS uses a self-signed certificate generated at start (logged as a warning),
+            // in every environment: customers' MTAs then still encrypt (they do not verify a relay's certificate by default,
+            // as with Postfix's snakeoil certificate), and AUTH never has to travel in clear or be refused.
+            if (string.IsNullOrWhiteSpace(o.CertificatePath))
             {
                 o.DevelopmentCertificate = true;
             }
