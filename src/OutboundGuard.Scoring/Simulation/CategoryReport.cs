@@ -21,6 +21,12 @@ public sealed record CategoryReport(string Name, int Accounts, long Messages, lo
     /// <summary>Longest time from a deferred message's first attempt to the retry that was accepted.</summary>
     public TimeSpan MaxDelay { get; init; }
 
+    /// <summary>How long the oldest message still deferred at the end of the period had been waiting.</summary>
+    public TimeSpan OldestStillDeferred { get; init; }
+
+    /// <summary>Retries of deferred messages that were deferred again (each retry is an attempt the account's windows count).</summary>
+    public long RetriesDeferred { get; init; }
+
     /// <summary>Deferred messages per million messages.</summary>
     public double DeferredPerMillion => PerMillion(Deferred);
 

@@ -58,15 +58,15 @@ public sealed record SimulationReport
         var sb = new StringBuilder();
         sb.AppendLine(c, $"Traffic simulation, seed {Seed}: {Days} days after a week of warm-up, {LegitimateAccounts:N0} legitimate accounts in {Tenants:N0} tenants, {LegitimateMessages:N0} legitimate messages, {Attempts:N0} attempts scored (retries and attacks included), {Elapsed.TotalSeconds:0} s");
         sb.AppendLine();
-        sb.AppendLine(c, $"{"LEGITIMATE SENDERS",-32} {"ACCTS",7} {"MESSAGES",10} {"DEFERRED",9} {"→DELIV",7} {"STILL",6} {"HELD",5} {"REFUSED",7} {"HIGH-RISK",9} {"DEF/M",8} {"HELD/M",7} {"REF/M",7} {"THR",5} {"SUSP",5} {"DELAY MEAN/MAX",15}");
+        sb.AppendLine(c, $"{"LEGITIMATE SENDERS",-32} {"ACCTS",7} {"MESSAGES",10} {"DEFERRED",9} {"→DELIV",7} {"STILL",6} {"HELD",5} {"REFUSED",7} {"HIGH-RISK",9} {"DEF/M",8} {"HELD/M",7} {"REF/M",7} {"THR",5} {"SUSP",5} {"DELAY MEAN/MAX",15} {"OLDEST STILL",12} {"RETRIES DEFERRED",16}");
         foreach (CategoryReport r in Categories)
         {
-            sb.AppendLine(c, $"{r.Name,-32} {r.Accounts,7:N0} {r.Messages,10:N0} {r.Deferred,9:N0} {r.DeferredThenDelivered,7:N0} {r.StillDeferred,6:N0} {r.Held,5:N0} {r.Refused,7:N0} {r.HighRisk,9:N0} {r.DeferredPerMillion,8:0.0} {r.HeldPerMillion,7:0.0} {r.RefusedPerMillion,7:0.0} {r.AccountsThrottled,5:N0} {r.AccountsSuspended,5:N0} {Delay(r.MeanDelay),7}/{Delay(r.MaxDelay),-7}");
+            sb.AppendLine(c, $"{r.Name,-32} {r.Accounts,7:N0} {r.Messages,10:N0} {r.Deferred,9:N0} {r.DeferredThenDelivered,7:N0} {r.StillDeferred,6:N0} {r.Held,5:N0} {r.Refused,7:N0} {r.HighRisk,9:N0} {r.DeferredPerMillion,8:0.0} {r.HeldPerMillion,7:0.0} {r.RefusedPerMillion,7:0.0} {r.AccountsThrottled,5:N0} {r.AccountsSuspended,5:N0} {Delay(r.MeanDelay),7}/{Delay(r.MaxDelay),-7} {Delay(r.OldestStillDeferred),12} {r.RetriesDeferred,16:N0}");
         }
 
         double deferredPerMillion = LegitimateMessages == 0 ? 0 : LegitimateDeferred * 1e6 / LegitimateMessages;
-        sb.AppendLine(c, $"{"all legitimate",-32} {LegitimateAccounts,7:N0} {LegitimateMessages,10:N0} {LegitimateDeferred,9:N0} {Categories.Sum(r => r.DeferredThenDelivered),7:N0} {Categories.Sum(r => r.StillDeferred),6:N0} {LegitimateQuarantined,5:N0} {LegitimateRefused,7:N0} {LegitimateHighRisk,9:N0} {deferredPerMillion,8:0.0} {(LegitimateMessages == 0 ? 0 : LegitimateQuarantined * 1e6 / LegitimateMessages),7:0.0} {(LegitimateMessages == 0 ? 0 : LegitimateRefused * 1e6 / LegitimateMessages),7:0.0} {LegitimateAccountsThrottled,5:N0} {LegitimateAccountsSuspended,5:N0} {Delay(Categories.Select(r => r.MaxDelay).DefaultIfEmpty().Max()),15}");
-        sb.AppendLine("(DEFERRED: messages deferred at least once, each counted once; →DELIV: of those, accepted on a retry 5–15 min later; STILL: still deferred when the period ended; /M: per million messages; THR/SUSP: accounts throttled at least once / suspended; DELAY: first attempt to accepted retry, h:mm.)");
+        sb.AppendLine(c, $"{"all legitimate",-32} {LegitimateAccounts,7:N0} {LegitimateMessages,10:N0} {LegitimateDeferred,9:N0} {Categories.Sum(r => r.DeferredThenDelivered),7:N0} {Categories.Sum(r => r.StillDeferred),6:N0} {LegitimateQuarantined,5:N0} {LegitimateRefused,7:N0} {LegitimateHighRisk,9:N0} {deferredPerMillion,8:0.0} {(LegitimateMessages == 0 ? 0 : LegitimateQuarantined * 1e6 / LegitimateMessages),7:0.0} {(LegitimateMessages == 0 ? 0 : LegitimateRefused * 1e6 / LegitimateMessages),7:0.0} {LegitimateAccountsThrottled,5:N0} {LegitimateAccountsSuspended,5:N0} {Delay(Categories.Select(r => r.MaxDelay).DefaultIfEmpty().Max()),15} {Delay(Categories.Select(r => r.OldestStillDeferred).DefaultIfEmpty().Max()),12} {Categories.Sum(r => r.RetriesDeferred),16:N0}");
+        sb.AppendLine("(DEFERRED: messages deferred at least once, each counted once; →DELIV: of those, accepted on a retry 5–15 min later; STILL: still deferred when the period ended; /M: per million messages; THR/SUSP: accounts throttled at least once / suspended; DELAY: first attempt to accepted retry, h:mm; OLDEST STILL: how long the oldest still-deferred message had waited; RETRIES DEFERRED: retries deferred again.)");
         sb.AppendLine();
         sb.AppendLine("| attack | accounts | attempts | relayed | relayed after first | first throttle at | first suspension at | suspended | quarantined |");
         sb.AppendLine("|---|---|---|---|---|---|---|---|---|");
@@ -78,7 +78,7 @@ public sealed record SimulationReport
         if (LegitimateReasons.Count > 0)
         {
             sb.AppendLine();
-            sb.AppendLine("Findings on legitimate messages' throttle, quarantine and suspension verdicts (verdicts carrying it):");
+            sb.AppendLine("Findings on legitimate messages' suspension, quarantine and throttle verdicts (throttles: first attempts only), verdicts carrying each:");
             foreach (string r in LegitimateReasons)
             {
                 sb.AppendLine(c, $"  {r}");

@@ -20,7 +20,7 @@ public static partial class TrafficSimulation
     {
         private readonly Dictionary<string, AttackCounters> _attacks = [];
         private readonly Dictionary<Category, CategoryCounters> _categories = CategoryNames.ToDictionary(c => c.Category, _ => new CategoryCounters());
-        private readonly Dictionary<string, ReasonCounters> _reasons = [];
+        private readonly Dictionary<(VerdictAction Action, string Finding), ReasonCounters> _reasons = [];
 
         public void Record(SimEvent e, SimAccount a, Verdict verdict, int attempt, TimeSpan delay)
         {
@@ -66,9 +66,14 @@ public static partial class TrafficSimulation
                 k.Messages++;
             }
 
-            if (action >= VerdictAction.Throttle)
+            // Throttle reasons from first attempts only: a retry is throttled again for the backlog it is part of.
+            if (action > VerdictAction.Throttle || (action == VerdictAction.Throttle && attempt == 0))
             {
                 CountReasons(verdict, a);
+            }
+            else if (action == VerdictAction.Throttle)
+            {
+                k.RetriesDeferred++;
             }
 
             switch (action)
@@ -118,7 +123,12 @@ public static partial class TrafficSimulation
         }
 
         /// <summary>A deferred message whose next retry would fall after the period.</summary>
-        public void StillDeferred(SimAccount a) => _categories[a.Category].StillDeferred++;
+        public void StillDeferred(SimAccount a, TimeSpan waiting)
+        {
+            CategoryCounters k = _categories[a.Category];
+            k.StillDeferred++;
+            k.OldestStillDeferred = waiting > k.OldestStillDeferred ? waiting : k.OldestStillDeferred;
+        }
 
         public SimulationReport Report(SimulationOptions o, World w, long attempts, TimeSpan elapsed) => new()
         {
@@ -130,7 +140,8 @@ public static partial class TrafficSimulation
             Tenants = w.Tenants.Count,
             Attempts = attempts,
             Elapsed = elapsed,
-            LegitimateReasons = [.. _reasons.OrderByDescending(kv => kv.Value.Count).Take(12).Select(kv => kv.Value.Describe(kv.Key))],
+            LegitimateReasons = [.. _reasons.GroupBy(kv => kv.Key.Action).OrderByDescending(g => g.Key)
+                .SelectMany(g => g.OrderByDescending(kv => kv.Value.Count).Take(8).Select(kv => kv.Value.Describe(kv.Key.Action, kv.Key.Finding)))],
         };
 
         /// <summary>Each finding of a legitimate throttle, hold or suspension, digits folded so its variants count together.</summary>
@@ -143,7 +154,8 @@ public static partial class TrafficSimulation
                     continue;
                 }
 
-                string key = $"[{ev.Detector}] {Digits().Replace(ev.Text, "N")}";
+                // Fingerprints folded too, so blocks of many fingerprints count as one finding.
+                var key = (verdict.Action, $"[{ev.Detector}] {Digits().Replace(Fingerprint().Replace(ev.Text, "<fingerprint>"), "N")}");
                 if (!_reasons.TryGetValue(key, out ReasonCounters? r))
                 {
                     r = new ReasonCounters { Example = $"{ev.Text} ({a.Profile.Address}, {a.Category}, +{ev.Weight.ToString("0", CultureInfo.InvariantCulture)})" };
@@ -151,12 +163,14 @@ public static partial class TrafficSimulation
                 }
 
                 r.Count++;
-                r.ByAction[verdict.Action] = r.ByAction.GetValueOrDefault(verdict.Action) + 1;
             }
         }
 
         [GeneratedRegex("[0-9][0-9,.]*")]
         private static partial Regex Digits();
+
+        [GeneratedRegex("\\b[0-9a-f]{16}\\b")]
+        private static partial Regex Fingerprint();
 
         private AttackCounters Counters(string name)
         {
@@ -183,12 +197,16 @@ public static partial class TrafficSimulation
             public long HighRisk { get; set; }
             public TimeSpan Delay { get; set; }
             public TimeSpan MaxDelay { get; set; }
+            public TimeSpan OldestStillDeferred { get; set; }
+            public long RetriesDeferred { get; set; }
 
             public CategoryReport Report(string name) =>
                 new(name, Accounts.Count, Messages, Deferred, DeferredThenDelivered, StillDeferred, Held, Refused, HighRisk, Throttled.Count, Suspended.Count)
                 {
                     MeanDelay = DeferredThenDelivered == 0 ? TimeSpan.Zero : Delay / DeferredThenDelivered,
                     MaxDelay = MaxDelay,
+                    OldestStillDeferred = OldestStillDeferred,
+                    RetriesDeferred = RetriesDeferred,
                 };
         }
 
@@ -196,10 +214,9 @@ public static partial class TrafficSimulation
         {
             public required string Example { get; init; }
             public int Count { get; set; }
-            public Dictionary<VerdictAction, int> ByAction { get; } = [];
 
-            public string Describe(string key) => string.Create(CultureInfo.InvariantCulture,
-                $"{Count,7} {key}   ({string.Join(", ", ByAction.OrderByDescending(kv => kv.Value).Select(kv => $"{kv.Key} {kv.Value}"))})\n          e.g. {Example}");
+            public string Describe(VerdictAction action, string finding) => string.Create(CultureInfo.InvariantCulture,
+                $"{action,-10} {Count,7}  {finding}\n                    e.g. {Example}");
         }
 
         private sealed class AttackCounters

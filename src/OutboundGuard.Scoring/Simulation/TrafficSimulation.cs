@@ -130,7 +130,7 @@ public static partial class TrafficSimulation
                 }
                 else
                 {
-                    stats.StillDeferred(a);
+                    stats.StillDeferred(a, end - (retry?.FirstAt ?? e.At));
                 }
             }
         }
