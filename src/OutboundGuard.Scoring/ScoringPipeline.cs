@@ -169,7 +169,8 @@ public sealed class ScoringPipeline
                 // The tenant-template guard holds only for clean templates: no bad URL and no phishing phrasing.
                 bool bad = (_urls is not null && urls.Any(u => _urls.IsBad(u, listed)))
                     || text.PhishingMatches.Count > 0;
-                campaign = _campaigns.Observe(fingerprint, domains, message.Account.Id, message.Account.Tenant, established, bad, history.Now, words);
+                bool brandNew = history.Now - message.Account.CreatedAt < _campaigns.Options.NewAccountAge;
+                campaign = _campaigns.Observe(fingerprint, domains, message.Account.Id, message.Account.Tenant, established, bad, history.Now, words, brandNew);
             }
 
             ScoringMetrics.Stop(fingerprintStarted, ScoringMetrics.FingerprintStage);

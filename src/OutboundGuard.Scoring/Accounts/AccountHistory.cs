@@ -14,6 +14,9 @@ public sealed record AccountHistory
     /// <summary>The time the message is scored at.</summary>
     public required DateTimeOffset Now { get; init; }
 
+    /// <summary>True when this is the same message again (its Message-ID was seen within a day): an MTA retrying after a 451. Its retries are not counted again in the windows.</summary>
+    public bool IsRetry { get; init; }
+
     public int MessagesLastMinute { get; init; }
     public int MessagesLast10Minutes { get; init; }
     public int MessagesLastHour { get; init; }

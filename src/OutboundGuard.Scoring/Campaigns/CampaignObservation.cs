@@ -24,6 +24,9 @@ public sealed record CampaignObservation(
     /// <summary>Distinct accounts that sent messages with exactly this message's set of link domains within the window.</summary>
     public int UrlSetAccounts { get; init; }
 
+    /// <summary>How many of the accounts are brand new (<see cref="CampaignTrackerOptions.NewAccountAge"/>).</summary>
+    public int NewAccounts { get; init; }
+
     /// <summary>Whether the block was confirmed by ops (decisive), not set automatically by a suspension.</summary>
     public bool BlockConfirmed { get; init; }
 

@@ -54,7 +54,8 @@ public sealed class CampaignTracker
     /// <param name="badUrls">Whether the message carries a bad URL (look-alike, blocklisted, mismatched text, IP literal) or phishing phrasing.</param>
     /// <param name="now">The clock's time.</param>
     /// <param name="words">How many words the fingerprinted text has: short and boilerplate texts carry too little to tell a campaign by.</param>
-    public CampaignObservation Observe(ulong fingerprint, IReadOnlyList<string> linkDomains, long accountId, string tenant, bool established, bool badUrls, DateTimeOffset now, int words = int.MaxValue)
+    /// <param name="brandNew">Whether the account was created within <see cref="CampaignTrackerOptions.NewAccountAge"/>: a sign-up put to use at once.</param>
+    public CampaignObservation Observe(ulong fingerprint, IReadOnlyList<string> linkDomains, long accountId, string tenant, bool established, bool badUrls, DateTimeOffset now, int words = int.MaxValue, bool brandNew = false)
     {
         long t = now.UtcTicks;
         long since = t - _options.Window.Ticks;
@@ -86,11 +87,11 @@ public sealed class CampaignTracker
             if (c.Accounts.TryGetValue(accountId, out Sender previous))
             {
                 bool sameRun = t - previous.RunStart <= _options.Window.Ticks;
-                c.Accounts[accountId] = new Sender(t, tenant, established, sameRun ? previous.RunStart : t, sameRun ? previous.Run + 1 : 1);
+                c.Accounts[accountId] = new Sender(t, tenant, established, sameRun ? previous.RunStart : t, sameRun ? previous.Run + 1 : 1, brandNew);
             }
             else if (c.Accounts.Count < _options.MaxAccountsPerCluster)
             {
-                c.Accounts[accountId] = new Sender(t, tenant, established, t, 1);
+                c.Accounts[accountId] = new Sender(t, tenant, established, t, 1, brandNew);
                 if (!_byAccount.TryGetValue(accountId, out List<Cluster>? sent))
                 {
                     sent = [];
@@ -100,7 +101,7 @@ public sealed class CampaignTracker
                 sent.Add(c);
             }
 
-            int accounts = 0, fresh = 0, repeating = 0;
+            int accounts = 0, fresh = 0, repeating = 0, brandNewSenders = 0;
             var tenants = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
             foreach (Sender sender in c.Accounts.Values)
             {
@@ -109,6 +110,7 @@ public sealed class CampaignTracker
                     accounts++;
                     tenants.Add(sender.Tenant);
                     fresh += sender.Established ? 0 : 1;
+                    brandNewSenders += sender.BrandNew ? 1 : 0;
                     repeating += sender.Run >= _options.RunLength ? 1 : 0;
                 }
             }
@@ -140,6 +142,7 @@ public sealed class CampaignTracker
                 BlockConfirmed = blockedReason is not null && confirmed,
                 LowInformation = !c.Rich,
                 BadContent = c.BadUrls,
+                NewAccounts = brandNewSenders,
                 RepeatingAccounts = repeating,
                 RepeatedInRuns = repeating >= _options.RunSenders,
             };
@@ -210,7 +213,8 @@ public sealed class CampaignTracker
 
     /// <summary>
     /// Called when an account is suspended: every fingerprint it sent within the window is marked as shared with a
-    /// suspended account, and blocked when it tells a campaign: sent mostly by young accounts, or a text long enough to
+    /// suspended account, and blocked when it tells a campaign: sent mostly by brand-new accounts (sign-ups put to use at
+    /// once, <see cref="CampaignTrackerOptions.NewAccountAge"/>; a young shop on a shared platform template is not), or a text long enough to
     /// carry information (<see cref="CampaignTrackerOptions.RichWords"/>) with a bad URL or phishing phrasing or repeated in runs by
     /// several accounts; and not a
     /// text that established accounts of other tenants send too (a common notice or boilerplate),
@@ -250,11 +254,11 @@ public sealed class CampaignTracker
                 bool guarded = !c.BadUrls && c.Accounts.Values.All(a => a.Established) && c.Accounts.Values.Select(a => a.Tenant).Distinct(StringComparer.OrdinalIgnoreCase).Count() == 1
                     && c.Accounts.Values.Count(a => a.Ticks >= since && a.Run >= _options.RunLength) < _options.RunSenders;
                 int senders = c.Accounts.Count;
-                int young = c.Accounts.Values.Count(a => !a.Established);
+                int young = c.Accounts.Values.Count(a => a.BrandNew);
                 bool commonElsewhere = c.Accounts.Where(a => a.Key != accountId && a.Value.Established).Select(a => a.Value.Tenant).Distinct(StringComparer.OrdinalIgnoreCase).Count() >= 2;
-                bool mostlyYoung = young * 2 > senders;
+                bool mostlyNew = young * 2 > senders;
                 bool inRuns = c.Accounts.Values.Count(a => a.Ticks >= since && a.Run >= _options.RunLength) >= _options.RunSenders;
-                bool tellsCampaign = (mostlyYoung || (c.Rich && (c.BadUrls || inRuns))) && !commonElsewhere;
+                bool tellsCampaign = (mostlyNew || (c.Rich && (c.BadUrls || inRuns))) && !commonElsewhere;
                 if (suspended && tellsCampaign)
                 {
                     // Only a text that tells a campaign links its other senders to the suspended account: a hijacked
@@ -384,7 +388,7 @@ public sealed class CampaignTracker
     internal static string Hex(ulong f) => f.ToString("x16", CultureInfo.InvariantCulture);
 
     /// <summary>One account's use of a cluster: its last message, and its current run (messages within a window of the run's first).</summary>
-    private readonly record struct Sender(long Ticks, string Tenant, bool Established, long RunStart, int Run);
+    private readonly record struct Sender(long Ticks, string Tenant, bool Established, long RunStart, int Run, bool BrandNew);
 
     private sealed class Cluster(ulong fingerprint, long sequence)
     {

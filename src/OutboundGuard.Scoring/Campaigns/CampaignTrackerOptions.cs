@@ -30,4 +30,10 @@ public sealed class CampaignTrackerOptions
     /// blocked. Default 25.
     /// </summary>
     public int RichWords { get; set; } = 25;
+
+    /// <summary>
+    /// Accounts younger than this are brand new: a cluster sent mostly by them looks like sign-up fraud (a campaign even
+    /// with clean text). Young accounts older than this (a new shop on its platform's shipping template) do not. Default 2 days.
+    /// </summary>
+    public TimeSpan NewAccountAge { get; set; } = TimeSpan.FromDays(2);
 }

@@ -41,7 +41,9 @@ public sealed class CampaignDetector : IDetector
         }
 
         string minutes = N(c.Window.TotalMinutes);
-        bool mostlyYoung = c.FreshAccounts * 2 > c.Accounts;
+        // Mostly brand-new accounts (sign-ups put to use at once) make a campaign even of clean text; young accounts older
+        // than that (a new shop on its platform's template) count as ordinary senders here.
+        bool mostlyYoung = c.NewAccounts * 2 > c.Accounts;
         if (c.LowInformation && !c.BadContent && !mostlyYoung)
         {
             // Short and boilerplate texts ("see attached", signatures, forwarded notices) are alike across unrelated senders.

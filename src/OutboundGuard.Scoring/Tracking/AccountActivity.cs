@@ -47,6 +47,34 @@ internal sealed class AccountActivity
     /// <summary>Times (ticks) of messages flagged for their content or links, last day, at most 256.</summary>
     public Queue<long> ContentFlags { get; } = new();
 
+    /// <summary>Hashes of the Message-IDs of the last day's messages (at most <see cref="MaxMessageIds"/>), to tell a retry from a new message.</summary>
+    private readonly Dictionary<ulong, long> _messageIds = [];
+    private readonly Queue<(ulong Hash, long Ticks)> _messageIdOrder = new();
+    private const int MaxMessageIds = 4096;
+
+    /// <summary>Remembers a message's Message-ID hash; false when it was already seen within a day (a retry).</summary>
+    public bool NoteMessageId(ulong hash, DateTimeOffset now)
+    {
+        long dayAgo = now.UtcTicks - TimeSpan.TicksPerDay;
+        while (_messageIdOrder.Count > 0 && (_messageIdOrder.Peek().Ticks <= dayAgo || _messageIdOrder.Count >= MaxMessageIds))
+        {
+            (ulong old, long ticks) = _messageIdOrder.Dequeue();
+            if (_messageIds.TryGetValue(old, out long stored) && stored == ticks)
+            {
+                _messageIds.Remove(old);
+            }
+        }
+
+        if (_messageIds.TryGetValue(hash, out long seen) && seen > dayAgo)
+        {
+            return false;
+        }
+
+        _messageIds[hash] = now.UtcTicks;
+        _messageIdOrder.Enqueue((hash, now.UtcTicks));
+        return true;
+    }
+
     public void Evict(DateTimeOffset now)
     {
         Minute.Evict(now);

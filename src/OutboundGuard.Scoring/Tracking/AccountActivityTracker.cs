@@ -42,6 +42,16 @@ public sealed partial class AccountActivityTracker
             a.Evict(now);
             a.CreatedAt = message.Account.CreatedAt;
             a.LastSeen = now;
+            if (message.Content?.MessageId is { Length: > 0 } messageId && !a.NoteMessageId(Hash(messageId), now))
+            {
+                // The same message again (its Message-ID seen within a day): an MTA retrying after a 451. It was counted
+                // the first time; counting each retry would keep a deferred backlog over its limits for ever.
+                a.IpsHour.Add(now, ClientNetwork.Of(message.ClientAddress));
+                a.IpsDay.Add(now, message.ClientAddress);
+                a.Sessions1.Add(now, message.SessionId);
+                return Snapshot(a, now, 0) with { IsRetry = true };
+            }
+
             int firstTime = 0;
             foreach (string rcpt in message.Recipients)
             {

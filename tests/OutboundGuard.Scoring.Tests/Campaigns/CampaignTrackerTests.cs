@@ -68,7 +68,7 @@ public class CampaignTrackerTests
             return findings;
         }
 
-        var campaign = new CampaignObservation("0123456789abcdef", 23, 4, 20, TimeSpan.FromMinutes(10), false, null, false, null) { BadContent = true };
+        var campaign = new CampaignObservation("0123456789abcdef", 23, 4, 20, TimeSpan.FromMinutes(10), false, null, false, null) { BadContent = true, NewAccounts = 20 };
         Assert.Equal(("same body fingerprint sent by 23 accounts across 4 tenants in 10 min, 20 of them new", 100.0), Inspect(campaign).Select(f => (f.Text, f.Weight)).Single());
         Assert.Empty(Inspect(campaign with { TemplateGuard = true }));
         var cleanShared = new CampaignObservation("0123456789abcdef", 12, 2, 0, TimeSpan.FromMinutes(10), false, null, false, null);
