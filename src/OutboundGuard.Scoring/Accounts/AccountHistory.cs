@@ -17,6 +17,9 @@ public sealed record AccountHistory
     /// <summary>True when this is the same message again (its Message-ID was seen within a day): an MTA retrying after a 451. Its retries are not counted again in the windows.</summary>
     public bool IsRetry { get; init; }
 
+    /// <summary>The message's client network when the account used other networks today but not this one (a new place), else null.</summary>
+    public System.Net.IPAddress? NewClientNetwork { get; init; }
+
     public int MessagesLastMinute { get; init; }
     public int MessagesLast10Minutes { get; init; }
     public int MessagesLastHour { get; init; }

@@ -15,6 +15,7 @@ internal sealed class AccountActivity
         Domains10 = new DistinctWindow<string>(TimeSpan.FromMinutes(10), cap);
         IpsHour = new DistinctWindow<IPAddress>(TimeSpan.FromHours(1), cap);
         IpsDay = new DistinctWindow<IPAddress>(TimeSpan.FromDays(1), cap);
+        NetworksDay = new DistinctWindow<IPAddress>(TimeSpan.FromDays(1), cap);
         Sessions1 = new DistinctWindow<string>(TimeSpan.FromMinutes(1), cap);
         Downstream = new Queue<(long, DownstreamKind)>();
     }
@@ -29,6 +30,9 @@ internal sealed class AccountActivity
     public DistinctWindow<string> Domains10 { get; }
     public DistinctWindow<IPAddress> IpsHour { get; }
     public DistinctWindow<IPAddress> IpsDay { get; }
+
+    /// <summary>Client networks (<see cref="ClientNetwork"/>) of the last day.</summary>
+    public DistinctWindow<IPAddress> NetworksDay { get; }
     public DistinctWindow<string> Sessions1 { get; }
     public HourOfWeekBaseline Baseline { get; } = new();
     public Dictionary<ulong, long> KnownRecipients { get; } = new();
@@ -84,6 +88,7 @@ internal sealed class AccountActivity
         Domains10.Evict(now);
         IpsHour.Evict(now);
         IpsDay.Evict(now);
+        NetworksDay.Evict(now);
         Sessions1.Evict(now);
         long dayAgo = now.UtcTicks - TimeSpan.TicksPerDay;
         while (ContentFlags.Count > 0 && ContentFlags.Peek() <= dayAgo)

@@ -66,16 +66,19 @@ public sealed partial class AccountActivityTracker
             }
 
             TrimKnownRecipients(a);
+            IPAddress network = ClientNetwork.Of(message.ClientAddress);
+            bool newNetwork = a.NetworksDay.Count > 0 && !a.NetworksDay.Contains(network);
+            a.NetworksDay.Add(now, network);
             int n = message.Recipients.Count;
             a.Minute.Add(now, 1, n, firstTime);
             a.TenMinutes.Add(now, 1, n, firstTime);
             a.Hour.Add(now, 1, n, firstTime);
             a.Day.Add(now, 1, n, firstTime);
-            a.IpsHour.Add(now, ClientNetwork.Of(message.ClientAddress));
+            a.IpsHour.Add(now, network);
             a.IpsDay.Add(now, message.ClientAddress);
             a.Sessions1.Add(now, message.SessionId);
             NoteClientUse(message.ClientAddress, a, now);
-            return Snapshot(a, now, firstTime);
+            return Snapshot(a, now, firstTime) with { NewClientNetwork = newNetwork ? network : null };
         }
     }
 

@@ -21,6 +21,8 @@ internal sealed class DistinctWindow<TKey> where TKey : notnull
 
     public IEnumerable<TKey> Keys => _counts.Keys;
 
+    public bool Contains(TKey key) => _counts.ContainsKey(key);
+
     public void Add(DateTimeOffset at, TKey key)
     {
         Evict(at);

@@ -15,6 +15,15 @@ public class ConcurrencyAndDownstreamDetectorTests
     }
 
     [Fact]
+    public void A_burst_from_a_network_new_for_the_account_today_tightens_without_acting_alone()
+    {
+        var findings = new List<Evidence.Evidence>();
+        var history = new AccountHistory { Now = TestData.Start, MessagesLast10Minutes = 4, NewClientNetwork = System.Net.IPAddress.Parse("203.0.113.0") };
+        new ConcurrencyDetector().Inspect(TestData.Message(TestData.Account()), history, findings);
+        Assert.Equal([("4 messages in 10 min from client network 203.0.113.0, new for this account today", 15.0)], findings.Select(f => (f.Text, f.Weight)));
+    }
+
+    [Fact]
     public void Twenty_parallel_sessions_from_one_network_are_how_an_MTA_submits_and_no_finding()
     {
         var findings = new List<Evidence.Evidence>();

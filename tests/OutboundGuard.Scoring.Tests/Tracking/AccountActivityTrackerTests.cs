@@ -80,6 +80,28 @@ public class AccountActivityTrackerTests
     }
 
     [Fact]
+    public void A_network_the_account_did_not_use_earlier_today_is_reported_once_it_has_others_and_retries_are_not_counted_again()
+    {
+        var clock = TestData.Clock();
+        var tracker = new AccountActivityTracker(clock);
+        var account = TestData.Account();
+        AccountHistory first = tracker.RecordAttempt(TestData.Message(account, ip: "192.0.2.10"));
+        AccountHistory sameNetwork = tracker.RecordAttempt(TestData.Message(account, ip: "192.0.2.99"));
+        AccountHistory elsewhere = tracker.RecordAttempt(TestData.Message(account, ip: "203.0.113.5"));
+        var content = TestData.Mail(account.Address, "Invoice", "Please find the invoice attached.");
+        AccountHistory sent = tracker.RecordAttempt(TestData.Message(account, content: content, ip: "192.0.2.10"));
+        clock.Advance(TimeSpan.FromMinutes(10));
+        AccountHistory retried = tracker.RecordAttempt(TestData.Message(account, content: content, ip: "192.0.2.10"));
+
+        Assert.Null(first.NewClientNetwork);
+        Assert.Null(sameNetwork.NewClientNetwork);
+        Assert.Equal("203.0.113.0", elsewhere.NewClientNetwork?.ToString());
+        Assert.False(sent.IsRetry);
+        Assert.True(retried.IsRetry);
+        Assert.Equal(sent.MessagesLastHour, retried.MessagesLastHour);
+    }
+
+    [Fact]
     public void Seeding_restores_windows_and_a_baseline_after_a_restart()
     {
         var clock = TestData.Clock();
