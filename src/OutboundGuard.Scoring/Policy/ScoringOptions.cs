@@ -54,6 +54,13 @@ public sealed class ScoringOptions
     /// </summary>
     public TimeSpan EstablishedAge { get; set; } = TimeSpan.FromDays(7);
 
+    /// <summary>
+    /// Opt-in learning mode for a new deployment or tenant; off by default (a fresh instance enforces fully). While it
+    /// runs, verdicts are recorded with their evidence and reason ("would have been Throttle …") but not enforced, except
+    /// a pace over twice the limit and a link on the local blocklist.
+    /// </summary>
+    public LearningModeOptions Learning { get; set; } = new();
+
     /// <summary>Whether decisive findings (<see cref="Evidence.Evidence.Forces"/>) may force their action. Default true.</summary>
     public bool HonourDecisiveFindings { get; set; } = true;
 

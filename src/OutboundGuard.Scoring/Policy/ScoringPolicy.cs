@@ -104,6 +104,14 @@ public sealed class ScoringPolicy
             action = (VerdictAction)Math.Max((int)decisive, Math.Min((int)action, (int)allowed));
         }
 
+        if (account.State != AccountState.Suspended && action > VerdictAction.HighRiskRoute && LearningUntil(account) is { } learningUntil && learningUntil > now
+            && !weighted.Any(ActsWhileLearning))
+        {
+            // Learning mode (opt-in, for a new deployment or tenant): the verdict is recorded for ops to read, not enforced.
+            string would = $"learning mode until {learningUntil.ToString("u", CultureInfo.InvariantCulture)}: would have been {action} ({reason})";
+            return new Verdict(VerdictAction.Relay, score, weighted, would);
+        }
+
         if (account.State == AccountState.Suspended)
         {
             action = VerdictAction.Suspend;
@@ -155,6 +163,14 @@ public sealed class ScoringPolicy
             CoolDown = action != VerdictAction.Throttle ? null : coolDown ?? (coolingUntil is { } end && end > now ? end - now : _options.ThrottleCoolDown),
         };
     }
+
+    /// <summary>When learning mode ends for the account's tenant (its own entry, else the global one), or null when it is off.</summary>
+    private DateTimeOffset? LearningUntil(AccountProfile account)
+        => _options.Learning.Tenants.TryGetValue(account.Tenant, out DateTimeOffset tenantUntil) ? tenantUntil : _options.Learning.Until;
+
+    /// <summary>What still acts in learning mode: a pace over twice the limit, and a link on the blocklist.</summary>
+    private static bool ActsWhileLearning(Evidence.Evidence e)
+        => (e.Detector == "rate" && e.Forces == VerdictAction.Suspend) || (e.Detector == "url" && e.Decisive && e.Text.EndsWith(" is on the local blocklist", StringComparison.Ordinal));
 
     private static VerdictAction ActionFor(double score, double highRisk, double throttle, double quarantine, double suspend)
         => score >= suspend ? VerdictAction.Suspend

@@ -56,6 +56,27 @@ public class ScoringPolicyTests
     }
 
     [Fact]
+    public void Learning_mode_is_off_by_default_and_when_on_records_without_enforcing_except_twice_the_pace_and_blocklisted_links()
+    {
+        Evidence.Evidence shape = E(50, "volume");
+        Assert.Equal(VerdictAction.Throttle, new ScoringPolicy(new ScoringOptions()).Decide(TestData.Account(), [shape], TestData.Start).Action);
+
+        var options = new ScoringOptions { Learning = { Tenants = { ["tenant.example"] = TestData.Start.AddDays(7) } } };
+        var policy = new ScoringPolicy(options);
+        Verdict learned = policy.Decide(TestData.Account(), [shape], TestData.Start);
+        Verdict pace = policy.Decide(TestData.Account(id: 2), [E(100, "rate", forces: VerdictAction.Suspend)], TestData.Start);
+        Verdict blocked = policy.Decide(TestData.Account(id: 3), [new Evidence.Evidence("url", 80, "link to bad.example is on the local blocklist") { Forces = VerdictAction.Quarantine, Decisive = true }], TestData.Start);
+        Verdict otherTenant = policy.Decide(TestData.Account(id: 4, tenant: "other.example"), [shape], TestData.Start);
+
+        Assert.Equal(VerdictAction.Relay, learned.Action);
+        Assert.StartsWith("learning mode until 2026-11-09", learned.Reason, StringComparison.Ordinal);
+        Assert.Contains("would have been Throttle", learned.Reason, StringComparison.Ordinal);
+        Assert.Equal(VerdictAction.Throttle, pace.Action);
+        Assert.Equal(VerdictAction.Quarantine, blocked.Action);
+        Assert.Equal(VerdictAction.Throttle, otherTenant.Action);
+    }
+
+    [Fact]
     public void An_account_with_a_clean_history_is_throttled_before_anything_harsher()
     {
         var policy = new ScoringPolicy(new ScoringOptions());
