@@ -18,6 +18,12 @@ public sealed record AccountProfile
     /// <summary>When the account was created (or first seen in connector mode).</summary>
     public DateTimeOffset CreatedAt { get; init; }
 
+    /// <summary>
+    /// The account's usual messages per hour as the provider knows it (imported with the account), or null. Until this
+    /// node has learned the account's own hourly rhythm (24 closed hours), it serves as the baseline.
+    /// </summary>
+    public double? UsualMessagesPerHour { get; init; }
+
     /// <summary>End of the current throttle cool-down, when throttled.</summary>
     public DateTimeOffset? ThrottledUntil { get; init; }
 }

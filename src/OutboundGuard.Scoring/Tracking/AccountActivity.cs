@@ -51,6 +51,9 @@ internal sealed class AccountActivity
     /// <summary>Times (ticks) of messages flagged for their content or links, last day, at most 256.</summary>
     public Queue<long> ContentFlags { get; } = new();
 
+    /// <summary>The provider's usual messages per hour for the account (imported), the baseline until one is learned.</summary>
+    public double? ImportedUsualPerHour { get; set; }
+
     /// <summary>Hashes of the Message-IDs of the last day's messages (at most <see cref="MaxMessageIds"/>), to tell a retry from a new message.</summary>
     private readonly Dictionary<ulong, long> _messageIds = [];
     private readonly Queue<(ulong Hash, long Ticks)> _messageIdOrder = new();

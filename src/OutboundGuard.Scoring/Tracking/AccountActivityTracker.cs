@@ -41,6 +41,7 @@ public sealed partial class AccountActivityTracker
         {
             a.Evict(now);
             a.CreatedAt = message.Account.CreatedAt;
+            a.ImportedUsualPerHour = message.Account.UsualMessagesPerHour;
             a.LastSeen = now;
             if (message.Content?.MessageId is { Length: > 0 } messageId && !a.NoteMessageId(Hash(messageId), now))
             {
@@ -283,7 +284,7 @@ public sealed partial class AccountActivityTracker
             FirstTimeRecipientsInMessage = firstTimeInMessage,
             DistinctClientIpsLastHour = a.IpsHour.Count,
             ParallelSessions = a.Sessions1.Count,
-            BaselineMessagesPerHour = a.Baseline.Expected(now),
+            BaselineMessagesPerHour = a.Baseline.Expected(now) ?? a.ImportedUsualPerHour,
             PeakMessagesPerHour = a.Baseline.PeakHour,
             CleanMessages = a.CleanMessages,
             ContentFlaggedLastDay = a.ContentFlags.Count,

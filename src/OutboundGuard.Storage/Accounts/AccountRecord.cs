@@ -44,6 +44,7 @@ public sealed class AccountRecord
         State = StateValue,
         Limits = EffectiveLimits(defaults),
         CreatedAt = CreatedAt,
+        UsualMessagesPerHour = UsualMessagesPerHour,
         ThrottledUntil = ThrottledUntil,
     };
 }

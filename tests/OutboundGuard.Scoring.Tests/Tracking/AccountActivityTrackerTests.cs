@@ -102,6 +102,16 @@ public class AccountActivityTrackerTests
     }
 
     [Fact]
+    public void An_imported_usual_volume_is_the_baseline_until_one_is_learned()
+    {
+        var tracker = new AccountActivityTracker(TestData.Clock());
+        var imported = TestData.Account() with { UsualMessagesPerHour = 2.5 };
+
+        Assert.Equal(2.5, tracker.RecordAttempt(TestData.Message(imported)).BaselineMessagesPerHour);
+        Assert.Null(tracker.RecordAttempt(TestData.Message(TestData.Account(id: 2))).BaselineMessagesPerHour);
+    }
+
+    [Fact]
     public void Seeding_restores_windows_and_a_baseline_after_a_restart()
     {
         var clock = TestData.Clock();
