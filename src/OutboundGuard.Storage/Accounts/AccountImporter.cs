@@ -212,6 +212,8 @@ public sealed class AccountImporter(NpgsqlDataSource dataSource)
             {
                 await connection.ExecuteAsync(new CommandDefinition(SuspendSql, new { id = current.Id, reason = SuspendedReason }, transaction, cancellationToken: cancellationToken));
                 await connection.ExecuteAsync(new CommandDefinition(HistorySql, new { id = current.Id, from = current.State, reason = SuspendedReason, actor }, transaction, cancellationToken: cancellationToken));
+                // What a suspension does to mail not yet delivered, as everywhere else (AccountActions): it is held.
+                await connection.ExecuteAsync(new CommandDefinition(AccountRepository.HoldQueuedSql, new { id = current.Id }, transaction, cancellationToken: cancellationToken));
             }
 
             if (fieldsChanged || suspend)
