@@ -11,8 +11,10 @@ public sealed class CaptureTests(ITestOutputHelper output)
     [Fact]
     public async Task A_captured_incident_replayed_against_a_fresh_relay_suspends_the_account_again()
     {
-        const string Account = "j.miller@acme.example";
-        var burstPath = Bursts.PathOf("hijack-full-speed");
+        // The low-and-slow phisher: its look-alike links are decisive, so the policy holds its messages and then suspends
+        // it (a full-speed hijack with clean text is throttled and held instead, never suspended on pace alone).
+        const string Account = "r.chen@lawfirm.example";
+        var burstPath = Bursts.PathOf("low-and-slow-phishing");
         string password;
         using (var burst = BurstReader.Open(burstPath))
         {

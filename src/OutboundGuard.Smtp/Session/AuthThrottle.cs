@@ -36,8 +36,9 @@ public sealed class AuthThrottle
         var ipFailures = Increment(IpKey(clientIp), _limits.MaxAuthFailuresPerIp);
         var userFailures = Increment(UserKey(clientIp, userName), _limits.MaxAuthFailures);
         Prune();
-        var failures = Math.Min(Math.Max(ipFailures * _limits.MaxAuthFailures / Math.Max(1, _limits.MaxAuthFailuresPerIp), userFailures), 5);
-        return _limits.AuthFailureDelay * Math.Max(1, failures);
+        // Only the failing AUTH's answer waits, so a busy front end's other users never feel it.
+        var failures = Math.Min(Math.Max(ipFailures, userFailures), 5);
+        return _limits.AuthFailureDelay * failures;
     }
 
     /// <summary>Clears the user name's failures from this IP after a successful AUTH; the IP's count stays.</summary>

@@ -42,6 +42,7 @@ public sealed class AbuseRelayFixture : IAsyncLifetime
         environment["OUTBOUNDGUARD__SMTP__LIMITS__MAXMESSAGESIZE"] = MaxMessageSize.ToString(System.Globalization.CultureInfo.InvariantCulture);
         environment["OUTBOUNDGUARD__SMTP__LIMITS__AUTHFAILUREDELAY"] = "00:00:00.200";
         environment["OUTBOUNDGUARD__SMTP__LIMITS__MAXAUTHFAILURES"] = "5";
+        environment["OUTBOUNDGUARD__SMTP__LIMITS__MAXAUTHFAILURESPERIP"] = "5";
         environment["OUTBOUNDGUARD__SMTP__LIMITS__AUTHLOCKOUT"] = "00:10:00";
         Harness = await RelayHarness.StartAsync($"127.0.0.1:{Sink.Port}", environment);
         (_, AlicePassword) = await Harness.AddAccountAsync(Alice);

@@ -77,14 +77,14 @@ public sealed class RelayEndToEndTests(RelayFixture relay) : IClassFixture<Relay
     }
 
     [Fact]
-    public async Task An_account_over_its_rate_limit_is_throttled_then_suspended_and_the_evidence_is_stored()
+    public async Task An_account_over_its_rate_limit_is_throttled_and_stays_throttled_while_it_pushes_and_the_evidence_is_stored()
     {
         var address = $"hijack{Guid.NewGuid():N}"[..14] + "@tenant.example";
         var password = await relay.AddAccountAsync(address);
         var replies = new List<int>();
         using (var client = await ConnectAsync(address, password))
         {
-            for (var i = 0; i < 200 && !replies.Contains(550); i++)
+            for (var i = 0; i < 120; i++)
             {
                 try
                 {
@@ -101,27 +101,20 @@ public sealed class RelayEndToEndTests(RelayFixture relay) : IClassFixture<Relay
             await client.DisconnectAsync(true);
         }
 
+        // Pace alone throttles (451: the sender keeps its mail) and never suspends: a customer's MTA pushing its queue
+        // looks the same. The throttle holds while the account keeps pushing.
         var firstThrottle = replies.IndexOf(451);
-        var suspension = replies.IndexOf(550);
         Assert.True(firstThrottle >= 0, $"never throttled: {string.Join(',', replies)}");
-        Assert.True(suspension > firstThrottle, $"not suspended after the throttle: {string.Join(',', replies)}");
+        Assert.True(replies.Skip(firstThrottle).All(r => r == 451), $"not held after the throttle: {string.Join(',', replies)}");
         Assert.True(replies.Count(r => r == 250) <= 30, $"too many accepted before containment: {replies.Count(r => r == 250)}");
-
-        // Every further message is refused at MAIL FROM with 5.7.1.
-        using (var again = await ConnectAsync(address, password))
-        {
-            var refused = await Assert.ThrowsAsync<SmtpCommandException>(() => again.SendAsync(Message(address, "someone@example.org", "after suspension")));
-            Assert.Equal(550, (int)refused.StatusCode);
-            Assert.Contains("suspended", refused.Message, StringComparison.OrdinalIgnoreCase);
-        }
 
         var (code, stdout, _) = await relay.CliAsync("accounts", "show", address, "--json");
         Assert.Equal(0, code);
         using var json = JsonDocument.Parse(stdout);
-        Assert.Equal("suspended", json.RootElement.GetProperty("state").GetString());
+        Assert.Equal("throttled", json.RootElement.GetProperty("state").GetString());
         var verdicts = json.RootElement.GetProperty("verdicts").EnumerateArray().ToList();
-        Assert.Contains(verdicts, v => v.GetProperty("action").GetString() == "Suspend");
         Assert.Contains(verdicts, v => v.GetProperty("action").GetString() == "Throttle");
+        Assert.DoesNotContain(verdicts, v => v.GetProperty("action").GetString() == "Suspend");
         var evidence = verdicts.SelectMany(v => v.GetProperty("evidence").EnumerateArray()).Select(e => e.GetProperty("text").GetString()!).ToList();
         Assert.Contains(evidence, t => t.Contains("messages in", StringComparison.Ordinal) || t.Contains("recipients in", StringComparison.Ordinal));
     }

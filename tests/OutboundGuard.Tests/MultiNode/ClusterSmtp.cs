@@ -35,15 +35,18 @@ internal static class ClusterSmtp
         return client;
     }
 
-    public static MimeMessage Message(string from, string to, string subject)
+    public static MimeMessage Message(string from, string to, string subject, string body = "Hello,\r\n\r\nthe minutes of today's meeting are attached.\r\n")
     {
         var message = new MimeMessage();
         message.From.Add(MailboxAddress.Parse(from));
         message.To.Add(MailboxAddress.Parse(to));
         message.Subject = subject;
-        message.Body = new TextPart("plain") { Text = "Hello,\r\n\r\nthe minutes of today's meeting are attached.\r\n" };
+        message.Body = new TextPart("plain") { Text = body };
         return message;
     }
+
+    /// <summary>A fake sign-in alert with a look-alike link: decisive about the message, so the policy holds it and then suspends the account.</summary>
+    public const string Phishing = "Your mailbox password expires today. Verify your account at http://micros0ft-login.example/verify to keep access.\r\n";
 
     /// <summary>Sends one message; returns 250 or the refusal's code.</summary>
     public static async Task<int> SendAsync(SmtpClient client, MimeMessage message)
