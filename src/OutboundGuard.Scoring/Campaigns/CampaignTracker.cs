@@ -251,13 +251,13 @@ public sealed class CampaignTracker
                     continue;
                 }
 
-                bool guarded = !c.BadUrls && c.Accounts.Values.All(a => a.Established) && c.Accounts.Values.Select(a => a.Tenant).Distinct(StringComparer.OrdinalIgnoreCase).Count() == 1
-                    && c.Accounts.Values.Count(a => a.Ticks >= since && a.Run >= _options.RunLength) < _options.RunSenders;
+                bool inRuns = c.Accounts.Values.Count(a => a.Ticks >= since && a.Run >= _options.RunLength) >= _options.RunSenders;
+                bool guarded = !c.BadUrls && !inRuns && c.Accounts.Values.All(a => a.Established)
+                    && c.Accounts.Values.Select(a => a.Tenant).Distinct(StringComparer.OrdinalIgnoreCase).Count() == 1;
                 int senders = c.Accounts.Count;
                 int young = c.Accounts.Values.Count(a => a.BrandNew);
                 bool commonElsewhere = c.Accounts.Where(a => a.Key != accountId && a.Value.Established).Select(a => a.Value.Tenant).Distinct(StringComparer.OrdinalIgnoreCase).Count() >= 2;
                 bool mostlyNew = young * 2 > senders;
-                bool inRuns = c.Accounts.Values.Count(a => a.Ticks >= since && a.Run >= _options.RunLength) >= _options.RunSenders;
                 bool tellsCampaign = (mostlyNew || (c.Rich && (c.BadUrls || inRuns))) && !commonElsewhere;
                 if (suspended && tellsCampaign)
                 {

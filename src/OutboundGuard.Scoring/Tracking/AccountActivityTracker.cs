@@ -43,13 +43,12 @@ public sealed partial class AccountActivityTracker
             a.CreatedAt = message.Account.CreatedAt;
             a.ImportedUsualPerHour = message.Account.UsualMessagesPerHour;
             a.LastSeen = now;
+            IPAddress network = ClientNetwork.Of(message.ClientAddress);
             if (message.Content?.MessageId is { Length: > 0 } messageId && !a.NoteMessageId(Hash(messageId), now))
             {
                 // The same message again (its Message-ID seen within a day): an MTA retrying after a 451. It was counted
                 // the first time; counting each retry would keep a deferred backlog over its limits for ever.
-                a.IpsHour.Add(now, ClientNetwork.Of(message.ClientAddress));
-                a.IpsDay.Add(now, message.ClientAddress);
-                a.Sessions1.Add(now, message.SessionId);
+                NoteSource(a, message, network, now);
                 return Snapshot(a, now, 0) with { IsRetry = true };
             }
 
@@ -67,7 +66,6 @@ public sealed partial class AccountActivityTracker
             }
 
             TrimKnownRecipients(a);
-            IPAddress network = ClientNetwork.Of(message.ClientAddress);
             bool newNetwork = a.NetworksDay.Count > 0 && !a.NetworksDay.Contains(network);
             a.NetworksDay.Add(now, network);
             int n = message.Recipients.Count;
@@ -75,12 +73,18 @@ public sealed partial class AccountActivityTracker
             a.TenMinutes.Add(now, 1, n, firstTime);
             a.Hour.Add(now, 1, n, firstTime);
             a.Day.Add(now, 1, n, firstTime);
-            a.IpsHour.Add(now, network);
-            a.IpsDay.Add(now, message.ClientAddress);
-            a.Sessions1.Add(now, message.SessionId);
+            NoteSource(a, message, network, now);
             NoteClientUse(message.ClientAddress, a, now);
             return Snapshot(a, now, firstTime) with { NewClientNetwork = newNetwork ? network : null };
         }
+    }
+
+    /// <summary>Where the attempt came from (client network and address, session); called under the account's lock.</summary>
+    private static void NoteSource(AccountActivity a, MessageUnderReview message, IPAddress network, DateTimeOffset now)
+    {
+        a.IpsHour.Add(now, network);
+        a.IpsDay.Add(now, message.ClientAddress);
+        a.Sessions1.Add(now, message.SessionId);
     }
 
     /// <summary>
