@@ -50,6 +50,7 @@ internal static partial class ServeHost
             var startupLogger = new Serilog.Extensions.Logging.SerilogLoggerFactory(Log.Logger).CreateLogger("OutboundGuard.Startup");
             database = await Database.OpenAsync(storage, startupLogger, migrate: true, cancellationToken);
             Log.Information("Database: {Database}", database.Description);
+            LogPublicSuffixSource();
 
             var app = Build(configuration, storage, database);
             var demo = string.IsNullOrWhiteSpace(storage.ConnectionString)
@@ -168,5 +169,18 @@ internal static partial class ServeHost
         app.MapOperations();
         app.MapOutboundGuardAdmin();
         return app;
+    }
+
+    /// <summary>The registrable domains behind brand, mismatch and new-domain evidence need the full Public Suffix List: say which one runs.</summary>
+    private static void LogPublicSuffixSource()
+    {
+        if (OutboundGuard.Scoring.Urls.PublicSuffixList.Default.Count == 0)
+        {
+            Log.Warning("Public Suffix List: {Source}; registrable domains fall back to the last two labels", OutboundGuard.Scoring.Urls.PublicSuffixes.Source);
+        }
+        else
+        {
+            Log.Information("Public Suffix List: {Source}", OutboundGuard.Scoring.Urls.PublicSuffixes.Source);
+        }
     }
 }
