@@ -21,7 +21,7 @@ public class ScoringBenchmarks
     private AccountHistory _history = null!;
     private ScoringPipeline _pipeline = null!;
     private ScoringPolicy _policy = null!;
-    private List<OutboundGuard.Scoring.Evidence.Evidence> _findings = [];
+    private List<OutboundGuard.Domain.Evidence> _findings = [];
     private IDetector[] _detectors = [];
     private long _account;
 
@@ -94,7 +94,7 @@ public class ScoringBenchmarks
 
     private int Inspect(int i)
     {
-        var findings = new List<OutboundGuard.Scoring.Evidence.Evidence>(4);
+        var findings = new List<OutboundGuard.Domain.Evidence>(4);
         _detectors[i].Inspect(_review, _history, findings);
         return findings.Count;
     }

@@ -177,7 +177,7 @@ public sealed class ScoringPipeline
         }
 
         history = history with { Urls = urls, ListedDomains = listed, DomainsNewToTenant = newDomains, Campaign = campaign };
-        List<Evidence.Evidence> findings = [];
+        List<Evidence> findings = [];
         foreach (IDetector detector in _detectors)
         {
             long detectorStarted = ScoringMetrics.Start();
@@ -188,7 +188,7 @@ public sealed class ScoringPipeline
             catch (Exception ex)
             {
                 // A broken detector must not stop mail or hide other findings; ops see the failure in the evidence.
-                findings.Add(new Evidence.Evidence(detector.Name, 0, $"detector failed: {ex.GetType().Name}"));
+                findings.Add(new Evidence(detector.Name, 0, $"detector failed: {ex.GetType().Name}"));
             }
 
             ScoringMetrics.Stop(detectorStarted, detector.Name);

@@ -168,14 +168,14 @@ public class PipelineTests
         var clock = TestData.Clock();
         var pipeline = new ScoringPipeline([new ThrowingDetector(), new OutboundGuard.Scoring.Detectors.RateDetector()], new ScoringPolicy(new ScoringOptions()), new OutboundGuard.Scoring.Tracking.AccountActivityTracker(clock), clock);
         Verdict v = pipeline.Score(TestData.Message(TestData.Account()));
-        Assert.Equal(new Evidence.Evidence("broken", 0, "detector failed: InvalidOperationException"), Assert.Single(v.Evidence));
+        Assert.Equal(new Evidence("broken", 0, "detector failed: InvalidOperationException"), Assert.Single(v.Evidence));
     }
 
     private sealed class ThrowingDetector : OutboundGuard.Scoring.Detectors.IDetector
     {
         public string Name => "broken";
 
-        public void Inspect(OutboundGuard.Scoring.Messages.MessageUnderReview message, AccountHistory history, ICollection<Evidence.Evidence> findings) => throw new InvalidOperationException("boom");
+        public void Inspect(OutboundGuard.Scoring.Messages.MessageUnderReview message, AccountHistory history, ICollection<Evidence> findings) => throw new InvalidOperationException("boom");
     }
 
     private sealed class FakeResolver(Dictionary<string, string> listed) : IDnsBlocklistResolver

@@ -1,4 +1,3 @@
-using OutboundGuard.Scoring.Accounts;
 using OutboundGuard.Storage.Accounts;
 using OutboundGuard.Storage.Security;
 

@@ -18,7 +18,7 @@ public sealed class CampaignDetector : IDetector
 {
     public string Name => "campaign";
 
-    public void Inspect(MessageUnderReview message, AccountHistory history, ICollection<Evidence.Evidence> findings)
+    public void Inspect(MessageUnderReview message, AccountHistory history, ICollection<Evidence> findings)
     {
         if (history.Campaign is not { } c)
         {
@@ -30,8 +30,8 @@ public sealed class CampaignDetector : IDetector
             // Confirmed by ops: decisive for anyone. Blocked by a suspension: a signal shared with another account, which the
             // policy's ladder keeps from quarantining or suspending an established account on its own.
             findings.Add(c.BlockConfirmed
-                ? new Evidence.Evidence(Name, 100, $"body fingerprint {c.Fingerprint} is blocked as abuse ({c.BlockedReason})") { Forces = VerdictAction.Suspend, Decisive = true }
-                : new Evidence.Evidence(Name, 100, $"body fingerprint {c.Fingerprint} was blocked when its sender was stopped ({c.BlockedReason})"));
+                ? new Evidence(Name, 100, $"body fingerprint {c.Fingerprint} is blocked as abuse ({c.BlockedReason})") { Forces = VerdictAction.Suspend, Decisive = true }
+                : new Evidence(Name, 100, $"body fingerprint {c.Fingerprint} was blocked when its sender was stopped ({c.BlockedReason})"));
             return;
         }
 
@@ -68,13 +68,13 @@ public sealed class CampaignDetector : IDetector
             string tenants = c.Tenants >= 2 ? $" across {I(c.Tenants)} tenants" : string.Empty;
             string fresh = c.FreshAccounts > 0 ? $", {I(c.FreshAccounts)} of them new" : string.Empty;
             string runs = repeatedInOneTenant ? $", {I(c.RepeatingAccounts)} of them repeating it" : string.Empty;
-            findings.Add(new Evidence.Evidence(Name, Round(Math.Min(100, w)), $"same body fingerprint sent by {I(c.Accounts)} accounts{tenants} in {minutes} min{fresh}{runs}"));
+            findings.Add(new Evidence(Name, Round(Math.Min(100, w)), $"same body fingerprint sent by {I(c.Accounts)} accounts{tenants} in {minutes} min{fresh}{runs}"));
         }
         else if (c.UrlSetAccounts >= 5)
         {
             // Only uncommon domains count (not popular sites, nor domains established accounts of other tenants link to);
             // alone it stays below a throttle.
-            findings.Add(new Evidence.Evidence(Name, Round(Math.Min(30, 5.0 * (c.UrlSetAccounts - 2))), $"same set of uncommon link domains sent by {I(c.UrlSetAccounts)} accounts in {minutes} min"));
+            findings.Add(new Evidence(Name, Round(Math.Min(30, 5.0 * (c.UrlSetAccounts - 2))), $"same set of uncommon link domains sent by {I(c.UrlSetAccounts)} accounts in {minutes} min"));
         }
     }
 }

@@ -13,20 +13,20 @@ public sealed class ConcurrencyDetector : IDetector
 {
     public string Name => "concurrency";
 
-    public void Inspect(MessageUnderReview message, AccountHistory history, ICollection<Evidence.Evidence> findings)
+    public void Inspect(MessageUnderReview message, AccountHistory history, ICollection<Evidence> findings)
     {
         double scale = ShapeScale(message.Account.Limits);
         int ips = history.DistinctClientIpsLastHour;
         if (ips >= 4)
         {
-            findings.Add(new Evidence.Evidence(Name, Round(Math.Min(60, 12.0 * (ips - 2)) * scale), $"sent from {I(ips)} client networks in 1 h"));
+            findings.Add(new Evidence(Name, Round(Math.Min(60, 12.0 * (ips - 2)) * scale), $"sent from {I(ips)} client networks in 1 h"));
         }
 
         // A burst from a network the account did not use earlier today: how a stolen password is put to use. It tightens
         // (15, below any action alone); behind a shared front end or connector the network is the front end's and never new.
         if (history.NewClientNetwork is { } network && history.MessagesLast10Minutes >= 3)
         {
-            findings.Add(new Evidence.Evidence(Name, Round(15 * scale), $"{I(history.MessagesLast10Minutes)} messages in 10 min from client network {network}, new for this account today"));
+            findings.Add(new Evidence(Name, Round(15 * scale), $"{I(history.MessagesLast10Minutes)} messages in 10 min from client network {network}, new for this account today"));
         }
     }
 }

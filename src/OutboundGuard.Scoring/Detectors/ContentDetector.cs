@@ -34,7 +34,7 @@ public sealed class ContentDetector : IDetector
 
     public string Name => "content";
 
-    public void Inspect(MessageUnderReview message, AccountHistory history, ICollection<Evidence.Evidence> findings)
+    public void Inspect(MessageUnderReview message, AccountHistory history, ICollection<Evidence> findings)
     {
         if (message.Content is not { } content)
         {
@@ -47,7 +47,7 @@ public sealed class ContentDetector : IDetector
             double p = _model.SpamProbability(text.Subject, text.Body);
             if (p >= 0.8)
             {
-                findings.Add(new Evidence.Evidence(Name, Round(10 + (30 * (p - 0.8) / 0.2)), $"content classifier: {N(Math.Floor(p * 100))} % spam"));
+                findings.Add(new Evidence(Name, Round(10 + (30 * (p - 0.8) / 0.2)), $"content classifier: {N(Math.Floor(p * 100))} % spam"));
             }
         }
 
@@ -55,7 +55,7 @@ public sealed class ContentDetector : IDetector
         if (matches.Count > 0)
         {
             double phrasing = matches.Sum(m => m.Weight);
-            findings.Add(new Evidence.Evidence(Name, Round(Math.Min(50, phrasing)), $"phishing phrasing: {string.Join(", ", matches.Select(m => $"\"{m.Label}\""))}"));
+            findings.Add(new Evidence(Name, Round(Math.Min(50, phrasing)), $"phishing phrasing: {string.Join(", ", matches.Select(m => $"\"{m.Label}\""))}"));
         }
 
         HeaderAnomalies(message, content, findings);
@@ -64,11 +64,11 @@ public sealed class ContentDetector : IDetector
         if (history.ContentFlaggedLastDay > 0)
         {
             int n = history.ContentFlaggedLastDay;
-            findings.Add(new Evidence.Evidence(Name, Math.Min(60, 10 * n), $"{I(n)} earlier message(s) of this account in 24 h were stopped for their content or links"));
+            findings.Add(new Evidence(Name, Math.Min(60, 10 * n), $"{I(n)} earlier message(s) of this account in 24 h were stopped for their content or links"));
         }
     }
 
-    private void HeaderAnomalies(MessageUnderReview message, MimeMessage content, ICollection<Evidence.Evidence> findings)
+    private void HeaderAnomalies(MessageUnderReview message, MimeMessage content, ICollection<Evidence> findings)
     {
         string tenant = message.Account.Tenant.ToLowerInvariant();
         MailboxAddress? from = content.From.Mailboxes.FirstOrDefault();
@@ -76,14 +76,14 @@ public sealed class ContentDetector : IDetector
         bool owned = fromDomain == tenant || fromDomain.EndsWith("." + tenant, StringComparison.Ordinal);
         if (from is not null && !owned)
         {
-            findings.Add(new Evidence.Evidence(Name, 20, $"From domain {fromDomain} is not owned by tenant {tenant}"));
+            findings.Add(new Evidence(Name, 20, $"From domain {fromDomain} is not owned by tenant {tenant}"));
         }
 
         MailboxAddress? replyTo = content.ReplyTo.Mailboxes.FirstOrDefault();
         if (replyTo is not null && FreeMail.Contains(replyTo.Domain) && !FreeMail.Contains(fromDomain)
             && !string.Equals(replyTo.Domain, fromDomain, StringComparison.OrdinalIgnoreCase))
         {
-            findings.Add(new Evidence.Evidence(Name, 20, $"Reply-To goes to free mail {replyTo.Domain.ToLowerInvariant()} while From is {fromDomain}"));
+            findings.Add(new Evidence(Name, 20, $"Reply-To goes to free mail {replyTo.Domain.ToLowerInvariant()} while From is {fromDomain}"));
         }
 
         if (from is not null && !string.IsNullOrWhiteSpace(from.Name) && !_brands.IsBrandDomain(PublicSuffixes.RegistrableDomain(fromDomain)))
@@ -94,7 +94,7 @@ public sealed class ContentDetector : IDetector
                 string b = LookAlike.Skeleton(brand);
                 if (b.Length >= 4 && from.Name.Split(' ', '-', '.', '_').Any(w => LookAlike.Skeleton(w) == b || (b.Length >= 6 && skeleton.Contains(b, StringComparison.Ordinal))))
                 {
-                    findings.Add(new Evidence.Evidence(Name, 25, $"display name \"{from.Name}\" imitates {brand} from {fromDomain}"));
+                    findings.Add(new Evidence(Name, 25, $"display name \"{from.Name}\" imitates {brand} from {fromDomain}"));
                     break;
                 }
             }

@@ -13,7 +13,7 @@ public sealed class DownstreamFeedbackDetector : IDetector
 {
     public string Name => "downstream";
 
-    public void Inspect(MessageUnderReview message, AccountHistory history, ICollection<Evidence.Evidence> findings)
+    public void Inspect(MessageUnderReview message, AccountHistory history, ICollection<Evidence> findings)
     {
         DownstreamCounts d = history.Downstream;
         int total = Math.Max(d.Total, history.RecipientsLastHour);
@@ -26,12 +26,12 @@ public sealed class DownstreamFeedbackDetector : IDetector
         if (d.UnknownUser >= 5 && unknownShare >= 0.2)
         {
             double w = Math.Min(60, 20 + (100 * (unknownShare - 0.2)));
-            findings.Add(new Evidence.Evidence(Name, Round(w), $"{I(d.UnknownUser)} of {I(total)} smarthost replies in 1 h were 5xx unknown user ({N(Math.Round(unknownShare * 100))} %)"));
+            findings.Add(new Evidence(Name, Round(w), $"{I(d.UnknownUser)} of {I(total)} smarthost replies in 1 h were 5xx unknown user ({N(Math.Round(unknownShare * 100))} %)"));
         }
 
         if (d.Blocked >= 3)
         {
-            findings.Add(new Evidence.Evidence(Name, Round(Math.Min(70, 15.0 * d.Blocked)), $"{I(d.Blocked)} smarthost replies in 1 h were 5xx blocked as spam")
+            findings.Add(new Evidence(Name, Round(Math.Min(70, 15.0 * d.Blocked)), $"{I(d.Blocked)} smarthost replies in 1 h were 5xx blocked as spam")
             {
                 Forces = VerdictAction.HighRiskRoute,
             });

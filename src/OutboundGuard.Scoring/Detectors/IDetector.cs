@@ -13,5 +13,5 @@ public interface IDetector
     string Name { get; }
 
     /// <summary>Inspects one message and appends what it finds to <paramref name="findings"/>.</summary>
-    void Inspect(MessageUnderReview message, AccountHistory history, ICollection<Evidence.Evidence> findings);
+    void Inspect(MessageUnderReview message, AccountHistory history, ICollection<Evidence> findings);
 }

@@ -16,22 +16,22 @@ public sealed class LinkedAccountsDetector : IDetector
 {
     public string Name => "linked";
 
-    public void Inspect(MessageUnderReview message, AccountHistory history, ICollection<Evidence.Evidence> findings)
+    public void Inspect(MessageUnderReview message, AccountHistory history, ICollection<Evidence> findings)
     {
         int n = 0;
         foreach (string link in history.LinksToSuspendedAccounts.Take(2))
         {
-            findings.Add(new Evidence.Evidence(Name, n++ == 0 ? 20 : 10, $"linked to a suspended account: {link}"));
+            findings.Add(new Evidence(Name, n++ == 0 ? 20 : 10, $"linked to a suspended account: {link}"));
         }
 
         if (history.Campaign is { SharedWithSuspended: { } suspended, TemplateGuard: false })
         {
-            findings.Add(new Evidence.Evidence(Name, 20, $"sent the same body fingerprint as suspended account {I(suspended)}"));
+            findings.Add(new Evidence(Name, 20, $"sent the same body fingerprint as suspended account {I(suspended)}"));
         }
 
         if (history.ProbationUntil is { } until)
         {
-            findings.Add(new Evidence.Evidence(Name, 15, $"on probation after reinstatement until {until.ToString("u", CultureInfo.InvariantCulture)}"));
+            findings.Add(new Evidence(Name, 15, $"on probation after reinstatement until {until.ToString("u", CultureInfo.InvariantCulture)}"));
         }
     }
 }

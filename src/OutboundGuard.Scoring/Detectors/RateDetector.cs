@@ -15,7 +15,7 @@ public sealed class RateDetector : IDetector
 {
     public string Name => "rate";
 
-    public void Inspect(MessageUnderReview message, AccountHistory history, ICollection<Evidence.Evidence> findings)
+    public void Inspect(MessageUnderReview message, AccountHistory history, ICollection<Evidence> findings)
     {
         AccountLimits limits = message.Account.Limits;
         double ramp = TrustRamp(message.Account, history);
@@ -26,7 +26,7 @@ public sealed class RateDetector : IDetector
         int m1 = history.MessagesLastMinute;
         if (m1 > perMinute)
         {
-            findings.Add(new Evidence.Evidence(Name, Round(OverLimitWeight(m1, perMinute)), $"{I(m1)} messages in 1 min, limit {I(perMinute)}{rampNote}")
+            findings.Add(new Evidence(Name, Round(OverLimitWeight(m1, perMinute)), $"{I(m1)} messages in 1 min, limit {I(perMinute)}{rampNote}")
             {
                 Forces = m1 > 2 * perMinute ? VerdictAction.Suspend : VerdictAction.Throttle,
             });
@@ -36,7 +36,7 @@ public sealed class RateDetector : IDetector
         int r1 = history.RecipientsLastMinute;
         if (r1 > rcptPerMinute)
         {
-            findings.Add(new Evidence.Evidence(Name, Round(OverLimitWeight(r1, rcptPerMinute)), $"{I(r1)} recipients in 1 min, limit {I(rcptPerMinute)}")
+            findings.Add(new Evidence(Name, Round(OverLimitWeight(r1, rcptPerMinute)), $"{I(r1)} recipients in 1 min, limit {I(rcptPerMinute)}")
             {
                 Forces = r1 > 2 * rcptPerMinute ? VerdictAction.Suspend : VerdictAction.Throttle,
             });
@@ -47,7 +47,7 @@ public sealed class RateDetector : IDetector
         int m10 = history.MessagesLast10Minutes;
         if (m10 > per10 && m1 <= perMinute)
         {
-            findings.Add(new Evidence.Evidence(Name, Round(OverLimitWeight(m10, per10)), $"{I(m10)} messages in 10 min, limit {I(per10)}")
+            findings.Add(new Evidence(Name, Round(OverLimitWeight(m10, per10)), $"{I(m10)} messages in 10 min, limit {I(per10)}")
             {
                 Forces = VerdictAction.Throttle,
             });
@@ -60,20 +60,20 @@ public sealed class RateDetector : IDetector
             if (ratio >= 4)
             {
                 double w = Math.Min(60, 2.5 * (m10 - 2)) * scale;
-                findings.Add(new Evidence.Evidence(Name, Round(w), $"{I(m10)} messages in 10 min, {N(Math.Round(ratio))}× this account's hourly baseline of {N(Math.Round(baseline, 1))}"));
+                findings.Add(new Evidence(Name, Round(w), $"{I(m10)} messages in 10 min, {N(Math.Round(ratio))}× this account's hourly baseline of {N(Math.Round(baseline, 1))}"));
             }
         }
 
         int f10 = history.FirstTimeRecipientsLast10Minutes;
         if (f10 >= 10 && m10 >= 4)
         {
-            findings.Add(new Evidence.Evidence(Name, Round(Math.Min(40, f10) * scale), $"{I(f10)} first-time recipients in 10 min over {I(m10)} messages"));
+            findings.Add(new Evidence(Name, Round(Math.Min(40, f10) * scale), $"{I(f10)} first-time recipients in 10 min over {I(m10)} messages"));
         }
 
         int d10 = history.DistinctRecipientDomainsLast10Minutes;
         if (d10 >= 10 && m10 >= 4)
         {
-            findings.Add(new Evidence.Evidence(Name, Round(Math.Min(30, 0.75 * d10) * scale), $"{I(d10)} distinct recipient domains in 10 min"));
+            findings.Add(new Evidence(Name, Round(Math.Min(30, 0.75 * d10) * scale), $"{I(d10)} distinct recipient domains in 10 min"));
         }
     }
 }

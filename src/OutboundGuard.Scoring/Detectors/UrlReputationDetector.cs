@@ -22,7 +22,7 @@ public sealed class UrlReputationDetector : IDetector
 
     public UrlReputationOptions Options => _options;
 
-    public void Inspect(MessageUnderReview message, AccountHistory history, ICollection<Evidence.Evidence> findings)
+    public void Inspect(MessageUnderReview message, AccountHistory history, ICollection<Evidence> findings)
     {
         var reported = new HashSet<string>(StringComparer.Ordinal);
         void Add(string key, double weight, string text, VerdictAction? forces = null)
@@ -30,7 +30,7 @@ public sealed class UrlReputationDetector : IDetector
             if (reported.Add(key))
             {
                 // A forced action here is always about the message itself: a blocklisted or look-alike link.
-                findings.Add(new Evidence.Evidence(Name, weight, text) { Forces = forces, Decisive = forces is not null });
+                findings.Add(new Evidence(Name, weight, text) { Forces = forces, Decisive = forces is not null });
             }
         }
 

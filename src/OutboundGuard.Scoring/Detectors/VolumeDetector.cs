@@ -14,7 +14,7 @@ public sealed class VolumeDetector : IDetector
 {
     public string Name => "volume";
 
-    public void Inspect(MessageUnderReview message, AccountHistory history, ICollection<Evidence.Evidence> findings)
+    public void Inspect(MessageUnderReview message, AccountHistory history, ICollection<Evidence> findings)
     {
         AccountLimits limits = message.Account.Limits;
         double ramp = TrustRamp(message.Account, history);
@@ -32,16 +32,16 @@ public sealed class VolumeDetector : IDetector
             if (ratio >= 5)
             {
                 double w = Math.Min(30, 2 * ratio) * ShapeScale(limits);
-                findings.Add(new Evidence.Evidence(Name, Round(w), $"{I(mh)} messages in 1 h, {N(Math.Round(ratio))}× this account's usual {N(Math.Round(baseline, 1))} at this hour"));
+                findings.Add(new Evidence(Name, Round(w), $"{I(mh)} messages in 1 h, {N(Math.Round(ratio))}× this account's usual {N(Math.Round(baseline, 1))} at this hour"));
             }
         }
     }
 
-    private void Check(int count, int limit, string what, string note, ICollection<Evidence.Evidence> findings)
+    private void Check(int count, int limit, string what, string note, ICollection<Evidence> findings)
     {
         if (count > limit)
         {
-            findings.Add(new Evidence.Evidence(Name, Round(OverLimitWeight(count, limit)), $"{I(count)} {what}, limit {I(limit)}{note}")
+            findings.Add(new Evidence(Name, Round(OverLimitWeight(count, limit)), $"{I(count)} {what}, limit {I(limit)}{note}")
             {
                 Forces = VerdictAction.Throttle,
             });

@@ -61,7 +61,7 @@ public sealed class ScoringOptions
     /// </summary>
     public LearningModeOptions Learning { get; set; } = new();
 
-    /// <summary>Whether decisive findings (<see cref="Evidence.Evidence.Forces"/>) may force their action. Default true.</summary>
+    /// <summary>Whether decisive findings (<see cref="Evidence.Forces"/>) may force their action. Default true.</summary>
     public bool HonourDecisiveFindings { get; set; } = true;
 
     /// <summary>

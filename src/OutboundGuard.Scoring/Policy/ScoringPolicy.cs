@@ -31,10 +31,10 @@ public sealed class ScoringPolicy
     public ScoringOptions Options => _options;
 
     /// <summary>Decides on one message of <paramref name="account"/> from <paramref name="findings"/> at <paramref name="now"/>.</summary>
-    public Verdict Decide(AccountProfile account, IEnumerable<Evidence.Evidence> findings, DateTimeOffset now, bool remember = true)
+    public Verdict Decide(AccountProfile account, IEnumerable<Evidence> findings, DateTimeOffset now, bool remember = true)
     {
-        List<Evidence.Evidence> weighted = [];
-        foreach (Evidence.Evidence e in findings)
+        List<Evidence> weighted = [];
+        foreach (Evidence e in findings)
         {
             double m = _options.DetectorWeights.TryGetValue(e.Detector, out double w) ? w : 1.0;
             weighted.Add(m == 1.0 ? e : e with { Weight = Math.Round(e.Weight * m, 1) });
@@ -65,7 +65,7 @@ public sealed class ScoringPolicy
         VerdictAction decisive = VerdictAction.Relay;
         if (_options.HonourDecisiveFindings)
         {
-            foreach (Evidence.Evidence e in weighted)
+            foreach (Evidence e in weighted)
             {
                 if (e.Forces is not { } forced)
                 {
@@ -169,7 +169,7 @@ public sealed class ScoringPolicy
         => _options.Learning.Tenants.TryGetValue(account.Tenant, out DateTimeOffset tenantUntil) ? tenantUntil : _options.Learning.Until;
 
     /// <summary>What still acts in learning mode: a pace over twice the limit, and a link on the blocklist.</summary>
-    private static bool ActsWhileLearning(Evidence.Evidence e)
+    private static bool ActsWhileLearning(Evidence e)
         => (e.Detector == "rate" && e.Forces == VerdictAction.Suspend) || (e.Detector == "url" && e.Decisive && e.Text.EndsWith(" is on the local blocklist", StringComparison.Ordinal));
 
     private static VerdictAction ActionFor(double score, double highRisk, double throttle, double quarantine, double suspend)

@@ -147,7 +147,7 @@ public static partial class TrafficSimulation
         /// <summary>Each finding of a legitimate throttle, hold or suspension, digits folded so its variants count together.</summary>
         private void CountReasons(Verdict verdict, SimAccount a)
         {
-            foreach (Evidence.Evidence ev in verdict.Evidence)
+            foreach (Evidence ev in verdict.Evidence)
             {
                 if (ev.Weight <= 0)
                 {

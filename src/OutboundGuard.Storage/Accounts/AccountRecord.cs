@@ -1,4 +1,3 @@
-using OutboundGuard.Scoring.Accounts;
 
 namespace OutboundGuard.Storage.Accounts;
 
@@ -34,17 +33,4 @@ public sealed class AccountRecord
         LimitRecipientsPerMinute ?? defaults.RecipientsPerMinute,
         LimitRecipientsPerHour ?? defaults.RecipientsPerHour,
         LimitRecipientsPerDay ?? defaults.RecipientsPerDay);
-
-    /// <summary>What scoring needs of this account.</summary>
-    public AccountProfile ToProfile(AccountLimits defaults) => new()
-    {
-        Id = Id,
-        Address = Address,
-        Tenant = Tenant,
-        State = StateValue,
-        Limits = EffectiveLimits(defaults),
-        CreatedAt = CreatedAt,
-        UsualMessagesPerHour = UsualMessagesPerHour,
-        ThrottledUntil = ThrottledUntil,
-    };
 }

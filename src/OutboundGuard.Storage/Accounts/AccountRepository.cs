@@ -1,6 +1,5 @@
 using Dapper;
 using Npgsql;
-using OutboundGuard.Scoring.Accounts;
 using OutboundGuard.Storage.Audit;
 using OutboundGuard.Storage.Security;
 using OutboundGuard.Storage.Tenants;

@@ -1,4 +1,3 @@
-using OutboundGuard.Scoring.Accounts;
 
 namespace OutboundGuard.Storage.Accounts;
 

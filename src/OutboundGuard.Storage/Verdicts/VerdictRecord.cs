@@ -19,5 +19,5 @@ public sealed class VerdictRecord
     public DateTimeOffset DecidedAt { get; set; }
 
     /// <summary>The evidence parsed back into values.</summary>
-    public IReadOnlyList<Scoring.Evidence.Evidence> EvidenceItems => VerdictRepository.ParseEvidence(Evidence);
+    public IReadOnlyList<Domain.Evidence> EvidenceItems => VerdictRepository.ParseEvidence(Evidence);
 }

@@ -2,8 +2,7 @@ using System.Text.Json;
 using Dapper;
 using Npgsql;
 using NpgsqlTypes;
-using OutboundGuard.Scoring.Policy;
-using EvidenceItem = OutboundGuard.Scoring.Evidence.Evidence;
+using EvidenceItem = OutboundGuard.Domain.Evidence;
 
 namespace OutboundGuard.Storage.Verdicts;
 

@@ -1,4 +1,3 @@
-using OutboundGuard.Scoring.Policy;
 
 namespace OutboundGuard.Storage.Verdicts;
 

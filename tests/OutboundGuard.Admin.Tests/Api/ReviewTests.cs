@@ -31,8 +31,8 @@ public sealed class ReviewTests(PostgresFixture postgres) : IAsyncLifetime
         var (first, _) = await Seed.SuspendedAccountAsync(_host, held: 0);
         var (second, _) = await Seed.SuspendedAccountAsync(_host, held: 0);
         var (unrelated, _) = await Seed.SuspendedAccountAsync(_host, held: 0);
-        var through = new Scoring.Policy.Verdict(Scoring.Policy.VerdictAction.Suspend, 100,
-            [new Scoring.Evidence.Evidence("campaign", 100, $"body fingerprint 0123456789abcdef was blocked when its sender was stopped (sent by suspended account {first.Id})")],
+        var through = new Domain.Verdict(Domain.VerdictAction.Suspend, 100,
+            [new Domain.Evidence("campaign", 100, $"body fingerprint 0123456789abcdef was blocked when its sender was stopped (sent by suspended account {first.Id})")],
             "blocked fingerprint");
         await _host.Get<Storage.Verdicts.VerdictRepository>().InsertAsync(second.Id, null, "s-linked", through, second.Address, 1, "Order shipped");
         using var op = await _host.ClientAsync("operator");

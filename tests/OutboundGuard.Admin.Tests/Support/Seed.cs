@@ -3,7 +3,7 @@ using OutboundGuard.Scoring.Policy;
 using OutboundGuard.Storage.Accounts;
 using OutboundGuard.Storage.Spool;
 using OutboundGuard.Storage.Verdicts;
-using EvidenceItem = OutboundGuard.Scoring.Evidence.Evidence;
+using EvidenceItem = OutboundGuard.Domain.Evidence;
 
 namespace OutboundGuard.Admin.Tests.Support;
 

@@ -61,9 +61,9 @@ public class CampaignTrackerTests
     [Fact]
     public void The_campaign_detector_words_its_findings_for_ops()
     {
-        static List<Evidence.Evidence> Inspect(CampaignObservation o)
+        static List<Evidence> Inspect(CampaignObservation o)
         {
-            var findings = new List<Evidence.Evidence>();
+            var findings = new List<Evidence>();
             new CampaignDetector().Inspect(TestData.Message(TestData.Account()), new AccountHistory { Now = TestData.Start, Campaign = o }, findings);
             return findings;
         }
@@ -78,7 +78,7 @@ public class CampaignTrackerTests
     [Fact]
     public void The_linked_accounts_detector_words_links_and_probation()
     {
-        var findings = new List<Evidence.Evidence>();
+        var findings = new List<Evidence>();
         var history = new AccountHistory
         {
             Now = TestData.Start,

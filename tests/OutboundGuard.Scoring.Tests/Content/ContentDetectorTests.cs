@@ -6,9 +6,9 @@ namespace OutboundGuard.Scoring.Tests.Content;
 
 public class ContentDetectorTests
 {
-    private static List<Evidence.Evidence> Inspect(MimeKit.MimeMessage mail, NaiveBayesModel? model = null)
+    private static List<Evidence> Inspect(MimeKit.MimeMessage mail, NaiveBayesModel? model = null)
     {
-        var findings = new List<Evidence.Evidence>();
+        var findings = new List<Evidence>();
         new ContentDetector(model).Inspect(TestData.Message(TestData.Account(), content: mail), new AccountHistory { Now = TestData.Start }, findings);
         return findings;
     }

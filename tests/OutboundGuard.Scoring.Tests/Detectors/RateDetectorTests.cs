@@ -6,9 +6,9 @@ namespace OutboundGuard.Scoring.Tests.Detectors;
 
 public class RateDetectorTests
 {
-    private static List<Evidence.Evidence> Inspect(AccountProfile account, AccountHistory history)
+    private static List<Evidence> Inspect(AccountProfile account, AccountHistory history)
     {
-        var findings = new List<Evidence.Evidence>();
+        var findings = new List<Evidence>();
         new RateDetector().Inspect(TestData.Message(account), history, findings);
         return findings;
     }

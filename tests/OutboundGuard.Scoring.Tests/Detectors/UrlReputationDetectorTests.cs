@@ -7,7 +7,7 @@ namespace OutboundGuard.Scoring.Tests.Detectors;
 
 public class UrlReputationDetectorTests
 {
-    private static List<Evidence.Evidence> Inspect(string html, UrlReputationOptions? options = null, IReadOnlyDictionary<string, string>? listed = null, IReadOnlyList<string>? fresh = null)
+    private static List<Evidence> Inspect(string html, UrlReputationOptions? options = null, IReadOnlyDictionary<string, string>? listed = null, IReadOnlyList<string>? fresh = null)
     {
         var mail = TestData.Mail("a@tenant.example", "hi", html: html);
         var history = new AccountHistory
@@ -17,7 +17,7 @@ public class UrlReputationDetectorTests
             ListedDomains = listed ?? new Dictionary<string, string>(),
             DomainsNewToTenant = fresh ?? [],
         };
-        var findings = new List<Evidence.Evidence>();
+        var findings = new List<Evidence>();
         new UrlReputationDetector(options).Inspect(TestData.Message(TestData.Account(), content: mail), history, findings);
         return findings;
     }

@@ -5,9 +5,9 @@ namespace OutboundGuard.Scoring.Tests.Detectors;
 
 public class VolumeDetectorTests
 {
-    private static List<Evidence.Evidence> Inspect(AccountProfile account, AccountHistory history)
+    private static List<Evidence> Inspect(AccountProfile account, AccountHistory history)
     {
-        var findings = new List<Evidence.Evidence>();
+        var findings = new List<Evidence>();
         new VolumeDetector().Inspect(TestData.Message(account), history, findings);
         return findings;
     }

@@ -5,7 +5,7 @@ namespace OutboundGuard.Scoring.Tests.Policy;
 
 public class ScoringPolicyTests
 {
-    private static Evidence.Evidence E(double w, string detector = "rate", VerdictAction? forces = null, bool decisive = false) => new(detector, w, $"finding {w}") { Forces = forces, Decisive = decisive };
+    private static Evidence E(double w, string detector = "rate", VerdictAction? forces = null, bool decisive = false) => new(detector, w, $"finding {w}") { Forces = forces, Decisive = decisive };
 
     [Theory]
     [InlineData(10, VerdictAction.Relay)]
@@ -58,14 +58,14 @@ public class ScoringPolicyTests
     [Fact]
     public void Learning_mode_is_off_by_default_and_when_on_records_without_enforcing_except_twice_the_pace_and_blocklisted_links()
     {
-        Evidence.Evidence shape = E(50, "volume");
+        Evidence shape = E(50, "volume");
         Assert.Equal(VerdictAction.Throttle, new ScoringPolicy(new ScoringOptions()).Decide(TestData.Account(), [shape], TestData.Start).Action);
 
         var options = new ScoringOptions { Learning = { Tenants = { ["tenant.example"] = TestData.Start.AddDays(7) } } };
         var policy = new ScoringPolicy(options);
         Verdict learned = policy.Decide(TestData.Account(), [shape], TestData.Start);
         Verdict pace = policy.Decide(TestData.Account(id: 2), [E(100, "rate", forces: VerdictAction.Suspend)], TestData.Start);
-        Verdict blocked = policy.Decide(TestData.Account(id: 3), [new Evidence.Evidence("url", 80, "link to bad.example is on the local blocklist") { Forces = VerdictAction.Quarantine, Decisive = true }], TestData.Start);
+        Verdict blocked = policy.Decide(TestData.Account(id: 3), [new Evidence("url", 80, "link to bad.example is on the local blocklist") { Forces = VerdictAction.Quarantine, Decisive = true }], TestData.Start);
         Verdict otherTenant = policy.Decide(TestData.Account(id: 4, tenant: "other.example"), [shape], TestData.Start);
 
         Assert.Equal(VerdictAction.Relay, learned.Action);

@@ -111,7 +111,7 @@ public class LinkedAccountsTests
         var sibling = TestData.Account(2, tenant: "freemail.example") with { CreatedAt = TestData.Start.AddHours(-2).AddMinutes(3) };
         var history = tracker.RecordAttempt(TestData.Message(sibling, ip: "203.0.113.2"));
 
-        var findings = new List<Evidence.Evidence>();
+        var findings = new List<Evidence>();
         new LinkedAccountsDetector().Inspect(TestData.Message(sibling), history, findings);
         var finding = Assert.Single(findings);
         Assert.Equal("linked to a suspended account: created within 3 min of suspended account 1", finding.Text);
@@ -134,7 +134,7 @@ public class LinkedAccountsTests
         Assert.False(tracker.IsMarkedSuspended(bad.Id));
         Assert.Empty(tracker.RecordAttempt(TestData.Message(TestData.Account(2), ip: "203.0.113.7")).LinksToSuspendedAccounts);
         AccountHistory history = tracker.RecordAttempt(TestData.Message(bad, ip: "203.0.113.7"));
-        var findings = new List<Evidence.Evidence>();
+        var findings = new List<Evidence>();
         new LinkedAccountsDetector().Inspect(TestData.Message(bad), history, findings);
         Assert.Equal(["on probation after reinstatement until 2026-11-09 09:00:00Z"], findings.Select(f => f.Text));
         Assert.Equal(15, findings[0].Weight);

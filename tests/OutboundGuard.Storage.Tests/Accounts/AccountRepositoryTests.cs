@@ -1,5 +1,4 @@
 using System.Net;
-using OutboundGuard.Scoring.Accounts;
 using OutboundGuard.Storage.Accounts;
 using OutboundGuard.Storage.Audit;
 using OutboundGuard.Storage.Tenants;

@@ -1,6 +1,5 @@
 using Dapper;
 using Npgsql;
-using OutboundGuard.Scoring.Policy;
 using OutboundGuard.Storage.Spool;
 using OutboundGuard.Storage.Verdicts;
 using OutboundGuard.Testing.Postgres;

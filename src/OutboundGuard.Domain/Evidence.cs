@@ -1,6 +1,4 @@
-using OutboundGuard.Scoring.Policy;
-
-namespace OutboundGuard.Scoring.Evidence;
+namespace OutboundGuard.Domain;
 
 /// <summary>
 /// One finding of one detector, in words ops staff read as they are: the UI, the API, the CLI and the

@@ -1,4 +1,4 @@
-namespace OutboundGuard.Scoring.Accounts;
+namespace OutboundGuard.Domain;
 
 /// <summary>The enforcement state of a sending account.</summary>
 public enum AccountState
@@ -6,7 +6,7 @@ public enum AccountState
     /// <summary>Sending normally.</summary>
     Active = 0,
 
-    /// <summary>Deferred with 4xx until the cool-down ends (<see cref="AccountProfile.ThrottledUntil"/>).</summary>
+    /// <summary>Deferred with 4xx until the cool-down ends (the account's throttled-until time).</summary>
     Throttled = 1,
 
     /// <summary>Refused with 5xx until ops reinstate it.</summary>

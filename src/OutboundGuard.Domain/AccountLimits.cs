@@ -1,4 +1,4 @@
-namespace OutboundGuard.Scoring.Accounts;
+namespace OutboundGuard.Domain;
 
 /// <summary>
 /// Sending limits of one account. Defaults suit an ordinary mailbox; a newsletter or application

@@ -1,4 +1,4 @@
-namespace OutboundGuard.Scoring.Policy;
+namespace OutboundGuard.Domain;
 
 /// <summary>What the relay does with a message (and possibly its account), mildest first.</summary>
 public enum VerdictAction
