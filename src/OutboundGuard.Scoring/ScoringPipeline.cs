@@ -80,27 +80,27 @@ public sealed class ScoringPipeline
     /// <summary>Scores one message; returns the live verdict and, with a shadow policy, its would-be verdict. Cached DNS answers only.</summary>
     public ScoringResult Evaluate(MessageUnderReview message)
     {
-        long started = ScoringMetrics.Start();
-        IReadOnlyList<ExtractedUrl> urls = UrlExtractor.Extract(message.Content);
-        ScoringMetrics.Stop(started, ScoringMetrics.LinksStage);
-        List<string> domains = DomainsOf(urls);
-        IReadOnlyDictionary<string, string> listed = _resolver is null || domains.Count == 0
-            ? Empty
-            : _resolver.LookupCached(domains);
-        return Run(message, urls, domains, listed);
+        var (urls, domains) = Links(message);
+        return Run(message, urls, domains, _resolver is null || domains.Count == 0 ? Empty : _resolver.LookupCached(domains));
     }
 
     /// <summary>Like <see cref="Evaluate"/>, but first asks the DNS blocklists about the message's link domains (bounded by their timeout).</summary>
     public async ValueTask<ScoringResult> EvaluateAsync(MessageUnderReview message, CancellationToken cancellationToken)
     {
-        long started = ScoringMetrics.Start();
-        IReadOnlyList<ExtractedUrl> urls = UrlExtractor.Extract(message.Content);
-        ScoringMetrics.Stop(started, ScoringMetrics.LinksStage);
-        List<string> domains = DomainsOf(urls);
+        var (urls, domains) = Links(message);
         IReadOnlyDictionary<string, string> listed = _resolver is null || domains.Count == 0
             ? Empty
             : await _resolver.LookupAsync(domains, cancellationToken).ConfigureAwait(false);
         return Run(message, urls, domains, listed);
+    }
+
+    /// <summary>The message's links and their distinct registrable domains (the "links" stage).</summary>
+    private static (IReadOnlyList<ExtractedUrl> Urls, List<string> Domains) Links(MessageUnderReview message)
+    {
+        long started = ScoringMetrics.Start();
+        IReadOnlyList<ExtractedUrl> urls = UrlExtractor.Extract(message.Content);
+        ScoringMetrics.Stop(started, ScoringMetrics.LinksStage);
+        return (urls, DomainsOf(urls));
     }
 
     /// <summary>

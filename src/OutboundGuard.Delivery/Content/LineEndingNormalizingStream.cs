@@ -1,3 +1,5 @@
+using OutboundGuard.Storage.Spool;
+
 namespace OutboundGuard.Delivery.Content;
 
 /// <summary>
@@ -6,7 +8,7 @@ namespace OutboundGuard.Delivery.Content;
 /// on could be read as a line ending by the next hop but not by us, which is how "SMTP smuggling"
 /// (e.g. LF.CRLF ending DATA early downstream) injects a second message. Relaying only CRLF closes that.
 /// </summary>
-internal sealed class LineEndingNormalizingStream(Stream inner, bool leaveOpen = false) : Stream
+internal sealed class LineEndingNormalizingStream(Stream inner, bool leaveOpen = false) : ReadOnlyStream
 {
     private const byte Cr = (byte)'\r';
     private const byte Lf = (byte)'\n';
@@ -21,18 +23,6 @@ internal sealed class LineEndingNormalizingStream(Stream inner, bool leaveOpen =
     /// <summary>How many bare CR or LF were rewritten so far.</summary>
     public long Repairs { get; private set; }
 
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
     public override int Read(Span<byte> buffer)
     {
         while (_outputStart == _outputEnd && !_innerDone)
@@ -42,9 +32,6 @@ internal sealed class LineEndingNormalizingStream(Stream inner, bool leaveOpen =
 
         return CopyOut(buffer);
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -116,16 +103,6 @@ internal sealed class LineEndingNormalizingStream(Stream inner, bool leaveOpen =
             }
         }
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -1,12 +1,12 @@
 using System.Collections.Concurrent;
-using System.Threading.Channels;
 using Npgsql;
 using NpgsqlTypes;
+using OutboundGuard.Storage.Postgres;
 
 namespace OutboundGuard.Storage.Queue;
 
 /// <summary>
-/// Group commit of delivery attempts. Attempts that finish at the same moment are recorded in one
+/// Group commit (<see cref="GroupCommit{TItem, TResult}"/>) of delivery attempts. Attempts that finish at the same moment are recorded in one
 /// transaction sent as one batch (one round trip, one WAL flush) instead of one each. Every attempt keeps
 /// its own lease check: its row is updated and its replies inserted only while its owner still holds the
 /// lease, and its caller learns whether that was so. The marks of spool files removed since the previous
@@ -45,112 +45,42 @@ internal sealed class AttemptCommitter
         """;
 
     private readonly NpgsqlDataSource _dataSource;
-    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ConcurrentQueue<Guid> _spoolRemoved = new();
-    private readonly Task _loop;
-    private long _batches;
+    private readonly GroupCommit<AttemptCompletion, bool> _group;
 
     public AttemptCommitter(NpgsqlDataSource dataSource)
     {
         _dataSource = dataSource;
-        _loop = Task.Run(RunAsync);
+        _group = new GroupCommit<AttemptCompletion, bool>(MaxBatch, CommitBatchAsync, () => new InvalidOperationException("The delivery recorder is stopped."));
     }
 
     /// <summary>Transactions committed so far.</summary>
-    public long Batches => Interlocked.Read(ref _batches);
+    public long Batches => _group.Batches;
 
     /// <summary>
     /// Records one attempt (without a DSN); returns once its group committed: true when the row was updated,
     /// false (nothing written for it) when <see cref="AttemptCompletion.LeaseOwner"/> no longer holds the lease.
     /// </summary>
-    public Task<bool> CommitAsync(AttemptCompletion completion)
-    {
-        var pending = new Pending(completion, new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously));
-        if (!_queue.Writer.TryWrite(pending))
-        {
-            return Task.FromException<bool>(new InvalidOperationException("The delivery recorder is stopped."));
-        }
-
-        return pending.Done.Task;
-    }
+    public Task<bool> CommitAsync(AttemptCompletion completion) => _group.CommitAsync(completion);
 
     /// <summary>Notes that a spool file was deleted; the mark is written with the next group (the periodic clean-up redoes a lost one).</summary>
     public void SpoolRemoved(Guid id) => _spoolRemoved.Enqueue(id);
 
-    private async Task RunAsync()
+    private async Task<bool[]> CommitBatchAsync(IReadOnlyList<AttemptCompletion> batch, bool wholeGroup)
     {
-        var batch = new List<Pending>(MaxBatch);
-        while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
+        // The marks of spool files removed since the previous group ride along with a whole group.
+        var removed = new List<Guid>();
+        while (wholeGroup && removed.Count < 1000 && _spoolRemoved.TryDequeue(out var id))
         {
-            // Let attempts finishing at the same moment join this group.
-            await Task.Yield();
-            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var pending))
-            {
-                batch.Add(pending);
-            }
-
-            var removed = new List<Guid>();
-            while (removed.Count < 1000 && _spoolRemoved.TryDequeue(out var id))
-            {
-                removed.Add(id);
-            }
-
-            try
-            {
-                await CommitGroupAsync(batch, removed).ConfigureAwait(false);
-            }
-            catch (PostgresException) when (batch.Count > 1)
-            {
-                // The server refused the transaction, so none of it committed: one attempt must not hold up the others.
-                foreach (var pending in batch)
-                {
-                    await CommitGroupAsync([pending], []).ConfigureAwait(false);
-                }
-            }
-
-            batch.Clear();
-        }
-    }
-
-    /// <exception cref="PostgresException">The server refused a transaction of several attempts (nothing committed; the waiters are not completed).</exception>
-    private async Task CommitGroupAsync(List<Pending> batch, List<Guid> removed)
-    {
-        bool[] updated;
-        try
-        {
-            updated = await CommitBatchAsync(batch, removed).ConfigureAwait(false);
-        }
-        catch (PostgresException) when (batch.Count > 1)
-        {
-            throw;
-        }
-#pragma warning disable CA1031 // Every failure goes to the waiters, who retry.
-        catch (Exception e)
-#pragma warning restore CA1031
-        {
-            foreach (var pending in batch)
-            {
-                pending.Done.TrySetException(e);
-            }
-
-            return;
+            removed.Add(id);
         }
 
-        Interlocked.Increment(ref _batches);
-        for (var i = 0; i < batch.Count; i++)
-        {
-            batch[i].Done.TrySetResult(updated[i]);
-        }
-    }
-
-    private async Task<bool[]> CommitBatchAsync(List<Pending> batch, List<Guid> removed)
-    {
         await using var connection = await _dataSource.OpenConnectionAsync().ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync().ConfigureAwait(false);
         await using var command = new NpgsqlBatch(connection, transaction);
-        foreach (var pending in batch)
+        foreach (var completion in batch)
         {
-            command.BatchCommands.Add(CompleteCommand(pending.Completion));
+            command.BatchCommands.Add(CompleteCommand(completion));
         }
 
         if (removed.Count > 0)
@@ -201,11 +131,5 @@ internal sealed class AttemptCommitter
     };
 
     /// <summary>Stops taking attempts and waits until those handed over are committed.</summary>
-    public async ValueTask StopAsync()
-    {
-        _queue.Writer.TryComplete();
-        await _loop.ConfigureAwait(false);
-    }
-
-    private sealed record Pending(AttemptCompletion Completion, TaskCompletionSource<bool> Done);
+    public ValueTask StopAsync() => _group.StopAsync();
 }

@@ -1,12 +1,12 @@
-using System.Threading.Channels;
 using Npgsql;
 using NpgsqlTypes;
+using OutboundGuard.Storage.Postgres;
 using OutboundGuard.Storage.Verdicts;
 
 namespace OutboundGuard.Storage.Spool;
 
 /// <summary>
-/// Group commit of accepted messages. Sessions hand over their envelope row and verdict; one background loop
+/// Group commit (<see cref="GroupCommit{TItem, TResult}"/>) of accepted messages. Sessions hand over their envelope row and verdict; one background loop
 /// takes every row waiting, fsyncs each spool subfolder those rows' files were created in once, writes all
 /// rows and verdicts in one transaction (one round trip, one WAL flush) and only then completes each
 /// waiter. A waiter is completed only after its own row committed; when a batch fails, every waiter of that
@@ -20,22 +20,19 @@ public sealed class SpoolCommitter : IAsyncDisposable
     public const int MaxBatch = 128;
 
     private readonly NpgsqlDataSource _dataSource;
-    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly Task _loop;
-    private long _batches;
-    private long _rows;
+    private readonly GroupCommit<Pending, bool> _group;
 
     public SpoolCommitter(NpgsqlDataSource dataSource)
     {
         _dataSource = dataSource;
-        _loop = Task.Run(RunAsync);
+        _group = new GroupCommit<Pending, bool>(MaxBatch, CommitBatchAsync, () => new IOException("The spool is shutting down."));
     }
 
     /// <summary>Transactions committed so far.</summary>
-    public long Batches => Interlocked.Read(ref _batches);
+    public long Batches => _group.Batches;
 
     /// <summary>Rows committed so far.</summary>
-    public long Rows => Interlocked.Read(ref _rows);
+    public long Rows => _group.Items;
 
     /// <summary>
     /// Durably accepts a message whose content file is already fsynced: returns once its folder is synced and
@@ -43,80 +40,9 @@ public sealed class SpoolCommitter : IAsyncDisposable
     /// </summary>
     /// <exception cref="IOException">The folder could not be synced, or the committer is stopping.</exception>
     /// <exception cref="NpgsqlException">The transaction failed.</exception>
-    public Task CommitAsync(SpooledMessage message, VerdictRow? verdict)
-    {
-        var pending = new Pending(message, verdict, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
-        if (!_queue.Writer.TryWrite(pending))
-        {
-            return Task.FromException(new IOException("The spool is shutting down."));
-        }
+    public Task CommitAsync(SpooledMessage message, VerdictRow? verdict) => _group.CommitAsync(new Pending(message, verdict));
 
-        return pending.Done.Task;
-    }
-
-    private async Task RunAsync()
-    {
-        var batch = new List<Pending>(MaxBatch);
-        while (await _queue.Reader.WaitToReadAsync())
-        {
-            // Let sessions finishing at the same moment join this batch.
-            await Task.Yield();
-            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var pending))
-            {
-                batch.Add(pending);
-            }
-
-            try
-            {
-                await CommitGroupAsync(batch);
-            }
-            catch (PostgresException) when (batch.Count > 1)
-            {
-                // The server refused the transaction, so none of it committed: one row must not cost the others
-                // their acceptance, so each row is tried on its own.
-                foreach (var pending in batch)
-                {
-                    await CommitGroupAsync([pending]);
-                }
-            }
-
-            batch.Clear();
-        }
-    }
-
-    /// <summary>Commits the group and completes its waiters: all with success, or all with the failure.</summary>
-    /// <exception cref="PostgresException">The server refused the transaction (nothing committed; the waiters are not completed).</exception>
-    private async Task CommitGroupAsync(List<Pending> batch)
-    {
-        try
-        {
-            await CommitBatchAsync(batch);
-        }
-        catch (PostgresException) when (batch.Count > 1)
-        {
-            throw;
-        }
-#pragma warning disable CA1031 // Every failure goes to the waiters, who answer 451.
-        catch (Exception e)
-#pragma warning restore CA1031
-        {
-            foreach (var pending in batch)
-            {
-                pending.Done.TrySetException(e);
-            }
-
-            return;
-        }
-
-        Interlocked.Increment(ref _batches);
-        Interlocked.Add(ref _rows, batch.Count);
-        foreach (var pending in batch)
-        {
-            pending.Done.TrySetResult();
-        }
-    }
-
-    private async Task CommitBatchAsync(List<Pending> batch)
+    private async Task<bool[]> CommitBatchAsync(IReadOnlyList<Pending> batch, bool wholeGroup)
     {
         foreach (var folder in batch.Select(p => Path.GetDirectoryName(p.Message.SpoolPath)!).Distinct(StringComparer.Ordinal))
         {
@@ -145,6 +71,7 @@ public sealed class SpoolCommitter : IAsyncDisposable
 
         await command.ExecuteNonQueryAsync();
         await transaction.CommitAsync();
+        return new bool[batch.Count];
     }
 
     private const string InsertSql = """
@@ -176,11 +103,7 @@ public sealed class SpoolCommitter : IAsyncDisposable
     };
 
     /// <summary>Stops taking rows, commits those already handed over, and waits for the loop to end.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        _queue.Writer.TryComplete();
-        await _loop;
-    }
+    public ValueTask DisposeAsync() => _group.StopAsync();
 
-    private sealed record Pending(SpooledMessage Message, VerdictRow? Verdict, TaskCompletionSource Done);
+    private sealed record Pending(SpooledMessage Message, VerdictRow? Verdict);
 }

@@ -154,31 +154,19 @@ internal sealed class MessageScorer(
     }
 
     /// <summary>Lets the caller dispose the spool file itself.</summary>
-    private sealed class NonDisposingStream(Stream inner) : Stream
+    private sealed class NonDisposingStream(Stream inner) : ReadOnlyStream
     {
-        public override bool CanRead => true;
-
         public override bool CanSeek => inner.CanSeek;
-
-        public override bool CanWrite => false;
 
         public override long Length => inner.Length;
 
         public override long Position { get => inner.Position; set => inner.Position = value; }
 
-        public override void Flush()
-        {
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
+        public override int Read(Span<byte> buffer) => inner.Read(buffer);
 
         public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => inner.ReadAsync(buffer, cancellationToken);
 
         public override long Seek(long offset, SeekOrigin origin) => inner.Seek(offset, origin);
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     /// <summary>Longest header value, in characters, that scoring reads; longer ones are cut in the in-memory copy.</summary>

@@ -1,0 +1,126 @@
+using System.Threading.Channels;
+using Npgsql;
+
+namespace OutboundGuard.Storage.Postgres;
+
+/// <summary>
+/// Group commit: items handed over at the same moment are written by one background loop in one transaction (one
+/// round trip, one WAL flush) instead of one each, and each waiter is completed only after the transaction that holds
+/// its item committed. When a group fails, every waiter of it gets the failure; when the server refused the
+/// transaction (a <see cref="PostgresException"/>: nothing of it committed), each item is committed on its own, so an
+/// item the database refuses fails only its own waiter. The spool's message rows and the delivery queue's attempts
+/// both commit through it.
+/// </summary>
+/// <typeparam name="TItem">What a waiter hands over.</typeparam>
+/// <typeparam name="TResult">What each waiter learns once its item committed.</typeparam>
+internal sealed class GroupCommit<TItem, TResult>
+{
+    /// <summary>
+    /// Writes a group in one transaction and returns one result per item, in order. The flag is true for a group as
+    /// taken from the queue and false for an item retried on its own after the server refused its group.
+    /// </summary>
+    public delegate Task<TResult[]> CommitBatch(IReadOnlyList<TItem> items, bool wholeGroup);
+
+    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly int _maxBatch;
+    private readonly CommitBatch _commit;
+    private readonly Func<Exception> _stopped;
+    private readonly Task _loop;
+    private long _batches;
+    private long _items;
+
+    /// <param name="maxBatch">Items written in one transaction at most.</param>
+    /// <param name="commit">Writes one group.</param>
+    /// <param name="stopped">The failure a waiter gets when it hands over an item after <see cref="StopAsync"/>.</param>
+    public GroupCommit(int maxBatch, CommitBatch commit, Func<Exception> stopped)
+    {
+        _maxBatch = maxBatch;
+        _commit = commit;
+        _stopped = stopped;
+        _loop = Task.Run(RunAsync);
+    }
+
+    /// <summary>Transactions committed so far.</summary>
+    public long Batches => Interlocked.Read(ref _batches);
+
+    /// <summary>Items committed so far.</summary>
+    public long Items => Interlocked.Read(ref _items);
+
+    /// <summary>Hands an item over; completes once its transaction committed, or with the failure.</summary>
+    public Task<TResult> CommitAsync(TItem item)
+    {
+        var pending = new Pending(item, new TaskCompletionSource<TResult>(TaskCreationOptions.RunContinuationsAsynchronously));
+        return _queue.Writer.TryWrite(pending) ? pending.Done.Task : Task.FromException<TResult>(_stopped());
+    }
+
+    /// <summary>Stops taking items, commits those already handed over, and waits for the loop to end.</summary>
+    public async ValueTask StopAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _loop.ConfigureAwait(false);
+    }
+
+    private async Task RunAsync()
+    {
+        var batch = new List<Pending>(_maxBatch);
+        while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            // Let waiters finishing at the same moment join this group.
+            await Task.Yield();
+            while (batch.Count < _maxBatch && _queue.Reader.TryRead(out var pending))
+            {
+                batch.Add(pending);
+            }
+
+            try
+            {
+                await CommitGroupAsync(batch, wholeGroup: true).ConfigureAwait(false);
+            }
+            catch (PostgresException) when (batch.Count > 1)
+            {
+                // The server refused the transaction, so none of it committed: one item must not cost the others.
+                foreach (var pending in batch)
+                {
+                    await CommitGroupAsync([pending], wholeGroup: false).ConfigureAwait(false);
+                }
+            }
+
+            batch.Clear();
+        }
+    }
+
+    /// <summary>Commits the group and completes its waiters: all with their results, or all with the failure.</summary>
+    /// <exception cref="PostgresException">The server refused a transaction of several items (nothing committed; the waiters are not completed).</exception>
+    private async Task CommitGroupAsync(List<Pending> batch, bool wholeGroup)
+    {
+        TResult[] results;
+        try
+        {
+            results = await _commit([.. batch.Select(p => p.Item)], wholeGroup).ConfigureAwait(false);
+        }
+        catch (PostgresException) when (batch.Count > 1)
+        {
+            throw;
+        }
+#pragma warning disable CA1031 // Every failure goes to the waiters, who answer or retry.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            foreach (var pending in batch)
+            {
+                pending.Done.TrySetException(e);
+            }
+
+            return;
+        }
+
+        Interlocked.Increment(ref _batches);
+        Interlocked.Add(ref _items, batch.Count);
+        for (var i = 0; i < batch.Count; i++)
+        {
+            batch[i].Done.TrySetResult(results[i]);
+        }
+    }
+
+    private sealed record Pending(TItem Item, TaskCompletionSource<TResult> Done);
+}
