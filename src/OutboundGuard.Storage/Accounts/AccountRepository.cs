@@ -106,8 +106,14 @@ public sealed class AccountRepository(NpgsqlDataSource dataSource)
     /// password and wrong passwords.
     /// </summary>
     public async Task<AccountRecord?> VerifyPasswordAsync(string address, string password, CancellationToken cancellationToken = default)
+        => await VerifyPasswordAsync(await FindAsync(address, cancellationToken), password, cancellationToken);
+
+    /// <summary>
+    /// The same check for an account already read (e.g. from a node's account cache), or null for an unknown address;
+    /// an unknown address costs the same work as a real check.
+    /// </summary>
+    public async Task<AccountRecord?> VerifyPasswordAsync(AccountRecord? account, string password, CancellationToken cancellationToken = default)
     {
-        var account = await FindAsync(address, cancellationToken);
         if (account?.PasswordHash is null)
         {
             // Spend the same work as a real check so that replies' timing does not reveal which accounts exist.
