@@ -81,6 +81,7 @@ public static class PasswordHasher
     private static byte[] ComputeNative(string password, byte[] salt, int memoryKiB, int iterations, int length)
     {
         var parameters = new Argon2Parameters { DegreeOfParallelism = 1, MemorySize = memoryKiB, NumberOfPasses = iterations };
+        // UTF-8 octets, as every other implementation's PHC strings are made; NSec's overload taking a string computes other bytes.
         return PasswordBasedKeyDerivationAlgorithm.Argon2id(in parameters).DeriveBytes(Encoding.UTF8.GetBytes(password), salt, length);
     }
 
