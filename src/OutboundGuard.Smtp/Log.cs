@@ -35,6 +35,9 @@ internal static partial class Log
     [LoggerMessage(1009, LogLevel.Warning, "AUTH refused for {UserName} from {ClientIp}: locked out after repeated failures")]
     public static partial void AuthLockedOut(ILogger logger, string userName, string clientIp);
 
+    [LoggerMessage(1017, LogLevel.Warning, "AUTH refused for {Account}: {Sessions} sessions of this account are open already")]
+    public static partial void AccountSessionsExceeded(ILogger logger, string account, int sessions);
+
     [LoggerMessage(1010, LogLevel.Debug, "TLS established: {Protocol} {CipherSuite}")]
     public static partial void TlsEstablished(ILogger logger, string protocol, string cipherSuite);
 

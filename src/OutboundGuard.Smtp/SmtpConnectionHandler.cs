@@ -32,7 +32,7 @@ public sealed class SmtpConnectionHandler : ConnectionHandler
         TimeProvider time,
         ILogger<SmtpConnectionHandler> logger)
     {
-        _server = new SmtpServerContext(relay, options.Value, certificates, throttle, time, logger);
+        _server = new SmtpServerContext(relay, options.Value, certificates, throttle, limiter, time, logger);
         _limiter = limiter;
         _proxy = new ProxyProtocolGate(options.Value, time, logger);
         _logger = logger;
@@ -76,7 +76,14 @@ public sealed class SmtpConnectionHandler : ConnectionHandler
         {
             var info = new SmtpSessionInfo { SessionId = sessionId, RemoteEndPoint = remote, LocalEndPoint = local };
             using var session = new SmtpSession(connection, _server, mode, info);
-            await session.RunAsync();
+            try
+            {
+                await session.RunAsync();
+            }
+            finally
+            {
+                session.ReleaseAccountSlot();
+            }
         }
         finally
         {

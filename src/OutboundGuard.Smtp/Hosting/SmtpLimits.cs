@@ -25,6 +25,13 @@ public sealed class SmtpLimits
     /// </summary>
     public int MaxConnectionsPerIp { get; set; } = 500;
 
+    /// <summary>
+    /// Concurrent sessions authenticated as one account, on this node. Defaults to 50 and may not be set below 20, the
+    /// sessions a customer's Postfix opens to one destination (default_destination_concurrency_limit); more get
+    /// 454 4.7.0 to AUTH (and the session stays unauthenticated), so a hijacked account cannot take every connection.
+    /// </summary>
+    public int MaxSessionsPerAccount { get; set; } = 50;
+
     /// <summary>Concurrent connections in total. Defaults to 2000; more get 421 4.7.0 at connect.</summary>
     public int MaxConnections { get; set; } = 2000;
 

@@ -67,6 +67,7 @@ internal sealed class SmtpOptionsValidator : IValidateOptions<SmtpOptions>
         Positive(errors, "MaxErrors", limits.MaxErrors, 1);
         Positive(errors, "MaxConnectionsPerIp", limits.MaxConnectionsPerIp, 1);
         Positive(errors, "MaxConnections", limits.MaxConnections, 1);
+        Positive(errors, "MaxSessionsPerAccount", limits.MaxSessionsPerAccount, 20);
         Positive(errors, "MaxAuthFailures", limits.MaxAuthFailures, 1);
         Positive(errors, "MaxAuthFailuresPerIp", limits.MaxAuthFailuresPerIp, 1);
         foreach (var (key, value) in new[]

@@ -29,6 +29,8 @@ public static class SmtpReplies
     public static readonly SmtpReply StorageUnavailable = new(451, "4.3.0", "Message storage unavailable, try again later");
     public static readonly SmtpReply Throttled = new(451, "4.7.1", "Sending rate limit exceeded, try again later");
     public static readonly SmtpReply TooManyRecipients = new(452, "4.5.3", "Too many recipients");
+    public static readonly SmtpReply TooManyAccountSessions = new(454, "4.7.0", "Too many sessions for this account, try again later");
+
     public static readonly SmtpReply AuthTemporarilyLocked = new(454, "4.7.0", "Too many authentication failures, try again later");
     public static readonly SmtpReply TlsNotAvailable = new(454, "4.7.0", "TLS not available");
 

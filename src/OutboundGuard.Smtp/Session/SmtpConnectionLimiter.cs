@@ -5,10 +5,14 @@ using OutboundGuard.Smtp.Hosting;
 
 namespace OutboundGuard.Smtp.Session;
 
-/// <summary>Counts open connections per client IP and in total, against <see cref="SmtpLimits.MaxConnectionsPerIp"/> and <see cref="SmtpLimits.MaxConnections"/>.</summary>
+/// <summary>
+/// Counts open connections per client IP and in total, against <see cref="SmtpLimits.MaxConnectionsPerIp"/> and
+/// <see cref="SmtpLimits.MaxConnections"/>, and sessions per authenticated account against <see cref="SmtpLimits.MaxSessionsPerAccount"/>.
+/// </summary>
 public sealed class SmtpConnectionLimiter
 {
     private readonly ConcurrentDictionary<IPAddress, int> _perIp = new();
+    private readonly ConcurrentDictionary<string, int> _perAccount = new(StringComparer.OrdinalIgnoreCase);
     private readonly SmtpLimits _limits;
     private int _total;
 
@@ -43,9 +47,33 @@ public sealed class SmtpConnectionLimiter
     public void Release(IPAddress clientIp)
     {
         Interlocked.Decrement(ref _total);
-        while (_perIp.TryGetValue(clientIp, out var n))
+        Decrement(_perIp, clientIp);
+    }
+
+    /// <summary>Sessions authenticated as this account now.</summary>
+    public int CountForAccount(string account) => _perAccount.TryGetValue(account, out var n) ? n : 0;
+
+    /// <summary>Takes a session slot of an account that just authenticated; false when it has its most already (nothing taken then).</summary>
+    public bool TryAcquireAccount(string account)
+    {
+        if (_perAccount.AddOrUpdate(account, 1, (_, n) => n + 1) > _limits.MaxSessionsPerAccount)
         {
-            if (n <= 1 ? _perIp.TryRemove(new KeyValuePair<IPAddress, int>(clientIp, n)) : _perIp.TryUpdate(clientIp, n - 1, n))
+            ReleaseAccount(account);
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>Gives back the slot taken by <see cref="TryAcquireAccount"/>.</summary>
+    public void ReleaseAccount(string account) => Decrement(_perAccount, account);
+
+    private static void Decrement<TKey>(ConcurrentDictionary<TKey, int> counts, TKey key)
+        where TKey : notnull
+    {
+        while (counts.TryGetValue(key, out var n))
+        {
+            if (n <= 1 ? counts.TryRemove(new KeyValuePair<TKey, int>(key, n)) : counts.TryUpdate(key, n - 1, n))
             {
                 return;
             }

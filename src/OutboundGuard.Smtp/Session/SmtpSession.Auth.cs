@@ -71,10 +71,32 @@ internal sealed partial class SmtpSession
         }
 
         _server.Throttle.RecordSuccess(clientIp, given.UserName);
+        if (identity.Account is { } account)
+        {
+            if (!_server.Limiter.TryAcquireAccount(account))
+            {
+                Log.AccountSessionsExceeded(_logger, account, _server.Limiter.CountForAccount(account));
+                WriteError(SmtpReplies.TooManyAccountSessions);
+                return;
+            }
+
+            _accountSlot = account;
+        }
+
         Log.AuthSucceeded(_logger, auth.Mechanism, given.UserName);
         Info.Identity = identity;
         _authenticated = true;
         WriteReply(SmtpReplies.AuthSucceeded);
+    }
+
+    /// <summary>Gives back the account's session slot taken at AUTH, if any; called once when the session ends.</summary>
+    public void ReleaseAccountSlot()
+    {
+        if (_accountSlot is { } account)
+        {
+            _accountSlot = null;
+            _server.Limiter.ReleaseAccount(account);
+        }
     }
 
     /// <summary>PLAIN: base64 of authzid NUL authcid NUL passwd (RFC 4616 §2).</summary>

@@ -43,6 +43,7 @@ internal sealed partial class SmtpSession : IDisposable
     private int _commands;
     private int _messages;
     private bool _authenticated;
+    private string? _accountSlot;
 
     public SmtpSession(ConnectionContext connection, SmtpServerContext server, SmtpListenerMode mode, SmtpSessionInfo info)
     {

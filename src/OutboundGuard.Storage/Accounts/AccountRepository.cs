@@ -105,8 +105,14 @@ public sealed class AccountRepository(NpgsqlDataSource dataSource)
     /// password and wrong passwords.
     /// </summary>
     public async Task<AccountRecord?> VerifyPasswordAsync(string address, string password, CancellationToken cancellationToken = default)
+        => await VerifyPasswordAsync(await FindAsync(address, cancellationToken), password, cancellationToken);
+
+    /// <summary>
+    /// The same check for an account already read (e.g. from a node's account cache), or null for an unknown address;
+    /// an unknown address costs the same work as a real check.
+    /// </summary>
+    public async Task<AccountRecord?> VerifyPasswordAsync(AccountRecord? account, string password, CancellationToken cancellationToken = default)
     {
-        var account = await FindAsync(address, cancellationToken);
         if (account?.PasswordHash is null)
         {
             // Spend the same work as a real check so that replies' timing does not reveal which accounts exist.
@@ -233,7 +239,10 @@ public sealed class AccountRepository(NpgsqlDataSource dataSource)
 
     private const string SetPasswordSql = "UPDATE accounts SET password_hash = @hash, credential_reset_required = false, updated_at = now() WHERE id = @id";
 
-    /// <summary>Sets a new password (clearing a required credential reset), audited. Returns false when the account does not exist.</summary>
+    /// <summary>
+    /// Sets a new password (clearing a required credential reset), audited and announced on <see cref="StateChannel"/>.
+    /// Returns false when the account does not exist.
+    /// </summary>
     public async Task<bool> SetPasswordAsync(long accountId, string password, string actor, string reason, CancellationToken cancellationToken = default)
     {
         var hash = PasswordHasher.Hash(password);
@@ -247,6 +256,8 @@ public sealed class AccountRepository(NpgsqlDataSource dataSource)
 
         var address = await connection.ExecuteScalarAsync<string>(new CommandDefinition("SELECT address FROM accounts WHERE id = @id", new { id = accountId }, transaction, cancellationToken: cancellationToken));
         await AuditLogRepository.AppendAsync(connection, transaction, actor, "account.password", address!, reason, null, cancellationToken);
+        // Every node forgets its cached copy and remembered AUTH outcomes of the account, so the old password stops working at once.
+        await connection.ExecuteAsync(new CommandDefinition($"SELECT pg_notify('{StateChannel}', @payload)", new { payload = accountId.ToString(System.Globalization.CultureInfo.InvariantCulture) }, transaction, cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);
         return true;
     }

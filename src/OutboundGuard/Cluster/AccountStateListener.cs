@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using OutboundGuard.Relay;
 using OutboundGuard.Storage.Accounts;
 
 namespace OutboundGuard.Cluster;
@@ -8,11 +9,12 @@ namespace OutboundGuard.Cluster;
 /// <summary>
 /// Keeps a dedicated PostgreSQL connection listening on <see cref="AccountRepository.StateChannel"/>, on
 /// which every node announces an account's state change, and drops that account from
-/// <see cref="AccountStateCache"/> so the next MAIL FROM on this node reads the new state, and hands it to
+/// <see cref="AccountStateCache"/> so the next MAIL FROM on this node reads the new state, and its remembered AUTH outcomes
+/// from <see cref="AuthVerificationCache"/>, and hands it to
 /// <see cref="ScoringStateSync"/> so this node's scoring memory follows suspensions and reinstatements. Reconnects with
 /// backoff; while disconnected the cache is bypassed.
 /// </summary>
-internal sealed class AccountStateListener(NpgsqlDataSource dataSource, AccountStateCache cache, ScoringStateSync scoring, TimeProvider time, ILogger<AccountStateListener> logger) : BackgroundService
+internal sealed class AccountStateListener(NpgsqlDataSource dataSource, AccountStateCache cache, AuthVerificationCache verifications, ScoringStateSync scoring, TimeProvider time, ILogger<AccountStateListener> logger) : BackgroundService
 {
     /// <summary>How long to wait for a notification before checking the connection is alive.</summary>
     private static readonly TimeSpan PingInterval = TimeSpan.FromSeconds(5);
@@ -61,6 +63,7 @@ internal sealed class AccountStateListener(NpgsqlDataSource dataSource, AccountS
             if (long.TryParse(e.Payload, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var accountId))
             {
                 cache.Invalidate(accountId);
+                verifications.AccountChanged(accountId);
                 scoring.Changed(accountId);
             }
         };
@@ -69,7 +72,9 @@ internal sealed class AccountStateListener(NpgsqlDataSource dataSource, AccountS
             await listen.ExecuteNonQueryAsync(stoppingToken);
         }
 
+        // Announcements may have been missed while not listening: nothing remembered before this moment is trusted.
         cache.SetListening(true);
+        verifications.Clear();
         ClusterLog.Listening(logger, AccountRepository.StateChannel);
         try
         {
@@ -86,6 +91,7 @@ internal sealed class AccountStateListener(NpgsqlDataSource dataSource, AccountS
         finally
         {
             cache.SetListening(false);
+            verifications.Clear();
         }
     }
 }

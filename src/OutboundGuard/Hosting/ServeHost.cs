@@ -139,6 +139,8 @@ internal static partial class ServeHost
         builder.Services.AddSingleton<ISmtpRelayHandler, RelayHandler>();
         builder.Services.AddSingleton<OutboundGuard.Relay.Accounts.IAccountActions, OutboundGuard.Relay.Accounts.AccountActions>();
         builder.Services.AddSingleton<AccountGate>();
+        builder.Services.AddSingleton<AuthVerificationCache>();
+        builder.Services.AddSingleton<OutboundGuard.Relay.Accounts.IAccountChangeObserver>(sp => sp.GetRequiredService<AuthVerificationCache>());
         builder.Services.AddSingleton<TransactionAccounts>();
         builder.Services.AddSingleton<MessageSinkFactory>();
         builder.Services.AddSingleton<MessageScorer>();

@@ -31,7 +31,8 @@ internal sealed partial class ActionDispatcher(
         var verdict = scored.Verdict;
         try
         {
-            // A throttled account's message is scored like any other, but nothing milder than the throttle applies until the cool-down ends.
+            // A message whose MAIL FROM came before its account's throttle is scored like any other, but nothing milder
+            // than the throttle applies until the cool-down ends.
             var action = verdict.Action < VerdictAction.Throttle && gate.IsThrottled(message.Account) ? VerdictAction.Throttle : verdict.Action;
             var reply = action switch
             {
@@ -94,12 +95,12 @@ internal sealed partial class ActionDispatcher(
         var verdictId = await StoreRefusedAsync(message, scored, cancellationToken);
         if (gate.IsThrottled(message.Account))
         {
-            return SmtpReplies.Throttled.WithText($"Account {message.Account.Address} is throttled until {message.Account.ThrottledUntil:HH:mm:ss} UTC: {message.Account.StateReason}");
+            return AccountGate.ThrottledReply(message.Account.Address, message.Account.ThrottledUntil, message.Account.StateReason);
         }
 
         var until = time.GetUtcNow() + (scored.Verdict.CoolDown ?? scoring.Value.ThrottleCoolDown);
         await accounts.ThrottleAsync(message.Account.Id, until, scored.Verdict.Reason, AccountActions.PolicyActor, verdictId, cancellationToken);
-        return SmtpReplies.Throttled.WithText($"Account {message.Account.Address} is throttled until {until:HH:mm:ss} UTC: {scored.Verdict.Reason}");
+        return AccountGate.ThrottledReply(message.Account.Address, until, scored.Verdict.Reason);
     }
 
     private async Task<SmtpReply> SuspendAsync(IncomingMessage message, ScoredMessage scored, CancellationToken cancellationToken)

@@ -18,6 +18,7 @@ internal sealed partial class RelayHandler(
     ClientCertificateRepository certificates,
     AccountGate gate,
     AccountStateCache cache,
+    AuthVerificationCache verifications,
     TransactionAccounts transactions,
     MessageSinkFactory sinks,
     IOptions<RelayOptions> options,
@@ -38,7 +39,15 @@ internal sealed partial class RelayHandler(
 
     public async ValueTask<SmtpIdentity?> AuthenticateAsync(SmtpSessionInfo session, string userName, string password, CancellationToken cancellationToken)
     {
-        var account = await accounts.VerifyPasswordAsync(userName, password, cancellationToken);
+        // The account from this node's cache (no query while the state listener runs), the outcome from a recent
+        // identical AUTH when there is one: either way no Argon2id verification, whether the password is right or not.
+        var found = await cache.FindAsync(userName, cancellationToken);
+        var account = verifications.Find(userName, password, found?.PasswordHash) switch
+        {
+            true => found,
+            false => null,
+            null => await VerifyAsync(userName, password, found, cancellationToken),
+        };
         if (account is null || account.CredentialResetRequired)
         {
             LogAuthFailed(logger, session.SessionId, account is null ? "bad credentials" : "credential reset required");
@@ -46,6 +55,14 @@ internal sealed partial class RelayHandler(
         }
 
         return new SmtpIdentity(SmtpIdentityKind.Authenticated, account.Tenant, account.Address);
+    }
+
+    private async Task<AccountRecord?> VerifyAsync(string userName, string password, AccountRecord? found, CancellationToken cancellationToken)
+    {
+        var storedHash = found?.PasswordHash;
+        var account = await accounts.VerifyPasswordAsync(found, password, cancellationToken);
+        verifications.Remember(userName, password, account?.PasswordHash ?? storedHash, found?.Id, account is not null);
+        return account;
     }
 
     public async ValueTask<SmtpReply> MailFromAsync(SmtpSessionInfo session, SmtpEnvelope envelope, CancellationToken cancellationToken)

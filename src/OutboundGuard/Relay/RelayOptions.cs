@@ -16,4 +16,20 @@ public sealed class RelayOptions
     /// subdomain). Default true: an account may not send as another customer's domain.
     /// </summary>
     public bool RequireSenderInTenant { get; set; } = true;
+
+    /// <summary>
+    /// How long a successful AUTH is remembered (<see cref="AuthVerificationCache"/>), so that an MTA opening a connection
+    /// per message costs one Argon2id verification per this period, not one per message. Zero turns it off. Defaults to
+    /// 2 min; a password change, suspension or reinstatement forgets it at once on every node.
+    /// </summary>
+    public TimeSpan AuthSuccessCacheTtl { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// How long a failed AUTH (wrong password or unknown address) is remembered, so that the same guess repeated costs no
+    /// verification; the failure delays and lock-outs apply all the same. Zero turns it off. Defaults to 1 min.
+    /// </summary>
+    public TimeSpan AuthFailureCacheTtl { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Most AUTH successes remembered, and as many failures (about 100 bytes each). Defaults to 20,000.</summary>
+    public int AuthCacheMaxEntries { get; set; } = 20_000;
 }

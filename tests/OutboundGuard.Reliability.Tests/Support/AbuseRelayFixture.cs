@@ -15,6 +15,7 @@ public sealed class AbuseRelayFixture : IAsyncLifetime
 {
     public const int MaxConnectionsPerIp = 5;
     public const int MaxConnections = 30;
+    public const int MaxSessionsPerAccount = 20;
     public const int MaxMessageSize = 1_048_576;
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(3);
     public static readonly TimeSpan AuthFailureDelay = TimeSpan.FromMilliseconds(200);
@@ -39,6 +40,7 @@ public sealed class AbuseRelayFixture : IAsyncLifetime
 
         environment["OUTBOUNDGUARD__SMTP__LIMITS__MAXCONNECTIONSPERIP"] = MaxConnectionsPerIp.ToString(System.Globalization.CultureInfo.InvariantCulture);
         environment["OUTBOUNDGUARD__SMTP__LIMITS__MAXCONNECTIONS"] = MaxConnections.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        environment["OUTBOUNDGUARD__SMTP__LIMITS__MAXSESSIONSPERACCOUNT"] = MaxSessionsPerAccount.ToString(System.Globalization.CultureInfo.InvariantCulture);
         environment["OUTBOUNDGUARD__SMTP__LIMITS__MAXMESSAGESIZE"] = MaxMessageSize.ToString(System.Globalization.CultureInfo.InvariantCulture);
         environment["OUTBOUNDGUARD__SMTP__LIMITS__AUTHFAILUREDELAY"] = "00:00:00.200";
         environment["OUTBOUNDGUARD__SMTP__LIMITS__MAXAUTHFAILURES"] = "5";
