@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using OutboundGuard.Cluster;
 using Microsoft.Extensions.Options;
+using OutboundGuard.Relay.Authentication;
 using OutboundGuard.Smtp.Handoff;
 using OutboundGuard.Smtp.Protocol;
 using OutboundGuard.Storage.Accounts;
@@ -14,6 +15,7 @@ namespace OutboundGuard.Relay;
 /// </summary>
 internal sealed partial class RelayHandler(
     AccountRepository accounts,
+    TenantAuthenticator authenticator,
     TenantRepository tenants,
     ClientCertificateRepository certificates,
     AccountGate gate,
@@ -38,7 +40,7 @@ internal sealed partial class RelayHandler(
 
     public async ValueTask<SmtpIdentity?> AuthenticateAsync(SmtpSessionInfo session, string userName, string password, CancellationToken cancellationToken)
     {
-        var account = await accounts.VerifyPasswordAsync(userName, password, cancellationToken);
+        var account = await VerifyPasswordAsync(userName, password, cancellationToken);
         if (account is null || account.CredentialResetRequired)
         {
             LogAuthFailed(logger, session.SessionId, account is null ? "bad credentials" : "credential reset required");
