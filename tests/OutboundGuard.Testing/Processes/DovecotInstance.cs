@@ -59,7 +59,7 @@ public sealed class DovecotInstance : IAsyncDisposable
               }
             }
             """);
-        var instance = new DovecotInstance(directory, port, ForegroundDaemon.Start("/usr/sbin/dovecot", "-F", "-c", Path.Combine(directory, "dovecot.conf")));
+        var instance = new DovecotInstance(directory, port, ForegroundDaemon.Start(directory, "/usr/sbin/dovecot", "-F", "-c", Path.Combine(directory, "dovecot.conf")));
         await instance._daemon.WaitUntilListeningAsync(port, () => File.Exists(instance.SocketPath));
         return instance;
     }
@@ -75,15 +75,5 @@ public sealed class DovecotInstance : IAsyncDisposable
     /// <summary>Stops the server: its sockets are gone, as when a directory is down.</summary>
     public Task StopAsync() => _daemon.StopAsync();
 
-    public async ValueTask DisposeAsync()
-    {
-        await _daemon.DisposeAsync();
-        try
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public ValueTask DisposeAsync() => _daemon.DisposeAsync();
 }

@@ -6,14 +6,20 @@ namespace OutboundGuard.Testing.Processes;
 
 /// <summary>
 /// A server a test runs in the foreground from the machine's binaries (dovecot -F, slapd -d): started with its own
-/// config, stopped with SIGTERM (its children follow it), killed when it does not stop within 10 s.
+/// config, stopped with SIGTERM (its children follow it), killed when it does not stop within 10 s; its folder
+/// (config, sockets, data) is removed when it is disposed.
 /// </summary>
 public sealed class ForegroundDaemon : IAsyncDisposable
 {
     private readonly Process _process;
+    private readonly string _directory;
     private readonly StringBuilder _output = new();
 
-    private ForegroundDaemon(Process process) => _process = process;
+    private ForegroundDaemon(Process process, string directory)
+    {
+        _process = process;
+        _directory = directory;
+    }
 
     /// <summary>What the daemon wrote to stdout and stderr so far.</summary>
     public string Output
@@ -30,7 +36,7 @@ public sealed class ForegroundDaemon : IAsyncDisposable
     public bool HasExited => _process.HasExited;
 
     /// <exception cref="InvalidOperationException">The binary is missing: scripts/install-deps.sh installs it.</exception>
-    public static ForegroundDaemon Start(string binary, params string[] arguments)
+    public static ForegroundDaemon Start(string directory, string binary, params string[] arguments)
     {
         if (!File.Exists(binary))
         {
@@ -43,7 +49,7 @@ public sealed class ForegroundDaemon : IAsyncDisposable
             info.ArgumentList.Add(a);
         }
 
-        var daemon = new ForegroundDaemon(Process.Start(info)!);
+        var daemon = new ForegroundDaemon(Process.Start(info)!, directory);
         daemon._process.OutputDataReceived += (_, e) => daemon.Append(e.Data);
         daemon._process.ErrorDataReceived += (_, e) => daemon.Append(e.Data);
         daemon._process.BeginOutputReadLine();
@@ -106,6 +112,13 @@ public sealed class ForegroundDaemon : IAsyncDisposable
     {
         await StopAsync();
         _process.Dispose();
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
     }
 
     private void Append(string? line)

@@ -20,12 +20,10 @@ public sealed class SlapdInstance : IAsyncDisposable
     /// <summary>The administrator (rootdn), usable as the search bind DN.</summary>
     public const string AdminDn = "cn=admin," + Suffix;
 
-    private readonly string _directory;
     private readonly ForegroundDaemon _daemon;
 
-    private SlapdInstance(string directory, int port, string adminPassword, ForegroundDaemon daemon)
+    private SlapdInstance(int port, string adminPassword, ForegroundDaemon daemon)
     {
-        _directory = directory;
         Port = port;
         AdminPassword = adminPassword;
         _daemon = daemon;
@@ -103,7 +101,7 @@ public sealed class SlapdInstance : IAsyncDisposable
             }
         }
 
-        var instance = new SlapdInstance(directory, port, adminPassword, ForegroundDaemon.Start("/usr/sbin/slapd", "-f", config, "-h", $"ldap://127.0.0.1:{port}/", "-d", "0"));
+        var instance = new SlapdInstance(port, adminPassword, ForegroundDaemon.Start(directory, "/usr/sbin/slapd", "-f", config, "-h", $"ldap://127.0.0.1:{port}/", "-d", "0"));
         await instance._daemon.WaitUntilListeningAsync(port);
         return instance;
     }
@@ -111,15 +109,5 @@ public sealed class SlapdInstance : IAsyncDisposable
     /// <summary>Stops the server, as when a directory is down.</summary>
     public Task StopAsync() => _daemon.StopAsync();
 
-    public async ValueTask DisposeAsync()
-    {
-        await _daemon.DisposeAsync();
-        try
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public ValueTask DisposeAsync() => _daemon.DisposeAsync();
 }

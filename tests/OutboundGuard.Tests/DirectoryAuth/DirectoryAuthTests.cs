@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
 using Dapper;
@@ -181,6 +182,28 @@ public sealed class DirectoryAuthTests(RelayFixture relay, DirectoryFixture dire
         Assert.Contains("bind DN template", missing.StdErr, StringComparison.Ordinal);
         Assert.Equal(2, badKind.ExitCode);
         Assert.Contains("'kerberos' is not one of local, dovecot, ldap", badKind.StdErr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_api_sets_the_source_with_an_audit_entry_and_refuses_an_incomplete_one_naming_the_setting()
+    {
+        var tenant = NewTenant();
+        Assert.Equal(0, (await relay.CliAsync("tenants", "add", tenant)).ExitCode);
+        var (code, key, stderr) = await relay.CliAsync("apikeys", "create", "dir" + Guid.NewGuid().ToString("N")[..8], "--role", "admin");
+        Assert.True(code == 0, stderr);
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{relay.HttpPort}") };
+        http.DefaultRequestHeaders.Add("X-Api-Key", key.Trim());
+
+        using var set = await http.PutAsJsonAsync($"/api/tenants/{tenant}/auth-source", new { source = "dovecot", endpoint = "unix:/run/dovecot/auth-client", establishedSince = "2015-03-01T00:00:00Z" });
+        using var incomplete = await http.PutAsJsonAsync($"/api/tenants/{tenant}/auth-source", new { source = "ldap", endpoint = "ldap://ldap.example" });
+        var shown = await http.GetStringAsync($"/api/tenants/{tenant}/auth-source");
+
+        Assert.Equal(HttpStatusCode.OK, set.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, incomplete.StatusCode);
+        Assert.Contains("bind DN template", await incomplete.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        using var json = JsonDocument.Parse(shown);
+        Assert.Equal(("dovecot", "unix:/run/dovecot/auth-client"), (json.RootElement.GetProperty("kind").GetString(), json.RootElement.GetProperty("endpoint").GetString()));
+        Assert.StartsWith("apikey:", await QueryAsync<string>("SELECT actor FROM audit_log WHERE action = 'tenant.auth_source' AND target = @tenant", new { tenant }), StringComparison.Ordinal);
     }
 
     private string SearchPassword => directories.Slapd.AdminPassword;
