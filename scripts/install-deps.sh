@@ -5,8 +5,10 @@
 #   scripts/install-deps.sh --bench  # plus the peers measured in benchmarks (rspamd, spamassassin)
 set -euo pipefail
 
+# dovecot-core, slapd, ldap-utils: the directories that directory-backed AUTH is tested against (private instances).
 # libnet-ssleay-perl: swaks speaks STARTTLS through it (--no-install-recommends leaves it out); publicsuffix: the list's data.
-packages=(postgresql postfix libsasl2-modules swaks libnet-ssleay-perl dnsmasq haproxy chromium chromium-driver publicsuffix)
+packages=(postgresql postfix libsasl2-modules swaks libnet-ssleay-perl dnsmasq haproxy chromium chromium-driver publicsuffix
+  dovecot-core slapd ldap-utils)
 if [[ "${1:-}" == "--bench" ]]; then
   # spamd is a package of its own on Debian 12 (the SpamAssassin peer in benchmarks runs it).
   packages+=(rspamd spamassassin spamd spamc python3-matplotlib afl++)
@@ -34,7 +36,7 @@ echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-se
 apt-get update -q >/dev/null
 apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
 # The packages' own services are not used: tests and benchmarks start private instances.
-for svc in postgresql postfix dnsmasq haproxy rspamd spamassassin spamd; do
+for svc in postgresql postfix dnsmasq haproxy rspamd spamassassin spamd dovecot slapd; do
   (service "$svc" stop >/dev/null 2>&1 || true)
 done
 echo "Installed: ${missing[*]}"

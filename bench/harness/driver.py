@@ -89,11 +89,11 @@ def main():
     ap.add_argument("--only", default="")
     args = ap.parse_args()
     ctx = Ctx(args)
-    import protocol, relay, scoring, scale, micro, profile, report  # noqa: E401,E402
+    import protocol, relay, scoring, scale, micro, profile, dirauth, report  # noqa: E401,E402
     sections = [("protocol", protocol.run), ("relay", relay.run), ("scale", scale.run), ("scoring", scoring.run), ("micro", micro.run),
-                ("profile", profile.run)]
+                ("profile", profile.run), ("dirauth", dirauth.run)]
     only = set(filter(None, args.only.split(",")))
-    opt_in = {"profile"} if ctx.mode != "full" else set()  # sections that run only when named, except in full mode
+    opt_in = {"profile", "dirauth"} if ctx.mode != "full" else set()  # sections that run only when named, except in full mode
     results = {"mode": ctx.mode, "stamp": ctx.stamp, "machine": machine()}
     try:
         for name, fn in sections:

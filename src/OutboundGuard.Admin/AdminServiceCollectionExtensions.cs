@@ -104,6 +104,7 @@ public static class AdminServiceCollectionExtensions
         services.TryAddSingleton<OutboundGuard.Storage.History.HistoryRepository>();
         services.TryAddSingleton<VerdictRepository>();
         services.TryAddSingleton<TenantRepository>();
+        services.TryAddSingleton<OutboundGuard.Storage.AuthSources.TenantAuthSourceRepository>();
         services.TryAddSingleton<SpooledMessageRepository>();
         services.TryAddSingleton<AdminUserRepository>();
         services.TryAddSingleton<ApiKeyRepository>();
@@ -144,6 +145,7 @@ public static class AdminServiceCollectionExtensions
         app.MapReviewApi();
         app.MapQuarantineApi();
         app.MapTenantsApi();
+        app.MapTenantAuthSourceApi();
         app.MapAuditApi();
         app.MapHistoryApi();
         app.MapCampaignsApi();

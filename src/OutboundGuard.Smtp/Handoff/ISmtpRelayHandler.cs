@@ -29,6 +29,7 @@ public interface ISmtpRelayHandler
     ValueTask<SmtpIdentity?> IdentifyClientAsync(SmtpSessionInfo session, CancellationToken cancellationToken);
 
     /// <summary>Checks SMTP AUTH credentials. Returns the identity on success, or null when they are wrong.</summary>
+    /// <exception cref="AuthenticationUnavailableException">The credential store cannot be asked now: 454 4.7.0.</exception>
     ValueTask<SmtpIdentity?> AuthenticateAsync(SmtpSessionInfo session, string userName, string password, CancellationToken cancellationToken);
 
     /// <summary>Decides on MAIL FROM, e.g. refuses a suspended or throttled account early.</summary>

@@ -33,6 +33,7 @@ public static class SmtpReplies
 
     public static readonly SmtpReply AuthTemporarilyLocked = new(454, "4.7.0", "Too many authentication failures, try again later");
     public static readonly SmtpReply TlsNotAvailable = new(454, "4.7.0", "TLS not available");
+    public static readonly SmtpReply AuthTemporaryFailure = new(454, "4.7.0", "Temporary authentication failure");
 
     public static readonly SmtpReply LineTooLong = new(500, "5.5.2", "Line too long");
     public static readonly SmtpReply CommandUnrecognized = new(500, "5.5.2", "Command not recognized");

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text;
+using OutboundGuard.Smtp.Handoff;
 using OutboundGuard.Smtp.Protocol;
 
 namespace OutboundGuard.Smtp.Session;
@@ -55,7 +56,18 @@ internal sealed partial class SmtpSession
         }
 
         await LeaveSocketThreadAsync();
-        var identity = await _server.Relay.AuthenticateAsync(Info, given.UserName, given.Password, Closed);
+        SmtpIdentity? identity;
+        try
+        {
+            identity = await _server.Relay.AuthenticateAsync(Info, given.UserName, given.Password, Closed);
+        }
+        catch (AuthenticationUnavailableException)
+        {
+            // Neither a success nor a guess: the client tries again later and the failure counts nowhere.
+            WriteError(SmtpReplies.AuthTemporaryFailure);
+            return;
+        }
+
         if (identity is null)
         {
             Log.AuthFailed(_logger, auth.Mechanism, given.UserName);

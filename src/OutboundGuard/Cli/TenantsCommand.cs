@@ -60,6 +60,7 @@ internal static class TenantsCommand
         }, ct));
         command.Subcommands.Add(add);
         command.Subcommands.Add(list);
+        command.Subcommands.Add(TenantsAuthSourceCommand.Create());
         return command;
     }
 

@@ -9,6 +9,7 @@ using OutboundGuard.Cluster;
 using OutboundGuard.Observability;
 using OutboundGuard.Admin;
 using OutboundGuard.Relay;
+using OutboundGuard.Relay.Authentication;
 using OutboundGuard.Smtp.Handoff;
 using OutboundGuard.Smtp.Hosting;
 using OutboundGuard.Storage.Accounts;
@@ -137,6 +138,7 @@ internal static partial class ServeHost
         });
         builder.Services.AddOptions<RelayOptions>().Bind(configuration.GetSection(RelayOptions.Section));
         builder.Services.AddSingleton<ISmtpRelayHandler, RelayHandler>();
+        builder.Services.AddDirectoryAuthentication(configuration);
         builder.Services.AddSingleton<OutboundGuard.Relay.Accounts.IAccountActions, OutboundGuard.Relay.Accounts.AccountActions>();
         builder.Services.AddSingleton<AccountGate>();
         builder.Services.AddSingleton<AuthVerificationCache>();

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using OutboundGuard.Cluster;
 using Microsoft.Extensions.Options;
+using OutboundGuard.Relay.Authentication;
 using OutboundGuard.Smtp.Handoff;
 using OutboundGuard.Smtp.Protocol;
 using OutboundGuard.Storage.Accounts;
@@ -14,6 +15,7 @@ namespace OutboundGuard.Relay;
 /// </summary>
 internal sealed partial class RelayHandler(
     AccountRepository accounts,
+    TenantAuthenticator authenticator,
     TenantRepository tenants,
     ClientCertificateRepository certificates,
     AccountGate gate,
@@ -59,8 +61,9 @@ internal sealed partial class RelayHandler(
 
     private async Task<AccountRecord?> VerifyAsync(string userName, string password, AccountRecord? found, CancellationToken cancellationToken)
     {
+        // The tenant's source decides (local hash, Dovecot or LDAP); a directory's answers are remembered like local ones.
         var storedHash = found?.PasswordHash;
-        var account = await accounts.VerifyPasswordAsync(found, password, cancellationToken);
+        var account = await VerifyPasswordAsync(userName, password, cancellationToken);
         verifications.Remember(userName, password, account?.PasswordHash ?? storedHash, found?.Id, account is not null);
         return account;
     }
