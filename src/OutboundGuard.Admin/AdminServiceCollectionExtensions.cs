@@ -44,6 +44,8 @@ public static class AdminServiceCollectionExtensions
     public static IServiceCollection AddOutboundGuardAdmin(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<AdminOptions>().Bind(configuration.GetSection(AdminOptions.SectionName))
+            .Validate(o => o.SignIn.FreeFailures >= 0 && o.SignIn.FirstDelay > TimeSpan.Zero && o.SignIn.MaxDelay >= o.SignIn.FirstDelay && o.SignIn.ForgetAfter > TimeSpan.Zero,
+                $"{AdminOptions.SectionName}:SignIn: FreeFailures must be 0 or more, FirstDelay and ForgetAfter positive, MaxDelay at least FirstDelay.")
             .Validate(o => o.Alerts.MaxAttempts >= 1, $"{AdminOptions.SectionName}:Alerts:MaxAttempts must be 1 or more.")
             .Validate(o => o.Alerts.InitialRetryDelay > TimeSpan.Zero, $"{AdminOptions.SectionName}:Alerts:InitialRetryDelay must be positive.")
             .Validate(o => o.Alerts.WebhookUrl is null || Uri.TryCreate(o.Alerts.WebhookUrl, UriKind.Absolute, out _), $"{AdminOptions.SectionName}:Alerts:WebhookUrl must be an absolute http(s) URL.")
@@ -107,6 +109,8 @@ public static class AdminServiceCollectionExtensions
         services.TryAddSingleton<SpooledMessageRepository>();
         services.TryAddSingleton<AdminUserRepository>();
         services.TryAddSingleton<ApiKeyRepository>();
+        services.TryAddSingleton<SignInFailureRepository>();
+        services.TryAddSingleton<SignInThrottle>();
         services.TryAddSingleton<CampaignFingerprintRepository>();
         services.TryAddSingleton<UrlListRepository>();
         services.TryAddSingleton<AdminSettingsRepository>();
@@ -149,6 +153,8 @@ public static class AdminServiceCollectionExtensions
         app.MapCampaignsApi();
         app.MapUrlListsApi();
         app.MapAlertsApi();
+        app.MapApiKeysApi();
+        app.MapSignInApi();
         app.MapAdminUi();
         return app;
     }

@@ -31,4 +31,7 @@ internal static partial class Log
 
     [LoggerMessage(5031, LogLevel.Warning, "Failed sign-in for {UserName}")]
     public static partial void SignInFailed(ILogger logger, string userName);
+
+    [LoggerMessage(5032, LogLevel.Warning, "Sign-in for {UserName} from {ClientAddress} refused: too many failures, {Wait} to wait")]
+    public static partial void SignInDelayed(ILogger logger, string userName, string clientAddress, TimeSpan wait);
 }
