@@ -46,6 +46,8 @@ public static class AdminServiceCollectionExtensions
         services.AddOptions<AdminOptions>().Bind(configuration.GetSection(AdminOptions.SectionName))
             .Validate(o => o.SignIn.FreeFailures >= 0 && o.SignIn.FirstDelay > TimeSpan.Zero && o.SignIn.MaxDelay >= o.SignIn.FirstDelay && o.SignIn.ForgetAfter > TimeSpan.Zero,
                 $"{AdminOptions.SectionName}:SignIn: FreeFailures must be 0 or more, FirstDelay and ForgetAfter positive, MaxDelay at least FirstDelay.")
+            .Validate(o => o.Alerts.WebhookSecrets.Length <= 2 && o.Alerts.WebhookSecrets.All(k => k.Length >= 32),
+                $"{AdminOptions.SectionName}:Alerts:WebhookSecrets: at most two secrets (the current one, and the next during a rotation), each of at least 32 characters.")
             .Validate(o => o.Alerts.MaxAttempts >= 1, $"{AdminOptions.SectionName}:Alerts:MaxAttempts must be 1 or more.")
             .Validate(o => o.Alerts.InitialRetryDelay > TimeSpan.Zero, $"{AdminOptions.SectionName}:Alerts:InitialRetryDelay must be positive.")
             .Validate(o => o.Alerts.WebhookUrl is null || Uri.TryCreate(o.Alerts.WebhookUrl, UriKind.Absolute, out _), $"{AdminOptions.SectionName}:Alerts:WebhookUrl must be an absolute http(s) URL.")
@@ -129,7 +131,7 @@ public static class AdminServiceCollectionExtensions
             sp.GetRequiredService<VerdictRepository>(), sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<AdminOptions>>(),
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<ReviewService>>(), sp.GetService<NaiveBayesModel>()));
         services.TryAddSingleton<AlertSettings>();
-        services.TryAddSingleton(sp => new AlertSenders(configuration, new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })));
+        services.TryAddSingleton(sp => new AlertSenders(configuration, new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }), sp.GetRequiredService<TimeProvider>()));
         services.AddHostedService<AdminListsSync>();
         services.AddHostedService<AccountAlertService>();
         return services;

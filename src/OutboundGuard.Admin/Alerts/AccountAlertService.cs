@@ -105,7 +105,7 @@ internal sealed class AccountAlertService(
         var alert = AccountAlert.From(change);
         if (current.WebhookUrl is { } url && await log.TryClaimAsync(change.Id, "webhook", _node, stoppingToken))
         {
-            Track(SendWithRetriesAsync("webhook", alert, ct => senders.PostWebhookAsync(url, alert, options.Value.Alerts.Timeout, ct), stoppingToken));
+            Track(SendWithRetriesAsync("webhook", alert, ct => senders.PostWebhookAsync(url, alert, DeliveryId(alert), options.Value.Alerts.WebhookSecrets, options.Value.Alerts.Timeout, ct), stoppingToken));
         }
 
         var recipients = new[] { change.AdminEmail, current.OpsEmail }.Where(a => !string.IsNullOrWhiteSpace(a)).Select(a => a!).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
@@ -114,6 +114,9 @@ internal sealed class AccountAlertService(
             Track(SendWithRetriesAsync("email", alert, ct => senders.SendEmailAsync(current.From, recipients, alert, options.Value.Alerts, ct), stoppingToken));
         }
     }
+
+    /// <summary>The same for every attempt of one alert, so a receiver can drop a repeat.</summary>
+    private static string DeliveryId(AccountAlert alert) => "change-" + alert.ChangeId.ToString(CultureInfo.InvariantCulture);
 
     private void Track(Task task)
     {

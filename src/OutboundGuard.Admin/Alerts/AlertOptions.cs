@@ -9,6 +9,13 @@ public sealed class AlertOptions
     /// <summary>An http(s) URL that receives a JSON POST per alert. Null (the default) sends no webhook.</summary>
     public string? WebhookUrl { get; set; }
 
+    /// <summary>
+    /// Secrets the webhook is signed with (HMAC-SHA256, <see cref="WebhookSignature"/>), each at least 32 characters;
+    /// empty (the default) sends it unsigned. Two during a rotation: every request then carries a signature made with
+    /// each, so the receiver can move to the new secret before the old one is dropped.
+    /// </summary>
+    public string[] WebhookSecrets { get; set; } = [];
+
     /// <summary>Send an e-mail to the tenant's admin address (tenants.admin_email) when it has one. Defaults to true.</summary>
     public bool EmailEnabled { get; set; } = true;
 

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Routing;
 using MimeKit;
 using OutboundGuard.Admin.Alerts;
 using OutboundGuard.Admin.Security;
+using OutboundGuard.Storage.Alerts;
 
 namespace OutboundGuard.Admin.Apis;
 
@@ -16,8 +17,27 @@ public static class AlertsApi
     {
         var group = app.MapGroup("/api/alerts").WithTags("Alerts").RequireAuthorization(AdminAuth.CanView);
         group.MapGet("/settings", GetAsync).WithSummary("The alert settings in force");
+        group.MapGet("/deliveries", DeliveriesAsync).WithSummary("The latest alert deliveries: per alert and channel, attempts, last error, when sent, and status (sent, retrying, failed)");
         group.MapPut("/settings", SaveAsync).RequireAuthorization(AdminAuth.CanAdminister).WithSummary("Change the alert settings (null keeps a value, empty clears it)");
         return group;
+    }
+
+    /// <summary>One alert's delivery; <see cref="Status"/> is <c>sent</c>, <c>retrying</c> (attempts left) or <c>failed</c> (given up).</summary>
+    public sealed record AlertDeliveryView(long ChangeId, string Account, string Tenant, string ToState, string Channel, string Node, int Attempts, string? LastError, DateTimeOffset ClaimedAt, DateTimeOffset? SentAt, string Status);
+
+    public static async Task<Results<Ok<IReadOnlyList<AlertDeliveryView>>, ValidationProblem>> DeliveriesAsync(
+        string? account, int? limit, AlertLogRepository log, Microsoft.Extensions.Options.IOptions<AdminOptions> options, CancellationToken cancellationToken)
+    {
+        if (limit is < 1 or > 1000)
+        {
+            return ApiValidation.Problem("limit", "The limit must be between 1 and 1000.");
+        }
+
+        var maxAttempts = options.Value.Alerts.MaxAttempts;
+        var deliveries = await log.ListDeliveriesAsync(string.IsNullOrWhiteSpace(account) ? null : account.Trim(), limit ?? 100, cancellationToken);
+        return TypedResults.Ok<IReadOnlyList<AlertDeliveryView>>(deliveries.Select(d => new AlertDeliveryView(
+            d.ChangeId, d.Account, d.Tenant, d.ToState, d.Channel, d.Node, d.Attempts, d.LastError, d.ClaimedAt, d.SentAt,
+            d.SentAt is not null ? "sent" : d.Attempts >= maxAttempts ? "failed" : "retrying")).ToList());
     }
 
     public static async Task<Ok<AlertSettingsView>> GetAsync(AlertSettings settings, CancellationToken cancellationToken)

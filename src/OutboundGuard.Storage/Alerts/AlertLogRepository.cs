@@ -52,4 +52,21 @@ public sealed class AlertLogRepository(NpgsqlDataSource dataSource)
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return await connection.QuerySingleOrDefaultAsync<(int, string?, DateTimeOffset?)?>(new CommandDefinition(StatusSql, new { historyId, channel }, cancellationToken: cancellationToken));
     }
+
+    private const string DeliveriesSql = """
+        SELECT s.state_history_id AS change_id, a.address AS account, t.domain AS tenant, h.to_state, s.channel, s.node,
+               s.attempts, s.last_error, s.claimed_at, s.sent_at
+        FROM alerts_sent s
+        JOIN account_state_history h ON h.id = s.state_history_id
+        JOIN accounts a ON a.id = h.account_id JOIN tenants t ON t.id = a.tenant_id
+        WHERE (@account::text IS NULL OR a.address = @account)
+        ORDER BY s.claimed_at DESC, s.state_history_id DESC, s.channel LIMIT @limit
+        """;
+
+    /// <summary>The latest alert deliveries, newest first, optionally about one account.</summary>
+    public async Task<IReadOnlyList<AlertDelivery>> ListDeliveriesAsync(string? account, int limit, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return (await connection.QueryAsync<AlertDelivery>(new CommandDefinition(DeliveriesSql, new { account, limit }, cancellationToken: cancellationToken))).AsList();
+    }
 }
