@@ -5,11 +5,12 @@
 #   scripts/install-deps.sh --bench  # plus the peers measured in benchmarks (rspamd, spamassassin)
 set -euo pipefail
 
-# libnet-ssleay-perl: swaks speaks STARTTLS through it (--no-install-recommends leaves it out); publicsuffix: the list's data.
-packages=(postgresql postfix libsasl2-modules swaks libnet-ssleay-perl dnsmasq haproxy chromium chromium-driver publicsuffix)
+# libnet-ssleay-perl: swaks speaks STARTTLS through it (--no-install-recommends leaves it out); publicsuffix: the list's data;
+# npm: scripts/fetch-corpus.sh. scripts/deps.tsv maps each program called to its package (scripts/check-deps.sh checks it).
+packages=(postgresql postfix libsasl2-modules swaks libnet-ssleay-perl dnsmasq haproxy chromium chromium-driver publicsuffix npm)
 if [[ "${1:-}" == "--bench" ]]; then
   # spamd is a package of its own on Debian 12 (the SpamAssassin peer in benchmarks runs it).
-  packages+=(rspamd spamassassin spamd spamc python3-matplotlib afl++)
+  packages+=(rspamd spamassassin spamd spamc python3-matplotlib afl++ linux-perf)
 fi
 
 missing=()
