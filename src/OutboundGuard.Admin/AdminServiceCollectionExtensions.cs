@@ -48,6 +48,8 @@ public static class AdminServiceCollectionExtensions
                 $"{AdminOptions.SectionName}:SignIn: FreeFailures must be 0 or more, FirstDelay and ForgetAfter positive, MaxDelay at least FirstDelay.")
             .Validate(o => o.Alerts.WebhookSecrets.Length <= 2 && o.Alerts.WebhookSecrets.All(k => k.Length >= 32),
                 $"{AdminOptions.SectionName}:Alerts:WebhookSecrets: at most two secrets (the current one, and the next during a rotation), each of at least 32 characters.")
+            .Validate(o => o.Alerts.DailyBudgetPerTenant >= 0 && o.Alerts.DailyBudgetTotal >= 0 && o.Alerts.DigestInterval > TimeSpan.Zero,
+                $"{AdminOptions.SectionName}:Alerts: DailyBudgetPerTenant and DailyBudgetTotal must be 0 or more, DigestInterval positive.")
             .Validate(o => o.Alerts.MaxAttempts >= 1, $"{AdminOptions.SectionName}:Alerts:MaxAttempts must be 1 or more.")
             .Validate(o => o.Alerts.InitialRetryDelay > TimeSpan.Zero, $"{AdminOptions.SectionName}:Alerts:InitialRetryDelay must be positive.")
             .Validate(o => o.Alerts.WebhookUrl is null || Uri.TryCreate(o.Alerts.WebhookUrl, UriKind.Absolute, out _), $"{AdminOptions.SectionName}:Alerts:WebhookUrl must be an absolute http(s) URL.")

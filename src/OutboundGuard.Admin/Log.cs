@@ -34,4 +34,7 @@ internal static partial class Log
 
     [LoggerMessage(5032, LogLevel.Warning, "Sign-in for {UserName} from {ClientAddress} refused: too many failures, {Wait} to wait")]
     public static partial void SignInDelayed(ILogger logger, string userName, string clientAddress, TimeSpan wait);
+
+    [LoggerMessage(5024, LogLevel.Information, "Alert about {AccountAddress} ({ToState}) folded into the digest: today's budget is spent ({TenantSent} sent for tenant {Tenant}, {TotalSent} in all)")]
+    public static partial void AlertFolded(ILogger logger, string accountAddress, string toState, string tenant, long tenantSent, long totalSent);
 }

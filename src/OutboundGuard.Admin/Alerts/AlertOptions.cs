@@ -39,4 +39,16 @@ public sealed class AlertOptions
 
     /// <summary>Timeout of one webhook request or SMTP session. Defaults to 15 s.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// Alerts sent at once per tenant per day (UTC); a further throttle or suspension of that tenant's accounts is folded
+    /// into the digest. Defaults to 20.
+    /// </summary>
+    public int DailyBudgetPerTenant { get; set; } = 20;
+
+    /// <summary>Alerts sent at once per day (UTC) over all tenants; beyond it every alert is folded into the digest. Defaults to 200.</summary>
+    public int DailyBudgetTotal { get; set; } = 200;
+
+    /// <summary>How often the folded alerts go out as one digest (webhook and e-mail to the ops address). Defaults to 1 h.</summary>
+    public TimeSpan DigestInterval { get; set; } = TimeSpan.FromHours(1);
 }

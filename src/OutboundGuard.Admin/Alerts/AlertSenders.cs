@@ -39,7 +39,7 @@ public sealed class AlertSenders(IConfiguration configuration, HttpClient http, 
 
     /// <summary>Sends the alert e-mail.</summary>
     /// <exception cref="InvalidOperationException">No SMTP server is configured.</exception>
-    public async Task SendEmailAsync(string from, IReadOnlyList<string> to, AccountAlert alert, AlertOptions options, CancellationToken cancellationToken)
+    public async Task SendEmailAsync(string from, IReadOnlyList<string> to, string subject, string text, string eventName, AlertOptions options, CancellationToken cancellationToken)
     {
         var smtp = string.IsNullOrWhiteSpace(options.Smtp.Host)
             ? configuration.GetSection("OutboundGuard:Delivery:Smarthost").Get<AlertSmtpOptions>()
@@ -56,9 +56,9 @@ public sealed class AlertSenders(IConfiguration configuration, HttpClient http, 
             message.To.Add(MailboxAddress.Parse(address));
         }
 
-        message.Subject = alert.Subject;
-        message.Headers.Add("X-OutboundGuard-Event", alert.Event);
-        message.Body = new TextPart("plain") { Text = alert.Text };
+        message.Subject = subject;
+        message.Headers.Add("X-OutboundGuard-Event", eventName);
+        message.Body = new TextPart("plain") { Text = text };
         using var client = new SmtpClient { Timeout = (int)options.Timeout.TotalMilliseconds };
         // A self-signed certificate is accepted only from a server on this machine (tests, a local relay).
         var loopback = smtp.AcceptSelfSignedCertificate && (smtp.Host == "localhost" || (System.Net.IPAddress.TryParse(smtp.Host, out var ip) && System.Net.IPAddress.IsLoopback(ip)));

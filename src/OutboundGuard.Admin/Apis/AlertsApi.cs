@@ -22,8 +22,12 @@ public static class AlertsApi
         return group;
     }
 
-    /// <summary>One alert's delivery; <see cref="Status"/> is <c>sent</c>, <c>retrying</c> (attempts left) or <c>failed</c> (given up).</summary>
-    public sealed record AlertDeliveryView(long ChangeId, string Account, string Tenant, string ToState, string Channel, string Node, int Attempts, string? LastError, DateTimeOffset ClaimedAt, DateTimeOffset? SentAt, string Status);
+    /// <summary>
+    /// One alert's delivery; <see cref="Status"/> is <c>sent</c>, <c>retrying</c> (attempts left), <c>failed</c> (given up),
+    /// <c>folded</c> (over the day's budget, waiting for the digest) or, for a folded one, <c>digest-sent</c>, <c>digest-retrying</c>, <c>digest-failed</c>.
+    /// </summary>
+    public sealed record AlertDeliveryView(long ChangeId, string Account, string Tenant, string ToState, string Channel, string Node, int Attempts, string? LastError,
+        DateTimeOffset ClaimedAt, DateTimeOffset? SentAt, DateTimeOffset? FoldedAt, DateTimeOffset? DigestedAt, string Status);
 
     public static async Task<Results<Ok<IReadOnlyList<AlertDeliveryView>>, ValidationProblem>> DeliveriesAsync(
         string? account, int? limit, AlertLogRepository log, Microsoft.Extensions.Options.IOptions<AdminOptions> options, CancellationToken cancellationToken)
@@ -36,8 +40,19 @@ public static class AlertsApi
         var maxAttempts = options.Value.Alerts.MaxAttempts;
         var deliveries = await log.ListDeliveriesAsync(string.IsNullOrWhiteSpace(account) ? null : account.Trim(), limit ?? 100, cancellationToken);
         return TypedResults.Ok<IReadOnlyList<AlertDeliveryView>>(deliveries.Select(d => new AlertDeliveryView(
-            d.ChangeId, d.Account, d.Tenant, d.ToState, d.Channel, d.Node, d.Attempts, d.LastError, d.ClaimedAt, d.SentAt,
-            d.SentAt is not null ? "sent" : d.Attempts >= maxAttempts ? "failed" : "retrying")).ToList());
+            d.ChangeId, d.Account, d.Tenant, d.ToState, d.Channel, d.Node, d.Attempts, d.LastError, d.ClaimedAt, d.SentAt, d.FoldedAt, d.DigestedAt,
+            Status(d, maxAttempts))).ToList());
+    }
+
+    private static string Status(AlertDelivery d, int maxAttempts)
+    {
+        if (d.FoldedAt is not null && d.DigestedAt is null)
+        {
+            return "folded";
+        }
+
+        var result = d.SentAt is not null ? "sent" : d.Attempts >= maxAttempts ? "failed" : "retrying";
+        return d.FoldedAt is null ? result : "digest-" + result;
     }
 
     public static async Task<Ok<AlertSettingsView>> GetAsync(AlertSettings settings, CancellationToken cancellationToken)

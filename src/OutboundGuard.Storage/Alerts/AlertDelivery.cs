@@ -13,4 +13,10 @@ public sealed class AlertDelivery
     public string? LastError { get; set; }
     public DateTimeOffset ClaimedAt { get; set; }
     public DateTimeOffset? SentAt { get; set; }
+
+    /// <summary>When the alert was folded into the digest (over the day's budget); null when sent on its own.</summary>
+    public DateTimeOffset? FoldedAt { get; set; }
+
+    /// <summary>When a digest took the folded alert.</summary>
+    public DateTimeOffset? DigestedAt { get; set; }
 }

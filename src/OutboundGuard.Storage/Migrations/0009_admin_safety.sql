@@ -11,3 +11,9 @@ CREATE TABLE signin_failures (
 
 -- An API key may expire; NULL never expires.
 ALTER TABLE api_keys ADD COLUMN expires_at timestamptz NULL;
+
+-- Alerts beyond the day's budget (per tenant, and in all) are not sent at once but folded into the next digest:
+-- folded_at says when one was folded, digested_at when a digest took it.
+ALTER TABLE alerts_sent ADD COLUMN folded_at timestamptz NULL;
+ALTER TABLE alerts_sent ADD COLUMN digested_at timestamptz NULL;
+CREATE INDEX alerts_sent_claimed_at_idx ON alerts_sent (claimed_at);
