@@ -18,8 +18,8 @@ done <"$table"
 # The packages install-deps.sh installs: the words of its packages=(…) and packages+=(…) lines.
 read -r -a installed_by_script <<<"$(sed -n 's/^[[:space:]]*packages+\{0,1\}=(\(.*\))/\1/p' scripts/install-deps.sh | tr '\n' ' ')"
 
-mapfile -t files < <(git ls-files -- scripts run.sh test.sh .ci/run bench fuzz tests \
-  | grep -E '(\.sh|\.py|\.cs|^\.ci/run|^run\.sh|^test\.sh)$' | grep -v -E '(^|/)(bin|obj)/')
+mapfile -t files < <( { printf '%s\n' run.sh test.sh .ci/run; find scripts bench fuzz tests -type f \( -name '*.sh' -o -name '*.py' -o -name '*.cs' \); } \
+  | grep -v -E '(^|/)(bin|obj|node_modules|__pycache__)/' | sort)
 
 # Candidates: in shell files every word in a command's position (line start, after | ; & ( $( then do else,
 # sudo, exec, xargs, timeout N, command -v, which); in C# and Python every string literal that is a program
