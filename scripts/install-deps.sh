@@ -6,12 +6,18 @@
 set -euo pipefail
 
 # dovecot-core, slapd, ldap-utils: the directories that directory-backed AUTH is tested against (private instances).
-# libnet-ssleay-perl: swaks speaks STARTTLS through it (--no-install-recommends leaves it out); publicsuffix: the list's data.
+# libnet-ssleay-perl: swaks speaks STARTTLS through it (--no-install-recommends leaves it out); publicsuffix: the list's data;
+# scripts/deps.tsv maps each program called to its package (scripts/check-deps.sh checks it).
 packages=(postgresql postfix libsasl2-modules swaks libnet-ssleay-perl dnsmasq haproxy chromium chromium-driver publicsuffix
   dovecot-core slapd ldap-utils)
+# npm (scripts/fetch-corpus.sh): Debian's package, unless a Node.js build that bundles npm is installed already
+# (Debian's npm conflicts with it).
+if ! command -v npm >/dev/null; then
+  packages+=(npm)
+fi
 if [[ "${1:-}" == "--bench" ]]; then
   # spamd is a package of its own on Debian 12 (the SpamAssassin peer in benchmarks runs it).
-  packages+=(rspamd spamassassin spamd spamc python3-matplotlib afl++)
+  packages+=(rspamd spamassassin spamd spamc python3-matplotlib afl++ linux-perf)
 fi
 
 missing=()

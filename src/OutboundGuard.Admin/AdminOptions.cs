@@ -13,6 +13,9 @@ public sealed class AdminOptions
     /// <summary>Send the sign-in cookie only over HTTPS. Defaults to false (the UI is often reached over a loopback or a TLS-terminating proxy); set true when served over HTTPS.</summary>
     public bool SecureCookie { get; set; }
 
+    /// <summary>How failed sign-ins to the web UI slow down the next try (per user name and client address).</summary>
+    public Security.SignInThrottleOptions SignIn { get; set; } = new();
+
     /// <summary>Alerts when an account is throttled or suspended.</summary>
     public AlertOptions Alerts { get; set; } = new();
 

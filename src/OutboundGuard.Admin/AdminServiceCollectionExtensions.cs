@@ -44,6 +44,12 @@ public static class AdminServiceCollectionExtensions
     public static IServiceCollection AddOutboundGuardAdmin(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<AdminOptions>().Bind(configuration.GetSection(AdminOptions.SectionName))
+            .Validate(o => o.SignIn.FreeFailures >= 0 && o.SignIn.FirstDelay > TimeSpan.Zero && o.SignIn.MaxDelay >= o.SignIn.FirstDelay && o.SignIn.ForgetAfter > TimeSpan.Zero,
+                $"{AdminOptions.SectionName}:SignIn: FreeFailures must be 0 or more, FirstDelay and ForgetAfter positive, MaxDelay at least FirstDelay.")
+            .Validate(o => o.Alerts.WebhookSecrets.Length <= 2 && o.Alerts.WebhookSecrets.All(k => k.Length >= 32),
+                $"{AdminOptions.SectionName}:Alerts:WebhookSecrets: at most two secrets (the current one, and the next during a rotation), each of at least 32 characters.")
+            .Validate(o => o.Alerts.DailyBudgetPerTenant >= 0 && o.Alerts.DailyBudgetTotal >= 0 && o.Alerts.DigestInterval > TimeSpan.Zero,
+                $"{AdminOptions.SectionName}:Alerts: DailyBudgetPerTenant and DailyBudgetTotal must be 0 or more, DigestInterval positive.")
             .Validate(o => o.Alerts.MaxAttempts >= 1, $"{AdminOptions.SectionName}:Alerts:MaxAttempts must be 1 or more.")
             .Validate(o => o.Alerts.InitialRetryDelay > TimeSpan.Zero, $"{AdminOptions.SectionName}:Alerts:InitialRetryDelay must be positive.")
             .Validate(o => o.Alerts.WebhookUrl is null || Uri.TryCreate(o.Alerts.WebhookUrl, UriKind.Absolute, out _), $"{AdminOptions.SectionName}:Alerts:WebhookUrl must be an absolute http(s) URL.")
@@ -108,6 +114,8 @@ public static class AdminServiceCollectionExtensions
         services.TryAddSingleton<SpooledMessageRepository>();
         services.TryAddSingleton<AdminUserRepository>();
         services.TryAddSingleton<ApiKeyRepository>();
+        services.TryAddSingleton<SignInFailureRepository>();
+        services.TryAddSingleton<SignInThrottle>();
         services.TryAddSingleton<CampaignFingerprintRepository>();
         services.TryAddSingleton<UrlListRepository>();
         services.TryAddSingleton<AdminSettingsRepository>();
@@ -126,7 +134,7 @@ public static class AdminServiceCollectionExtensions
             sp.GetRequiredService<VerdictRepository>(), sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<AdminOptions>>(),
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<ReviewService>>(), sp.GetService<NaiveBayesModel>()));
         services.TryAddSingleton<AlertSettings>();
-        services.TryAddSingleton(sp => new AlertSenders(configuration, new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })));
+        services.TryAddSingleton(sp => new AlertSenders(configuration, new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }), sp.GetRequiredService<TimeProvider>()));
         services.AddHostedService<AdminListsSync>();
         services.AddHostedService<AccountAlertService>();
         return services;
@@ -151,6 +159,8 @@ public static class AdminServiceCollectionExtensions
         app.MapCampaignsApi();
         app.MapUrlListsApi();
         app.MapAlertsApi();
+        app.MapApiKeysApi();
+        app.MapSignInApi();
         app.MapAdminUi();
         return app;
     }

@@ -31,4 +31,10 @@ internal static partial class Log
 
     [LoggerMessage(5031, LogLevel.Warning, "Failed sign-in for {UserName}")]
     public static partial void SignInFailed(ILogger logger, string userName);
+
+    [LoggerMessage(5032, LogLevel.Warning, "Sign-in for {UserName} from {ClientAddress} refused: too many failures, {Wait} to wait")]
+    public static partial void SignInDelayed(ILogger logger, string userName, string clientAddress, TimeSpan wait);
+
+    [LoggerMessage(5024, LogLevel.Information, "Alert about {AccountAddress} ({ToState}) folded into the digest: today's budget is spent ({TenantSent} sent for tenant {Tenant}, {TotalSent} in all)")]
+    public static partial void AlertFolded(ILogger logger, string accountAddress, string toState, string tenant, long tenantSent, long totalSent);
 }

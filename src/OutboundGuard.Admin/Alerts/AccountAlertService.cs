@@ -35,6 +35,7 @@ internal sealed class AccountAlertService(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var worker = WorkAsync(stoppingToken);
+        var digests = DigestLoopAsync(stoppingToken);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -70,6 +71,7 @@ internal sealed class AccountAlertService(
 
         _changed.Writer.TryComplete();
         await worker;
+        await digests;
         await Task.WhenAll(_sending.Keys);
     }
 
@@ -103,17 +105,88 @@ internal sealed class AccountAlertService(
         }
 
         var alert = AccountAlert.From(change);
-        if (current.WebhookUrl is { } url && await log.TryClaimAsync(change.Id, "webhook", _node, stoppingToken))
+        var o = options.Value.Alerts;
+        var now = time.GetUtcNow();
+        var (tenantSent, totalSent) = await log.SentSinceAsync(change.Tenant, new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero), stoppingToken);
+        var fold = tenantSent >= o.DailyBudgetPerTenant || totalSent >= o.DailyBudgetTotal;
+        var recipients = new[] { change.AdminEmail, current.OpsEmail }.Where(a => !string.IsNullOrWhiteSpace(a)).Select(a => a!).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        if (fold)
         {
-            Track(SendWithRetriesAsync("webhook", alert, ct => senders.PostWebhookAsync(url, alert, options.Value.Alerts.Timeout, ct), stoppingToken));
+            // Over the day's budget: claimed as folded (so no other node sends it) and left for the next digest.
+            var webhook = current.WebhookUrl is not null && await log.TryClaimAsync(change.Id, "webhook", _node, folded: true, stoppingToken);
+            var email = current.EmailEnabled && recipients.Count > 0 && await log.TryClaimAsync(change.Id, "email", _node, folded: true, stoppingToken);
+            if (webhook || email)
+            {
+                Log.AlertFolded(logger, alert.Account, alert.ToState, change.Tenant, tenantSent, totalSent);
+            }
+
+            return;
         }
 
-        var recipients = new[] { change.AdminEmail, current.OpsEmail }.Where(a => !string.IsNullOrWhiteSpace(a)).Select(a => a!).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        if (current.WebhookUrl is { } url && await log.TryClaimAsync(change.Id, "webhook", _node, stoppingToken))
+        {
+            Track(SendWithRetriesAsync("webhook", [alert.ChangeId], alert.Account, alert.ToState, ct => senders.PostWebhookAsync(url, alert, DeliveryId(alert), options.Value.Alerts.WebhookSecrets, options.Value.Alerts.Timeout, ct), stoppingToken));
+        }
+
         if (current.EmailEnabled && recipients.Count > 0 && await log.TryClaimAsync(change.Id, "email", _node, stoppingToken))
         {
-            Track(SendWithRetriesAsync("email", alert, ct => senders.SendEmailAsync(current.From, recipients, alert, options.Value.Alerts, ct), stoppingToken));
+            Track(SendWithRetriesAsync("email", [alert.ChangeId], alert.Account, alert.ToState, ct => senders.SendEmailAsync(current.From, recipients, alert.Subject, alert.Text, alert.Event, options.Value.Alerts, ct), stoppingToken));
         }
     }
+
+    /// <summary>Every <see cref="AlertOptions.DigestInterval"/>, sends the alerts folded since the last digest as one webhook and one e-mail.</summary>
+    private async Task DigestLoopAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.Alerts.DigestInterval, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                try
+                {
+                    await SendDigestAsync(stoppingToken);
+                }
+                catch (Exception e) when (e is NpgsqlException or IOException or TimeoutException)
+                {
+                    Log.AlertListenFailed(logger, e);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private async Task SendDigestAsync(CancellationToken stoppingToken)
+    {
+        var folded = await log.TakeFoldedAsync(stoppingToken);
+        if (folded.Count == 0)
+        {
+            return;
+        }
+
+        var current = await settings.CurrentAsync(stoppingToken);
+        var now = time.GetUtcNow();
+        foreach (var channel in folded.GroupBy(f => f.Channel))
+        {
+            var changes = channel.Select(f => f.Change).ToList();
+            var digest = AlertDigest.Of(changes.Select(AccountAlert.From).ToList(), now);
+            var first = changes[0].Id;
+            Func<CancellationToken, Task>? send = channel.Key switch
+            {
+                "webhook" when current.WebhookUrl is { } url => ct => senders.PostWebhookAsync(url, digest, "digest-" + first.ToString(CultureInfo.InvariantCulture), options.Value.Alerts.WebhookSecrets, options.Value.Alerts.Timeout, ct),
+                "email" when current.OpsEmail is { } ops => ct => senders.SendEmailAsync(current.From, [ops], digest.Subject, digest.Text, "alerts.digest", options.Value.Alerts, ct),
+                _ => null,
+            };
+            if (send is not null)
+            {
+                Track(SendWithRetriesAsync(channel.Key, changes.Select(c => c.Id).ToList(), "digest of " + changes.Count, "digest", send, stoppingToken));
+            }
+        }
+    }
+
+    /// <summary>The same for every attempt of one alert, so a receiver can drop a repeat.</summary>
+    private static string DeliveryId(AccountAlert alert) => "change-" + alert.ChangeId.ToString(CultureInfo.InvariantCulture);
 
     private void Track(Task task)
     {
@@ -121,7 +194,7 @@ internal sealed class AccountAlertService(
         task.ContinueWith(t => _sending.TryRemove(t, out _), TaskScheduler.Default);
     }
 
-    private async Task SendWithRetriesAsync(string channel, AccountAlert alert, Func<CancellationToken, Task> send, CancellationToken stoppingToken)
+    private async Task SendWithRetriesAsync(string channel, IReadOnlyList<long> changeIds, string about, string toState, Func<CancellationToken, Task> send, CancellationToken stoppingToken)
     {
         var o = options.Value.Alerts;
         var delay = o.InitialRetryDelay;
@@ -131,8 +204,8 @@ internal sealed class AccountAlertService(
             try
             {
                 await send(stoppingToken);
-                await log.RecordAttemptAsync(alert.ChangeId, channel, null, CancellationToken.None);
-                Log.AlertSent(logger, channel, alert.Account, alert.ToState, attempt);
+                await RecordAttemptAsync(changeIds, channel, null);
+                Log.AlertSent(logger, channel, about, toState, attempt);
                 return;
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -146,7 +219,7 @@ internal sealed class AccountAlertService(
 
             try
             {
-                await log.RecordAttemptAsync(alert.ChangeId, channel, error, CancellationToken.None);
+                await RecordAttemptAsync(changeIds, channel, error);
             }
             catch (NpgsqlException)
             {
@@ -155,11 +228,11 @@ internal sealed class AccountAlertService(
 
             if (attempt >= o.MaxAttempts)
             {
-                Log.AlertGivenUp(logger, channel, alert.Account, attempt, error);
+                Log.AlertGivenUp(logger, channel, about, attempt, error);
                 return;
             }
 
-            Log.AlertAttemptFailed(logger, channel, alert.Account, attempt, o.MaxAttempts, error, delay);
+            Log.AlertAttemptFailed(logger, channel, about, attempt, o.MaxAttempts, error, delay);
             try
             {
                 await Task.Delay(delay, time, stoppingToken);
@@ -170,6 +243,14 @@ internal sealed class AccountAlertService(
             }
 
             delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, o.MaxRetryDelay.Ticks));
+        }
+    }
+
+    private async Task RecordAttemptAsync(IReadOnlyList<long> changeIds, string channel, string? error)
+    {
+        foreach (var id in changeIds)
+        {
+            await log.RecordAttemptAsync(id, channel, error, CancellationToken.None);
         }
     }
 }

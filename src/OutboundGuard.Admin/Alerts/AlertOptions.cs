@@ -9,6 +9,13 @@ public sealed class AlertOptions
     /// <summary>An http(s) URL that receives a JSON POST per alert. Null (the default) sends no webhook.</summary>
     public string? WebhookUrl { get; set; }
 
+    /// <summary>
+    /// Secrets the webhook is signed with (HMAC-SHA256, <see cref="WebhookSignature"/>), each at least 32 characters;
+    /// empty (the default) sends it unsigned. Two during a rotation: every request then carries a signature made with
+    /// each, so the receiver can move to the new secret before the old one is dropped.
+    /// </summary>
+    public string[] WebhookSecrets { get; set; } = [];
+
     /// <summary>Send an e-mail to the tenant's admin address (tenants.admin_email) when it has one. Defaults to true.</summary>
     public bool EmailEnabled { get; set; } = true;
 
@@ -32,4 +39,16 @@ public sealed class AlertOptions
 
     /// <summary>Timeout of one webhook request or SMTP session. Defaults to 15 s.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// Alerts sent at once per tenant per day (UTC); a further throttle or suspension of that tenant's accounts is folded
+    /// into the digest. Defaults to 20.
+    /// </summary>
+    public int DailyBudgetPerTenant { get; set; } = 20;
+
+    /// <summary>Alerts sent at once per day (UTC) over all tenants; beyond it every alert is folded into the digest. Defaults to 200.</summary>
+    public int DailyBudgetTotal { get; set; } = 200;
+
+    /// <summary>How often the folded alerts go out as one digest (webhook and e-mail to the ops address). Defaults to 1 h.</summary>
+    public TimeSpan DigestInterval { get; set; } = TimeSpan.FromHours(1);
 }

@@ -1,4 +1,5 @@
-using System.Net.Http.Json;
+using System.Globalization;
+using System.Text.Json;
 using MailKit.Net.Smtp;
 using MailKit.Security;
 using Microsoft.Extensions.Configuration;
@@ -7,15 +8,29 @@ using MimeKit;
 namespace OutboundGuard.Admin.Alerts;
 
 /// <summary>Sends one alert once: a JSON POST to the webhook, or an e-mail through the alert SMTP server or the smarthost. Throws on failure; the caller retries.</summary>
-public sealed class AlertSenders(IConfiguration configuration, HttpClient http)
+public sealed class AlertSenders(IConfiguration configuration, HttpClient http, TimeProvider time)
 {
-    /// <summary>Posts the alert as JSON; a non-2xx reply is a failure.</summary>
+    /// <summary>
+    /// Posts <paramref name="payload"/> as JSON, signed (<see cref="WebhookSignature"/>) with each of
+    /// <paramref name="secrets"/> over a fresh timestamp, so a retry verifies however late; a non-2xx reply is a failure.
+    /// </summary>
     /// <exception cref="HttpRequestException">The request failed or the receiver did not reply 2xx.</exception>
-    public async Task PostWebhookAsync(string url, AccountAlert alert, TimeSpan timeout, CancellationToken cancellationToken)
+    public async Task PostWebhookAsync<T>(string url, T payload, string deliveryId, IReadOnlyList<string> secrets, TimeSpan timeout, CancellationToken cancellationToken)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         cts.CancelAfter(timeout);
-        using var response = await http.PostAsJsonAsync(url, alert, cts.Token);
+        var body = JsonSerializer.SerializeToUtf8Bytes(payload, JsonSerializerOptions.Web);
+        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+        var timestamp = time.GetUtcNow().ToUnixTimeSeconds();
+        request.Headers.Add(WebhookSignature.TimestampHeader, timestamp.ToString(CultureInfo.InvariantCulture));
+        request.Headers.Add(WebhookSignature.DeliveryHeader, deliveryId);
+        if (secrets.Count > 0)
+        {
+            request.Headers.Add(WebhookSignature.SignatureHeader, WebhookSignature.Sign(body, timestamp, secrets));
+        }
+
+        using var response = await http.SendAsync(request, cts.Token);
         if (!response.IsSuccessStatusCode)
         {
             throw new HttpRequestException($"the webhook replied {(int)response.StatusCode} {response.ReasonPhrase}");
@@ -24,7 +39,7 @@ public sealed class AlertSenders(IConfiguration configuration, HttpClient http)
 
     /// <summary>Sends the alert e-mail.</summary>
     /// <exception cref="InvalidOperationException">No SMTP server is configured.</exception>
-    public async Task SendEmailAsync(string from, IReadOnlyList<string> to, AccountAlert alert, AlertOptions options, CancellationToken cancellationToken)
+    public async Task SendEmailAsync(string from, IReadOnlyList<string> to, string subject, string text, string eventName, AlertOptions options, CancellationToken cancellationToken)
     {
         var smtp = string.IsNullOrWhiteSpace(options.Smtp.Host)
             ? configuration.GetSection("OutboundGuard:Delivery:Smarthost").Get<AlertSmtpOptions>()
@@ -41,9 +56,9 @@ public sealed class AlertSenders(IConfiguration configuration, HttpClient http)
             message.To.Add(MailboxAddress.Parse(address));
         }
 
-        message.Subject = alert.Subject;
-        message.Headers.Add("X-OutboundGuard-Event", alert.Event);
-        message.Body = new TextPart("plain") { Text = alert.Text };
+        message.Subject = subject;
+        message.Headers.Add("X-OutboundGuard-Event", eventName);
+        message.Body = new TextPart("plain") { Text = text };
         using var client = new SmtpClient { Timeout = (int)options.Timeout.TotalMilliseconds };
         // A self-signed certificate is accepted only from a server on this machine (tests, a local relay).
         var loopback = smtp.AcceptSelfSignedCertificate && (smtp.Host == "localhost" || (System.Net.IPAddress.TryParse(smtp.Host, out var ip) && System.Net.IPAddress.IsLoopback(ip)));

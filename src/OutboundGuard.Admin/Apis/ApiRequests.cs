@@ -29,3 +29,6 @@ public sealed record AdminEmailRequest(string? Email);
 
 /// <summary>A domain for the URL block or allow list.</summary>
 public sealed record UrlListRequest(string? Domain, string? Reason);
+
+/// <summary>A new API key: its name, role and optional expiry (a span such as 30d, or a date).</summary>
+public sealed record CreateApiKeyRequest(string? Name, string? Role, string? Expires);

@@ -1,5 +1,6 @@
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OutboundGuard.Storage.Admin;
@@ -11,7 +12,8 @@ internal sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory loggerFactory,
     UrlEncoder encoder,
-    ApiKeyRepository keys)
+    ApiKeyRepository keys,
+    TimeProvider time)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggerFactory, encoder)
 {
     public const string HeaderName = "X-Api-Key";
@@ -32,17 +34,38 @@ internal sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.Fail("Unknown or revoked API key.");
         }
 
+        if (record.ExpiresAt is { } expiresAt && expiresAt <= time.GetUtcNow())
+        {
+            Context.Items[ExpiredItem] = record;
+            return AuthenticateResult.Fail("Expired API key.");
+        }
+
         var principal = AdminAuth.Principal(record.Name, record.Role, "apikey:" + record.Name, Scheme.Name);
         return AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme.Name));
     }
 
     /// <summary>401 with the challenges, so a client learns how to authenticate (RFC 9110 §15.5.2).</summary>
-    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         Response.StatusCode = Microsoft.AspNetCore.Http.StatusCodes.Status401Unauthorized;
         AdminAuth.AddChallenges(Response);
-        return Task.CompletedTask;
+        if (Context.Items[ExpiredItem] is ApiKeyRecord expired)
+        {
+            // Says why, so a script's owner knows to ask for a new key rather than suspect the key was mistyped.
+            await Context.RequestServices.GetRequiredService<Microsoft.AspNetCore.Http.IProblemDetailsService>().WriteAsync(new Microsoft.AspNetCore.Http.ProblemDetailsContext
+            {
+                HttpContext = Context,
+                ProblemDetails = new Microsoft.AspNetCore.Mvc.ProblemDetails
+                {
+                    Status = Microsoft.AspNetCore.Http.StatusCodes.Status401Unauthorized,
+                    Title = "API key expired",
+                    Detail = $"The API key '{expired.Name}' ({expired.KeyPrefix}…) expired at {expired.ExpiresAt.GetValueOrDefault().UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC; an admin can create a new one (apikeys create).",
+                },
+            });
+        }
     }
+
+    private const string ExpiredItem = "og.apikey.expired";
 
     private static bool TryGetKey(Microsoft.AspNetCore.Http.HttpRequest request, out string key)
     {

@@ -50,21 +50,40 @@ internal static class UiEndpoints
         open.MapGet("/denied", (ClaimsPrincipal user) => Html.Page("Not allowed", user, "<h1>Not allowed</h1><p>Your role may not do this.</p>", 403));
     }
 
-    private static async Task<IResult> LoginAsync(HttpContext context, IFormCollection form, AdminUserRepository users, ILogger<AdminUserRepository> logger)
+    private static async Task<IResult> LoginAsync(HttpContext context, IFormCollection form, AdminUserRepository users, SignInThrottle throttle, ILogger<AdminUserRepository> logger)
     {
         var name = form["name"].ToString().Trim();
         var password = form["password"].ToString();
         var returnUrl = form["returnUrl"].ToString();
-        var user = name.Length == 0 ? null : await users.VerifyAsync(name, password, context.RequestAborted);
+        var client = context.Connection.RemoteIpAddress;
+        var ct = context.RequestAborted;
+        if (name.Length > 0 && await throttle.WaitAsync(name, client, ct) is var wait && wait > TimeSpan.Zero)
+        {
+            // Refused before the password is checked, so guessing gains nothing during the wait.
+            Log.SignInDelayed(logger, name, SignInThrottle.Address(client), wait);
+            return SignInWait(context, returnUrl, wait);
+        }
+
+        var user = name.Length == 0 ? null : await users.VerifyAsync(name, password, ct);
         if (user is null)
         {
             Log.SignInFailed(logger, name);
-            return LoginPage.Render(returnUrl, "Wrong name or password.", 401);
+            var next = name.Length == 0 ? TimeSpan.Zero : await throttle.RecordFailureAsync(name, client, ct);
+            return next > TimeSpan.Zero ? SignInWait(context, returnUrl, next) : LoginPage.Render(returnUrl, "Wrong name or password.", 401);
         }
 
+        await throttle.RecordSuccessAsync(name, client, ct);
         Log.SignedIn(logger, user.Name, user.Role);
         await context.SignInAsync(AdminAuth.CookieScheme, AdminAuth.Principal(user.Name, user.Role, "user:" + user.Name, AdminAuth.CookieScheme));
         return Results.Redirect(IsLocal(returnUrl) ? returnUrl : "/");
+    }
+
+    /// <summary>429 with Retry-After in whole seconds (rounded up), and the sign-in page saying how long to wait.</summary>
+    private static IResult SignInWait(HttpContext context, string returnUrl, TimeSpan wait)
+    {
+        var seconds = (long)Math.Ceiling(wait.TotalSeconds);
+        context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return LoginPage.Render(returnUrl, $"Too many failed sign-ins for this name from your address; try again in {seconds} s.", StatusCodes.Status429TooManyRequests);
     }
 
     private static async Task<IResult> AccountActionAsync(string address, IFormCollection form, ClaimsPrincipal user, AccountRepository accounts, IAccountActions actions, ReviewService review, CancellationToken ct)

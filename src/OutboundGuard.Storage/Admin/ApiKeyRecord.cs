@@ -9,4 +9,10 @@ public sealed class ApiKeyRecord
     public string Role { get; set; } = AdminRoles.Viewer;
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? RevokedAt { get; set; }
+
+    /// <summary>When the key stops working; null never.</summary>
+    public DateTimeOffset? ExpiresAt { get; set; }
+
+    /// <summary>"live", "revoked" or "expired" at <paramref name="now"/>.</summary>
+    public string StatusAt(DateTimeOffset now) => RevokedAt is not null ? "revoked" : ExpiresAt <= now ? "expired" : "live";
 }

@@ -13,12 +13,18 @@ namespace OutboundGuard.Storage.Admin;
 /// </summary>
 public sealed class ApiKeyRepository(NpgsqlDataSource dataSource)
 {
-    private const string InsertSql = "INSERT INTO api_keys (name, key_prefix, key_hash, role) VALUES (@name, @prefix, @hash, @role) RETURNING id";
+    private const string InsertSql = "INSERT INTO api_keys (name, key_prefix, key_hash, role, expires_at) VALUES (@name, @prefix, @hash, @role, @expiresAt) RETURNING id";
 
     /// <summary>Creates a key and returns it with the plain key, which is not stored anywhere.</summary>
     /// <exception cref="ArgumentException">The name is empty or the role unknown.</exception>
     /// <exception cref="DuplicateNameException">A key with this name exists.</exception>
-    public async Task<(ApiKeyRecord Record, string Key)> CreateAsync(string name, string role, string actor, CancellationToken cancellationToken = default)
+    public Task<(ApiKeyRecord Record, string Key)> CreateAsync(string name, string role, string actor, CancellationToken cancellationToken = default)
+        => CreateAsync(name, role, null, actor, cancellationToken);
+
+    /// <summary>Creates a key that stops working at <paramref name="expiresAt"/> (never when null), audited with its expiry.</summary>
+    /// <exception cref="ArgumentException">The name is empty or the role unknown.</exception>
+    /// <exception cref="DuplicateNameException">A key with this name exists.</exception>
+    public async Task<(ApiKeyRecord Record, string Key)> CreateAsync(string name, string role, DateTimeOffset? expiresAt, string actor, CancellationToken cancellationToken = default)
     {
         name = name.Trim();
         if (name.Length == 0 || name.Length > 100)
@@ -36,29 +42,29 @@ public sealed class ApiKeyRepository(NpgsqlDataSource dataSource)
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         try
         {
-            await connection.ExecuteScalarAsync<long>(new CommandDefinition(InsertSql, new { name, prefix = key[..10], hash = Hash(key), role }, transaction, cancellationToken: cancellationToken));
+            await connection.ExecuteScalarAsync<long>(new CommandDefinition(InsertSql, new { name, prefix = key[..10], hash = Hash(key), role, expiresAt }, transaction, cancellationToken: cancellationToken));
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
         {
             throw new DuplicateNameException("API key", name);
         }
 
-        await AuditLogRepository.AppendAsync(connection, transaction, actor, "apikey.create", name, null, new { role }, cancellationToken);
+        await AuditLogRepository.AppendAsync(connection, transaction, actor, "apikey.create", name, null, new { role, expires_at = expiresAt }, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         var record = (await ListAsync(cancellationToken)).Single(k => k.Name == name);
         return (record, key);
     }
 
-    private const string FindSql = "SELECT id, name, key_prefix, role, created_at, revoked_at FROM api_keys WHERE key_hash = @hash AND revoked_at IS NULL";
+    private const string FindSql = "SELECT id, name, key_prefix, role, created_at, revoked_at, expires_at FROM api_keys WHERE key_hash = @hash AND revoked_at IS NULL";
 
-    /// <summary>The live key with this value, or null.</summary>
+    /// <summary>The unrevoked key with this value, or null; the caller checks <see cref="ApiKeyRecord.ExpiresAt"/>.</summary>
     public async Task<ApiKeyRecord?> FindByKeyAsync(string key, CancellationToken cancellationToken = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return await connection.QuerySingleOrDefaultAsync<ApiKeyRecord>(new CommandDefinition(FindSql, new { hash = Hash(key) }, cancellationToken: cancellationToken));
     }
 
-    private const string ListSql = "SELECT id, name, key_prefix, role, created_at, revoked_at FROM api_keys ORDER BY name";
+    private const string ListSql = "SELECT id, name, key_prefix, role, created_at, revoked_at, expires_at FROM api_keys ORDER BY name";
 
     public async Task<IReadOnlyList<ApiKeyRecord>> ListAsync(CancellationToken cancellationToken = default)
     {

@@ -7,15 +7,57 @@ namespace OutboundGuard.Storage.Alerts;
 public sealed class AlertLogRepository(NpgsqlDataSource dataSource)
 {
     private const string ClaimSql = """
-        INSERT INTO alerts_sent (state_history_id, channel, node) VALUES (@historyId, @channel, @node)
+        INSERT INTO alerts_sent (state_history_id, channel, node, folded_at)
+        VALUES (@historyId, @channel, @node, CASE WHEN @folded THEN now() END)
         ON CONFLICT (state_history_id, channel) DO NOTHING
         """;
 
-    /// <summary>Claims the alert on <paramref name="channel"/> for one state change; false when another node (or an earlier run) has it.</summary>
-    public async Task<bool> TryClaimAsync(long historyId, string channel, string node, CancellationToken cancellationToken = default)
+    /// <summary>Claims the alert on <paramref name="channel"/> to send now; false when another node (or an earlier run) has it.</summary>
+    public Task<bool> TryClaimAsync(long historyId, string channel, string node, CancellationToken cancellationToken = default)
+        => TryClaimAsync(historyId, channel, node, folded: false, cancellationToken);
+
+    /// <summary>
+    /// Claims the alert on <paramref name="channel"/> for one state change; false when another node (or an earlier run) has it.
+    /// A <paramref name="folded"/> claim is not sent now but left for the next digest (<see cref="TakeFoldedAsync"/>).
+    /// </summary>
+    public async Task<bool> TryClaimAsync(long historyId, string channel, string node, bool folded, CancellationToken cancellationToken = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await connection.ExecuteAsync(new CommandDefinition(ClaimSql, new { historyId, channel, node }, cancellationToken: cancellationToken)) == 1;
+        return await connection.ExecuteAsync(new CommandDefinition(ClaimSql, new { historyId, channel, node, folded }, cancellationToken: cancellationToken)) == 1;
+    }
+
+    private const string SentTodaySql = """
+        SELECT count(DISTINCT s.state_history_id) FILTER (WHERE t.domain = @tenant) AS tenant,
+               count(DISTINCT s.state_history_id) AS total
+        FROM alerts_sent s
+        JOIN account_state_history h ON h.id = s.state_history_id
+        JOIN accounts a ON a.id = h.account_id JOIN tenants t ON t.id = a.tenant_id
+        WHERE s.claimed_at >= @since AND s.folded_at IS NULL
+        """;
+
+    /// <summary>Alerts sent at once (not folded) since <paramref name="since"/>: for the tenant, and in all.</summary>
+    public async Task<(long Tenant, long Total)> SentSinceAsync(string tenant, DateTimeOffset since, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleAsync<(long, long)>(new CommandDefinition(SentTodaySql, new { tenant, since }, cancellationToken: cancellationToken));
+    }
+
+    private const string TakeFoldedSql = """
+        WITH taken AS (
+            UPDATE alerts_sent SET digested_at = now() WHERE folded_at IS NOT NULL AND digested_at IS NULL
+            RETURNING state_history_id, channel)
+        SELECT taken.channel, h.id, h.from_state, h.to_state, h.reason, h.actor, h.changed_at, a.address, t.domain AS tenant, t.admin_email, a.throttled_until
+        FROM taken JOIN account_state_history h ON h.id = taken.state_history_id
+        JOIN accounts a ON a.id = h.account_id JOIN tenants t ON t.id = a.tenant_id
+        ORDER BY h.changed_at, h.id
+        """;
+
+    /// <summary>Takes every folded alert not yet in a digest (each node's digest takes each alert once), with the channel it was folded on.</summary>
+    public async Task<IReadOnlyList<(string Channel, StateChangeForAlert Change)>> TakeFoldedAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return (await connection.QueryAsync<string, StateChangeForAlert, (string, StateChangeForAlert)>(
+            new CommandDefinition(TakeFoldedSql, cancellationToken: cancellationToken), (channel, change) => (channel, change), splitOn: "id")).AsList();
     }
 
     private const string AttemptSql = """
@@ -51,5 +93,22 @@ public sealed class AlertLogRepository(NpgsqlDataSource dataSource)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return await connection.QuerySingleOrDefaultAsync<(int, string?, DateTimeOffset?)?>(new CommandDefinition(StatusSql, new { historyId, channel }, cancellationToken: cancellationToken));
+    }
+
+    private const string DeliveriesSql = """
+        SELECT s.state_history_id AS change_id, a.address AS account, t.domain AS tenant, h.to_state, s.channel, s.node,
+               s.attempts, s.last_error, s.claimed_at, s.sent_at, s.folded_at, s.digested_at
+        FROM alerts_sent s
+        JOIN account_state_history h ON h.id = s.state_history_id
+        JOIN accounts a ON a.id = h.account_id JOIN tenants t ON t.id = a.tenant_id
+        WHERE (@account::text IS NULL OR a.address = @account)
+        ORDER BY s.claimed_at DESC, s.state_history_id DESC, s.channel LIMIT @limit
+        """;
+
+    /// <summary>The latest alert deliveries, newest first, optionally about one account.</summary>
+    public async Task<IReadOnlyList<AlertDelivery>> ListDeliveriesAsync(string? account, int limit, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return (await connection.QueryAsync<AlertDelivery>(new CommandDefinition(DeliveriesSql, new { account, limit }, cancellationToken: cancellationToken))).AsList();
     }
 }

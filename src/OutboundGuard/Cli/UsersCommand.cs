@@ -4,7 +4,10 @@ using OutboundGuard.Storage.Security;
 
 namespace OutboundGuard.Cli;
 
-/// <summary><c>outboundguard users add NAME --role admin --password-stdin</c>: people who sign in to the web UI.</summary>
+/// <summary>
+/// <c>outboundguard users add NAME --role admin --password-stdin</c>: people who sign in to the web UI;
+/// <c>users unblock NAME [--address IP] --reason TEXT</c> clears failed sign-ins so the next try is checked at once.
+/// </summary>
 internal static class UsersCommand
 {
     public static Command Create()
@@ -42,6 +45,47 @@ internal static class UsersCommand
             }
         }, ct));
         command.Subcommands.Add(add);
+        command.Subcommands.Add(Unblock());
         return command;
+    }
+
+    private static Command Unblock()
+    {
+        var name = new Argument<string>("name") { Description = "The sign-in name" };
+        var address = new Option<string?>("--address") { Description = "Only the failures from this client address (default: from every address)" };
+        var reason = new Option<string>("--reason") { Description = "Why, for the audit log", Required = true };
+        var unblock = new Command("unblock", "Clear a name's failed web UI sign-ins, ending its wait (audited)") { name, address, reason };
+        unblock.SetAction((parse, ct) => CliRunner.RunAsync(parse, async (db, _, token) =>
+        {
+            string? from = null;
+            if (parse.GetValue(address) is { } text)
+            {
+                if (!System.Net.IPAddress.TryParse(text.Trim(), out var ip))
+                {
+                    await Console.Error.WriteLineAsync($"error: '{text}' is not an IP address");
+                    return CliRunner.ExitUsage;
+                }
+
+                from = ip.IsIPv4MappedToIPv6 ? ip.MapToIPv4().ToString() : ip.ToString();
+            }
+
+            var why = parse.GetValue(reason)!.Trim();
+            if (why.Length == 0)
+            {
+                await Console.Error.WriteLineAsync("error: --reason must say why, for the audit log");
+                return CliRunner.ExitUsage;
+            }
+
+            var cleared = await new SignInFailureRepository(db.DataSource).ClearAsync(parse.GetValue(name)!, from, "cli:" + Environment.UserName, why, token);
+            if (cleared.Count == 0)
+            {
+                await Console.Error.WriteLineAsync("error: no failed sign-ins for that name" + (from is null ? "" : " from " + from));
+                return CliRunner.ExitFailure;
+            }
+
+            Console.WriteLine($"Cleared failed sign-ins from {string.Join(", ", cleared)}");
+            return CliRunner.ExitOk;
+        }, ct));
+        return unblock;
     }
 }

@@ -9,7 +9,7 @@ using Microsoft.Extensions.Logging;
 
 namespace OutboundGuard.Admin.Tests.Support;
 
-/// <summary>A real HTTP receiver on 127.0.0.1:0 that fails the first <c>failures</c> requests with 503, then records each body and replies 200.</summary>
+/// <summary>A real HTTP receiver on 127.0.0.1:0 that fails the first <c>failures</c> requests with 503, then records each body and replies 200; every request's body and signature headers are kept in <see cref="Arrived"/>.</summary>
 public sealed class WebhookReceiver : IAsyncDisposable
 {
     private readonly WebApplication _app;
@@ -18,6 +18,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
     private WebhookReceiver(WebApplication app) => _app = app;
 
     public ConcurrentQueue<string> Received { get; } = new();
+
+    /// <summary>Every request as it arrived (failed ones too): the exact body bytes and the signature headers.</summary>
+    public ConcurrentQueue<(byte[] Body, string? Timestamp, string? Signature, string? Delivery)> Arrived { get; } = new();
 
     public int Requests => Volatile.Read(ref _requests);
 
@@ -33,8 +36,11 @@ public sealed class WebhookReceiver : IAsyncDisposable
         app.MapPost("/hook", async (HttpRequest request) =>
         {
             var n = Interlocked.Increment(ref receiver._requests);
-            using var reader = new StreamReader(request.Body);
-            var body = await reader.ReadToEndAsync();
+            using var buffer = new MemoryStream();
+            await request.Body.CopyToAsync(buffer);
+            var bytes = buffer.ToArray();
+            var body = System.Text.Encoding.UTF8.GetString(bytes);
+            receiver.Arrived.Enqueue((bytes, request.Headers["X-OutboundGuard-Timestamp"].FirstOrDefault(), request.Headers["X-OutboundGuard-Signature"].FirstOrDefault(), request.Headers["X-OutboundGuard-Delivery"].FirstOrDefault()));
             if (n <= failures)
             {
                 return Results.StatusCode(503);

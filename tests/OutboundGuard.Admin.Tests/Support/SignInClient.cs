@@ -1,0 +1,55 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.RegularExpressions;
+
+namespace OutboundGuard.Admin.Tests.Support;
+
+/// <summary>
+/// A browser-like HTTP client of the sign-in page from a chosen loopback source address (127.0.0.1, 127.0.0.2…),
+/// with its own cookies: it fetches the form's antiforgery token and posts name and password.
+/// </summary>
+public sealed partial class SignInClient : IDisposable
+{
+    private readonly HttpClient _http;
+
+    public SignInClient(Uri baseAddress, IPAddress source)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            AllowAutoRedirect = false,
+            CookieContainer = new CookieContainer(),
+            ConnectCallback = async (context, ct) =>
+            {
+                var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                try
+                {
+                    socket.Bind(new IPEndPoint(source, 0));
+                    await socket.ConnectAsync(context.DnsEndPoint, ct);
+                    return new NetworkStream(socket, ownsSocket: true);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            },
+        };
+        _http = new HttpClient(handler) { BaseAddress = baseAddress };
+    }
+
+    /// <summary>Posts the sign-in form and returns the reply (302 when signed in).</summary>
+    public async Task<HttpResponseMessage> SignInAsync(string name, string password)
+    {
+        var page = await _http.GetStringAsync("/login");
+        var token = TokenField().Match(page).Groups[1].Value;
+        return await _http.PostAsync("/login", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__og_af"] = WebUtility.HtmlDecode(token), ["name"] = name, ["password"] = password, ["returnUrl"] = "/",
+        }));
+    }
+
+    public void Dispose() => _http.Dispose();
+
+    [GeneratedRegex("name=\"__og_af\" value=\"([^\"]*)\"")]
+    private static partial Regex TokenField();
+}
