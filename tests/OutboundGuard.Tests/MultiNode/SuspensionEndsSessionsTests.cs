@@ -45,8 +45,9 @@ public sealed class SuspensionEndsSessionsTests(MultiNodeFixture cluster, Xunit.
         DateTimeOffset changedAt;
         await using (var connection = await cluster.DataSource.OpenConnectionAsync())
         {
-            changedAt = await connection.ExecuteScalarAsync<DateTimeOffset>(
+            var written = await connection.ExecuteScalarAsync<DateTime>(
                 "SELECT max(h.changed_at) FROM account_state_history h JOIN accounts a ON a.id = h.account_id WHERE a.address = @address AND h.to_state = 'suspended'", new { address });
+            changedAt = new DateTimeOffset(DateTime.SpecifyKind(written, DateTimeKind.Utc));
         }
 
         foreach (var session in ended)
