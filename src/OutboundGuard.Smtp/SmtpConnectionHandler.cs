@@ -21,6 +21,7 @@ public sealed class SmtpConnectionHandler : ConnectionHandler
     private readonly SmtpServerContext _server;
     private readonly SmtpConnectionLimiter _limiter;
     private readonly ProxyProtocolGate _proxy;
+    private readonly SmtpSessionRegistry _sessions;
     private readonly ILogger<SmtpConnectionHandler> _logger;
 
     public SmtpConnectionHandler(
@@ -29,9 +30,11 @@ public sealed class SmtpConnectionHandler : ConnectionHandler
         SmtpCertificateLoader certificates,
         AuthThrottle throttle,
         SmtpConnectionLimiter limiter,
+        SmtpSessionRegistry sessions,
         TimeProvider time,
         ILogger<SmtpConnectionHandler> logger)
     {
+        _sessions = sessions;
         _server = new SmtpServerContext(relay, options.Value, certificates, throttle, limiter, time, logger);
         _limiter = limiter;
         _proxy = new ProxyProtocolGate(options.Value, time, logger);
@@ -76,6 +79,7 @@ public sealed class SmtpConnectionHandler : ConnectionHandler
         {
             var info = new SmtpSessionInfo { SessionId = sessionId, RemoteEndPoint = remote, LocalEndPoint = local };
             using var session = new SmtpSession(connection, _server, mode, info);
+            _sessions.Add(session);
             try
             {
                 await session.RunAsync();
@@ -83,6 +87,7 @@ public sealed class SmtpConnectionHandler : ConnectionHandler
             finally
             {
                 session.ReleaseAccountSlot();
+                _sessions.Remove(session);
             }
         }
         finally

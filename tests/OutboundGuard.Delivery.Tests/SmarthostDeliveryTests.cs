@@ -69,6 +69,25 @@ public sealed class SmarthostDeliveryTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task Dot_lines_and_end_of_data_sequences_in_spooled_content_reach_the_smarthost_byte_exact()
+    {
+        await using var server = new ScriptedSmtpServer();
+        await using var harness = await DeliveryHarness.CreateAsync(postgres, o => o.Smarthost = DeliveryHarness.Loopback(server.Port));
+        await harness.StartAsync();
+
+        // What BDAT may carry (it is never dot-stuffed): lines of dots, a real CRLF.CRLF, CRLF "." NUL CRLF
+        // (BODY=BINARYMIME) and a transaction behind them. Delivery stuffs them for DATA; the next hop unstuffs
+        // them back to exactly these octets, and none of them ends its DATA early.
+        var content = Encoding.Latin1.GetBytes("From: <a@tenant.test>\r\nTo: <b@example.org>\r\nSubject: dots\r\n\r\n.\r\n..\r\n...x\r\n.\0\r\nMAIL FROM:<x@evil.test>\r\nRCPT TO:<y@example.org>\r\nDATA\r\n.\r\nlast\r\n");
+        await harness.SpoolAsync("a@tenant.test", ["b@example.org"], content);
+
+        await harness.WaitUntilAsync(rows => rows.Single().State == "delivered", what: "delivery");
+        var received = Assert.Single(server.Received);
+        Assert.Equal(content, received.Data);
+        Assert.Equal(["b@example.org"], received.Recipients);
+    }
+
+    [Fact]
     public async Task A_refused_recipient_is_rejected_while_the_others_are_delivered_and_every_reply_is_feedback()
     {
         await using var server = new ScriptedSmtpServer { OnRcpt = to => to.StartsWith("nobody", StringComparison.Ordinal) ? "550 5.1.1 <" + to + ">: Recipient address rejected: User unknown" : "250 2.1.5 Ok" };

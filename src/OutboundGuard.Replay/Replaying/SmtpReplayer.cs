@@ -144,6 +144,11 @@ public sealed class SmtpReplayer(ReplayOptions options, TimeProvider? timeProvid
                 var reply = await client.SendAsync(message, sender, recipients, cancellationToken);
                 return new SendResult(entry, SendOutcome.Accepted, 250, reply);
             }
+            catch (SmtpCommandException e) when ((int)e.StatusCode == 421 && attempt == 1)
+            {
+                // 421: the relay is closing this connection (e.g. the account was suspended meanwhile); try a fresh one.
+                await connection.ResetAsync();
+            }
             catch (SmtpCommandException e)
             {
                 var code = (int)e.StatusCode;

@@ -33,6 +33,7 @@ public static class SmtpServiceCollectionExtensions
         services.TryAddSingleton<SmtpCertificateLoader>();
         services.TryAddSingleton<AuthThrottle>();
         services.TryAddSingleton<SmtpConnectionLimiter>();
+        services.TryAddSingleton<Handoff.SmtpSessionRegistry>();
         services.TryAddSingleton<SmtpConnectionHandler>();
 
         // The SMTP listeners get their own socket transport (inline scheduling, see SmtpTransportFactory). The host's

@@ -25,6 +25,7 @@ public static class SmtpReplies
     public static readonly SmtpReply DataTooSlow = new(421, "4.4.2", "Message data arriving too slowly, closing connection");
     public static readonly SmtpReply TooManyErrors = new(421, "4.7.0", "Too many errors, closing connection");
     public static readonly SmtpReply TooManyConnections = new(421, "4.7.0", "Too many connections, try again later");
+    public static readonly SmtpReply AccountSuspendedClosing = new(421, "4.7.1", "Sending account suspended; closing connection");
     public static readonly SmtpReply LocalError = new(451, "4.3.0", "Local error in processing, try again later");
     public static readonly SmtpReply StorageUnavailable = new(451, "4.3.0", "Message storage unavailable, try again later");
     public static readonly SmtpReply Throttled = new(451, "4.7.1", "Sending rate limit exceeded, try again later");

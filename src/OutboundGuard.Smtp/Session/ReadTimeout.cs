@@ -15,6 +15,7 @@ internal sealed class ReadTimeout : IDisposable
     private const int NotCancelled = 0;
     private const int ByClosing = 1;
     private const int ByShutdown = 2;
+    private const int ByEndRequest = 3;
 
     private readonly TimeProvider _time;
     private readonly CancellationToken _closed;
@@ -31,6 +32,8 @@ internal sealed class ReadTimeout : IDisposable
     /// <summary>The source being cancelled by <see cref="Cancel"/>, which must not be reset for reuse.</summary>
     private CancellationTokenSource? _cancelling;
     private volatile bool _watchShutdown;
+    private volatile bool _watchEndRequest;
+    private volatile bool _endRequested;
     private volatile int _cause;
 
     public ReadTimeout(TimeProvider time, CancellationToken closed, CancellationToken shutdown)
@@ -53,11 +56,32 @@ internal sealed class ReadTimeout : IDisposable
     /// <summary>Whether the read in progress was cancelled because its timeout passed (not by closing or shutdown).</summary>
     public bool TimedOut => _cause == NotCancelled && _source.IsCancellationRequested;
 
-    /// <summary>Starts a read: returns its token. <paramref name="includeShutdown"/>: whether shutdown cancels it too.</summary>
-    public CancellationToken Start(TimeSpan timeout, bool includeShutdown)
+    /// <summary>Whether the read in progress was cancelled by <see cref="RequestEnd"/>.</summary>
+    public bool EndRequested => _cause == ByEndRequest;
+
+    /// <summary>
+    /// Asks the session to end (its account was suspended): the read in progress is cancelled if it watches for that,
+    /// and so is every such read started from now on. Reads that do not watch (message content) are left to finish.
+    /// Thread-safe; called from outside the session.
+    /// </summary>
+    public void RequestEnd()
+    {
+        _endRequested = true;
+        if (_watchEndRequest)
+        {
+            Cancel(ByEndRequest);
+        }
+    }
+
+    /// <summary>
+    /// Starts a read: returns its token. <paramref name="includeShutdown"/>: whether shutdown cancels it too;
+    /// <paramref name="includeEndRequest"/>: whether <see cref="RequestEnd"/> does.
+    /// </summary>
+    public CancellationToken Start(TimeSpan timeout, bool includeShutdown, bool includeEndRequest = false)
     {
         _cause = NotCancelled;
         _watchShutdown = includeShutdown;
+        _watchEndRequest = includeEndRequest;
         var source = _source;
         lock (_gate)
         {
@@ -71,6 +95,10 @@ internal sealed class ReadTimeout : IDisposable
         else if (includeShutdown && _shutdown.IsCancellationRequested)
         {
             Cancel(ByShutdown);
+        }
+        else if (includeEndRequest && _endRequested)
+        {
+            Cancel(ByEndRequest);
         }
         else if (timeout <= TimeSpan.Zero)
         {
@@ -89,6 +117,7 @@ internal sealed class ReadTimeout : IDisposable
     public void Stop()
     {
         _watchShutdown = false;
+        _watchEndRequest = false;
         lock (_gate)
         {
             _running = null;

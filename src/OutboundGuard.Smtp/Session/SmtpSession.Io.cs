@@ -33,8 +33,9 @@ internal sealed partial class SmtpSession
     /// <param name="includeShutdown">Whether shutdown ends the wait (idle sessions only).</param>
     /// <param name="deadline">Time left before a deadline (a whole command line, a minimum transfer rate), when it is sooner than <paramref name="timeout"/>.</param>
     /// <param name="deadlineReply">The reply closing the session when that deadline passes.</param>
+    /// <param name="includeEndRequest">Whether an end request (<see cref="RequestEnd"/>) ends the wait (reads of commands only).</param>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<ReadResult?> ReadInputAsync(TimeSpan timeout, bool includeShutdown, TimeSpan? deadline = null, SmtpReply? deadlineReply = null)
+    private async ValueTask<ReadResult?> ReadInputAsync(TimeSpan timeout, bool includeShutdown, TimeSpan? deadline = null, SmtpReply? deadlineReply = null, bool includeEndRequest = false)
     {
         var byDeadline = deadline is { } left && left < timeout;
         if (byDeadline)
@@ -52,7 +53,7 @@ internal sealed partial class SmtpSession
             await FlushAsync();
         }
 
-        var token = _readTimeout.Start(timeout, includeShutdown);
+        var token = _readTimeout.Start(timeout, includeShutdown, includeEndRequest);
         try
         {
             return await _input.ReadAsync(token);
@@ -92,13 +93,22 @@ internal sealed partial class SmtpSession
         }
     }
 
-    /// <summary>The one place where cancellation becomes a reply: idle timeout 421 4.4.2, shutdown 421 4.3.2, closed: none.</summary>
+    /// <summary>
+    /// The one place where cancellation becomes a reply: idle timeout 421 4.4.2, shutdown 421 4.3.2, the account
+    /// suspended 421 4.7.1, closed: none.
+    /// </summary>
     private async Task OnReadCancelledAsync(bool timedOut)
     {
         if (Closed.IsCancellationRequested)
         {
             _endReason = "connection closed";
             _closing = true;
+            return;
+        }
+
+        if (_readTimeout.EndRequested)
+        {
+            await CloseWithAsync(SmtpReplies.AccountSuspendedClosing, "account suspended");
             return;
         }
 

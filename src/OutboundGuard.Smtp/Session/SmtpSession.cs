@@ -136,6 +136,20 @@ internal sealed partial class SmtpSession : IDisposable
     public void Dispose() => _readTimeout.Dispose();
 
     /// <summary>
+    /// Whether this session sends for <paramref name="account"/>: its AUTH or certificate identity is that account, or
+    /// (connector sessions) its transaction's sender is. Thread-safe; called from outside the session.
+    /// </summary>
+    public bool SendsFor(string account)
+        => string.Equals(Info.Identity?.Account, account, StringComparison.OrdinalIgnoreCase)
+            || string.Equals(Volatile.Read(ref _envelope)?.ReversePath, account, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Ends the session with 421 4.7.1 at its next command read (at once when it is waiting for one); a message being
+    /// received (DATA content, BDAT chunks) is finished and answered first. Thread-safe.
+    /// </summary>
+    public void RequestEnd() => _readTimeout.RequestEnd();
+
+    /// <summary>
     /// Sends the 220 greeting, unless the client already talked: input before the greeting is refused
     /// with 554 5.5.0, as Postfix does, because a real client waits (RFC 5321 §3.1).
     /// </summary>
@@ -175,7 +189,8 @@ internal sealed partial class SmtpSession : IDisposable
             }
 
             var lineLeft = _lineStartedAt is { } lineStarted ? _limits.CommandTimeout - _server.Time.GetElapsedTime(lineStarted) : (TimeSpan?)null;
-            var read = await ReadInputAsync(CommandTimeout(), includeShutdown: idle, lineLeft, SmtpReplies.CommandTooSlow);
+            // A suspension ends the session between commands, never inside a message (DATA content or BDAT chunks).
+            var read = await ReadInputAsync(CommandTimeout(), includeShutdown: idle, lineLeft, SmtpReplies.CommandTooSlow, includeEndRequest: _state != SmtpState.ReceivingBdat);
             if (read is not { } result)
             {
                 return;

@@ -10,11 +10,11 @@ namespace OutboundGuard.Cluster;
 /// Keeps a dedicated PostgreSQL connection listening on <see cref="AccountRepository.StateChannel"/>, on
 /// which every node announces an account's state change, and drops that account from
 /// <see cref="AccountStateCache"/> so the next MAIL FROM on this node reads the new state, and its remembered AUTH outcomes
-/// from <see cref="AuthVerificationCache"/>, and hands it to
-/// <see cref="ScoringStateSync"/> so this node's scoring memory follows suspensions and reinstatements. Reconnects with
-/// backoff; while disconnected the cache is bypassed.
+/// from <see cref="AuthVerificationCache"/>, and hands it to <see cref="ScoringStateSync"/> so this node's scoring memory
+/// follows suspensions and reinstatements, and to <see cref="SuspendedSessionCloser"/> so a suspended account's open
+/// sessions on this node end. Reconnects with backoff; while disconnected the cache is bypassed.
 /// </summary>
-internal sealed class AccountStateListener(NpgsqlDataSource dataSource, AccountStateCache cache, AuthVerificationCache verifications, ScoringStateSync scoring, TimeProvider time, ILogger<AccountStateListener> logger) : BackgroundService
+internal sealed class AccountStateListener(NpgsqlDataSource dataSource, AccountStateCache cache, AuthVerificationCache verifications, ScoringStateSync scoring, SuspendedSessionCloser sessions, TimeProvider time, ILogger<AccountStateListener> logger) : BackgroundService
 {
     /// <summary>How long to wait for a notification before checking the connection is alive.</summary>
     private static readonly TimeSpan PingInterval = TimeSpan.FromSeconds(5);
@@ -65,6 +65,7 @@ internal sealed class AccountStateListener(NpgsqlDataSource dataSource, AccountS
                 cache.Invalidate(accountId);
                 verifications.AccountChanged(accountId);
                 scoring.Changed(accountId);
+                sessions.Changed(accountId);
             }
         };
         await using (var listen = new NpgsqlCommand($"LISTEN {AccountRepository.StateChannel}", connection))

@@ -22,4 +22,10 @@ internal static partial class ClusterLog
 
     [LoggerMessage(1321, LogLevel.Warning, "Could not read account {AccountId}'s new state for scoring; its links and probation stay as they were")]
     public static partial void ScoringStateLookupFailed(ILogger logger, Exception exception, long accountId);
+
+    [LoggerMessage(1330, LogLevel.Information, "Account {AccountId} is suspended: {Sessions} open SMTP session(s) on this node answered 421 and closed")]
+    public static partial void SuspendedSessionsEnded(ILogger logger, long accountId, int sessions);
+
+    [LoggerMessage(1331, LogLevel.Warning, "Could not read account {AccountId}'s new state; its open SMTP sessions on this node stay open until MAIL FROM refuses them")]
+    public static partial void SuspendedSessionsLookupFailed(ILogger logger, Exception exception, long accountId);
 }

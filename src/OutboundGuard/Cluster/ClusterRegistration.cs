@@ -21,6 +21,9 @@ internal static class ClusterRegistration
         services.AddSingleton<OutboundGuard.Relay.Accounts.IAccountChangeObserver>(sp => sp.GetRequiredService<AccountStateCache>());
         services.AddSingleton<ScoringStateSync>();
         services.AddHostedService(sp => sp.GetRequiredService<ScoringStateSync>());
+        services.AddSingleton<SuspendedSessionCloser>();
+        services.AddSingleton<OutboundGuard.Relay.Accounts.IAccountChangeObserver>(sp => sp.GetRequiredService<SuspendedSessionCloser>());
+        services.AddHostedService(sp => sp.GetRequiredService<SuspendedSessionCloser>());
         services.AddHostedService<AccountStateListener>();
         return services;
     }

@@ -41,6 +41,7 @@ public class DataContentDecoderTests
         "\r\r\n.\r\r\n",
         "\r\n.\n",
         "\r\n.\r",
+        "\r\n.\x00\r\n",
     };
 
     [Theory]

@@ -78,13 +78,17 @@ public sealed class MultiNodeTests(MultiNodeFixture cluster, Xunit.Abstractions.
         }
 
         Assert.Contains(550, replies);
-        var suspendedAfter = await WaitForMailFromAsync(probeB, address, 550);
-        output.WriteLine($"node B refused MAIL FROM {suspendedAfter.TotalMilliseconds:0} ms after node A's 550");
+
+        // Node B ends the account's open session (421 4.7.1); a new session's MAIL FROM is refused.
+        Assert.Equal("421 4.7.1 Sending account suspended; closing connection", await probeB.NextReplyOrCloseAsync());
+        await using var freshB = await ProxiedSmtpSession.OpenAsync(cluster.NodeB.SmtpPort, address, password);
+        var suspendedAfter = await WaitForMailFromAsync(freshB, address, 550);
+        output.WriteLine($"node B refused MAIL FROM {suspendedAfter.TotalMilliseconds:0} ms after node A's 550 and a new session");
         Assert.True(suspendedAfter < TimeSpan.FromSeconds(1), $"node B enforced the suspension after {suspendedAfter.TotalMilliseconds:0} ms");
 
         var (code, stdout, stderr) = await cluster.CliAsync("accounts", "reinstate", address, "--reason", "customer reset the password");
         Assert.True(code == 0, $"reinstate failed ({code}): {stdout} {stderr}");
-        var reinstatedAfter = await WaitForMailFromAsync(probeB, address, 250);
+        var reinstatedAfter = await WaitForMailFromAsync(freshB, address, 250);
         output.WriteLine($"node B accepted MAIL FROM {reinstatedAfter.TotalMilliseconds:0} ms after the CLI reinstated the account");
         Assert.True(reinstatedAfter < TimeSpan.FromSeconds(1), $"node B saw the reinstatement after {reinstatedAfter.TotalMilliseconds:0} ms");
         await using var probeA = await ProxiedSmtpSession.OpenAsync(cluster.NodeA.SmtpPort, address, password);
@@ -100,7 +104,9 @@ public sealed class MultiNodeTests(MultiNodeFixture cluster, Xunit.Abstractions.
         Assert.Equal(250, await probeB.ProbeMailFromAsync(address));
         var suspended = await cluster.CliAsync("accounts", "suspend", address, "--reason", "reported by a recipient");
         Assert.Equal(0, suspended.ExitCode);
-        await WaitForMailFromAsync(probeB, address, 550);
+        Assert.Equal("421 4.7.1 Sending account suspended; closing connection", await probeB.NextReplyOrCloseAsync());
+        await using var freshB = await ProxiedSmtpSession.OpenAsync(cluster.NodeB.SmtpPort, address, password);
+        await WaitForMailFromAsync(freshB, address, 550);
         var key = await cluster.CliAsync("apikeys", "create", "ops-" + Guid.NewGuid().ToString("N")[..6], "--role", "operator");
         Assert.True(key.ExitCode == 0, key.StdErr);
 
@@ -110,7 +116,7 @@ public sealed class MultiNodeTests(MultiNodeFixture cluster, Xunit.Abstractions.
         using var response = await http.PostAsync(new Uri($"http://127.0.0.1:{cluster.NodeA.HttpPort}/api/accounts/{address}/reinstate"), body);
         Assert.True(response.IsSuccessStatusCode, $"{response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
 
-        var reinstatedAfter = await WaitForMailFromAsync(probeB, address, 250);
+        var reinstatedAfter = await WaitForMailFromAsync(freshB, address, 250);
         output.WriteLine($"node B accepted MAIL FROM {reinstatedAfter.TotalMilliseconds:0} ms after the API on node A reinstated the account");
         Assert.True(reinstatedAfter < TimeSpan.FromSeconds(1), $"node B saw the reinstatement after {reinstatedAfter.TotalMilliseconds:0} ms");
     }

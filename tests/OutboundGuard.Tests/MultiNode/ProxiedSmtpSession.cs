@@ -48,6 +48,25 @@ internal sealed class ProxiedSmtpSession : IAsyncDisposable
         return int.Parse(reply[..3], System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    /// <summary>Sends one command line and returns its reply's last line.</summary>
+    public Task<string> CommandReplyAsync(string line) => SendAsync(line);
+
+    /// <summary>Sends text as it is (message content), without waiting for a reply.</summary>
+    public async Task SendRawAsync(string text) => await _tls.WriteAsync(Encoding.ASCII.GetBytes(text));
+
+    /// <summary>The next reply line the server sends, or null once it closed the connection.</summary>
+    public async Task<string?> NextReplyOrCloseAsync()
+    {
+        try
+        {
+            return await ClusterSmtp.ReadReplyAsync(_reader);
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
     private async Task CommandAsync(string line, string expected)
     {
         var reply = await SendAsync(line);
