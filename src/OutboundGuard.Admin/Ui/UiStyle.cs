@@ -3,7 +3,8 @@ namespace OutboundGuard.Admin.Ui;
 /// <summary>The one style sheet, inline in every page (the content security policy allows nothing from elsewhere).</summary>
 internal static class UiStyle
 {
-    public const string Css = """
+    // One line: Razor encodes the text it writes, and an encoded line break (&#xA;) inside <style> is not CSS.
+    public static readonly string Css = """
         body{font:14px/1.4 system-ui,sans-serif;margin:0;color:#222;background:#f6f7f9}
         header{background:#1f2937;color:#fff;padding:8px 16px;display:flex;gap:16px;align-items:center;flex-wrap:wrap}
         header nav{display:flex;gap:12px;flex-wrap:wrap}header a{color:#e5e7eb;text-decoration:none}header .who{margin-left:auto;color:#9ca3af}
@@ -20,5 +21,5 @@ internal static class UiStyle
         .error{background:#fef2f2;border:1px solid #ef4444;padding:8px}.muted{color:#6b7280}
         details summary{cursor:pointer}.legend span{display:inline-block;margin-right:12px;font-size:12px}
         .legend i{display:inline-block;width:10px;height:10px;margin-right:4px;vertical-align:middle}
-        """;
+        """.ReplaceLineEndings("");
 }
