@@ -57,6 +57,9 @@ public static class AdminServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddRouting();
 
+        // The web UI's pages are Razor components rendered on the server (RazorComponentResult): no circuit, no script.
+        services.AddRazorComponents();
+
         // Every error body is RFC 9457 problem details, in every environment: a bad request is answered 400 by the
         // endpoint's binder (never thrown to a developer page that would echo the stack and the request's headers),
         // and no exception detail leaves the process.

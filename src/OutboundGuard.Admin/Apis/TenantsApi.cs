@@ -21,6 +21,7 @@ public static class TenantsApi
         group.MapGet("/", ListAsync).WithSummary("Tenants and their connector ranges");
         group.MapPost("/", CreateAsync).RequireAuthorization(AdminAuth.CanAdminister).WithSummary("Create a tenant, optionally with its alert address and connector ranges");
         group.MapPost("/{domain}/connectors", AddConnectorAsync).RequireAuthorization(AdminAuth.CanAdminister).WithSummary("Add a connector range (IP or CIDR)");
+        group.MapDelete("/{domain}/connectors", RemoveConnectorAsync).RequireAuthorization(AdminAuth.CanAdminister).WithSummary("Remove a connector range (?network=IP or CIDR&reason=)");
         group.MapPut("/{domain}/admin-email", SetAdminEmailAsync).RequireAuthorization(AdminAuth.CanAdminister).WithSummary("Set the address that receives the tenant's alerts");
         return group;
     }
@@ -86,6 +87,27 @@ public static class TenantsApi
 
         await tenants.AddConnectorAsync(domain, request.Network, cancellationToken);
         await audit.AppendAsync(user.Actor(), "tenant.connector.add", domain, null, new { network = request.Network }, cancellationToken);
+        return TypedResults.Ok((await ViewAsync(tenants, domain, cancellationToken))!);
+    }
+
+    public static async Task<Results<Ok<TenantView>, ValidationProblem, NotFound<ProblemDetails>>> RemoveConnectorAsync(string domain, string? network, string? reason, TenantRepository tenants, AuditLogRepository audit, ClaimsPrincipal user, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(network) || !TryParseRange(network))
+        {
+            return ApiValidation.Problem("network", $"'{network}' is not an IP address or CIDR range.");
+        }
+
+        if (await tenants.FindAsync(domain, cancellationToken) is null)
+        {
+            return ApiValidation.NotFound($"No tenant {domain}.");
+        }
+
+        if (!await tenants.RemoveConnectorAsync(domain, network.Trim(), cancellationToken))
+        {
+            return ApiValidation.NotFound($"{domain} has no connector {network}.");
+        }
+
+        await audit.AppendAsync(user.Actor(), "tenant.connector.remove", domain, string.IsNullOrWhiteSpace(reason) ? null : reason.Trim(), new { network = network.Trim() }, cancellationToken);
         return TypedResults.Ok((await ViewAsync(tenants, domain, cancellationToken))!);
     }
 

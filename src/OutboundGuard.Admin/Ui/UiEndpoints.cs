@@ -5,50 +5,84 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
 using OutboundGuard.Admin.Apis;
+using OutboundGuard.Admin.Audit;
+using OutboundGuard.Admin.Campaigns;
 using OutboundGuard.Admin.Quarantine;
-using OutboundGuard.Admin.Review;
 using OutboundGuard.Admin.Security;
-using OutboundGuard.Scoring.Accounts;
+using OutboundGuard.Admin.Ui.Pages;
 using OutboundGuard.Storage.Accounts;
-using OutboundGuard.Storage.Activity;
 using OutboundGuard.Storage.Admin;
 using OutboundGuard.Storage.Audit;
+using OutboundGuard.Storage.History;
 using OutboundGuard.Storage.Quarantine;
-using OutboundGuard.Storage.Spool;
-
-using OutboundGuard.Relay.Accounts;
 
 namespace OutboundGuard.Admin.Ui;
 
-/// <summary>The web UI's routes: pages (viewer and up), actions (operator and up, antiforgery-checked forms with a reason), sign-in.</summary>
+/// <summary>The web UI's pages (viewer and up; users and keys admin) and sign-in. Each page is one Razor component; actions are in <see cref="UiActions"/>.</summary>
 internal static class UiEndpoints
 {
     public static void MapAdminUi(this IEndpointRouteBuilder app)
     {
         var pages = app.MapGroup("").RequireAuthorization(AdminAuth.CanView).ExcludeFromDescription();
-        pages.MapGet("/", (ClaimsPrincipal user, AccountRepository accounts, ActivityRepository activity, SpooledMessageRepository messages, TimeProvider time, CancellationToken ct)
-            => DashboardPage.RenderAsync(user, accounts, activity, messages, time, ct));
-        pages.MapGet("/accounts/{address}", (string address, string? done, ClaimsPrincipal user, AccountEvidence evidence, AccountRepository accounts, ActivityRepository activity, TimeProvider time, CancellationToken ct)
-            => AccountPage.RenderAsync(address, done, user, evidence, accounts, activity, time, ct));
-        pages.MapGet("/quarantine", (string? done, ClaimsPrincipal user, QuarantineRepository quarantine, CancellationToken ct) => QuarantinePage.ListAsync(done, user, quarantine, ct));
-        pages.MapGet("/quarantine/{id:guid}", (Guid id, ClaimsPrincipal user, QuarantineRepository quarantine, CancellationToken ct) => QuarantinePage.MessageAsync(id, user, quarantine, ct));
-        pages.MapGet("/audit", (string? target, ClaimsPrincipal user, AuditLogRepository audit, CancellationToken ct) => AuditPage.RenderAsync(target, user, audit, ct));
+        pages.MapGet("/", (ClaimsPrincipal user) => UiPage.Render<DashboardPage>(new { User = user }));
+        pages.MapGet("/accounts", (ClaimsPrincipal user, string? q, string? tenant, string? state, string? reason, string? since)
+            => UiPage.Render<AccountsPage>(new { User = user, Filter = AccountFilter.From(q, tenant, state, reason, since) }));
+        pages.MapGet("/accounts/{address}", async (string address, string? done, ClaimsPrincipal user, AccountRepository accounts, CancellationToken ct)
+            => await accounts.FindAsync(address, ct) is { } account
+                ? UiPage.Render<AccountPage>(new { User = user, Account = account, Done = done })
+                : NotFound(user, $"No account {address}"));
+        pages.MapGet("/history", (ClaimsPrincipal user, string? account, string? tenant, string? sender, string? recipient, string? subject, string? state, string? from, string? to)
+            => UiPage.Render<HistoryPage>(new { User = user, Filter = new HistoryFilter(account, tenant, sender, recipient, subject, state, from, to) }));
+        pages.MapGet("/quarantine", (string? done, ClaimsPrincipal user, string? tenant, string? account, string? reason, string? age)
+            => UiPage.Render<QuarantinePage>(new { User = user, Done = done, Filter = HeldMailFilter.From(tenant, account, reason, age) }));
+        pages.MapGet("/quarantine/{id:guid}", async (Guid id, ClaimsPrincipal user, QuarantineRepository quarantine, CampaignService campaigns, CancellationToken ct) =>
+        {
+            if (await quarantine.FindAsync(id, ct) is not { } message)
+            {
+                return NotFound(user, $"No message {id}");
+            }
 
-        var actions = app.MapGroup("").RequireAuthorization(AdminAuth.CanOperate).ExcludeFromDescription();
-        actions.MapPost("/accounts/{address}/action", AccountActionAsync);
-        actions.MapPost("/quarantine/{id:guid}/action", MessageActionAsync);
-        actions.MapPost("/quarantine/bulk", BulkActionAsync);
+            // As the API does: a held message that was looked at is a sighting of its fingerprint on the campaigns page.
+            var view = await MessageReader.ViewAsync(message.SpoolPath, ct);
+            if (view.Fingerprint is not null && message.State == "quarantined")
+            {
+                await campaigns.FingerprintOfAsync(message, ct);
+            }
+
+            return UiPage.Render<MessagePage>(new { User = user, Message = message, View = view });
+        });
+        pages.MapGet("/audit", (ClaimsPrincipal user, string? target, string? actor, string? action, string? q, string? from, string? to)
+            => UiPage.Render<AuditPage>(new { User = user, Target = target, Actor = actor, Action = action, Q = q, From = from, To = to }));
+        pages.MapGet("/audit/export.csv", async (HttpResponse response, AuditLogRepository audit, string? target, string? actor, string? action, string? q, string? from, string? to, CancellationToken ct) =>
+        {
+            if (!AuditFilter.TryParse(target, actor, action, q, from, to, out var query, out _))
+            {
+                return Results.BadRequest();
+            }
+
+            response.Headers.ContentDisposition = "attachment; filename=\"outboundguard-audit.csv\"";
+            return AuditApi.Csv(await audit.SearchAsync(query, 10_000, ct));
+        });
+        pages.MapGet("/campaigns", (string? done, ClaimsPrincipal user, int? hours) => UiPage.Render<CampaignsPage>(new { User = user, Done = done, Hours = Math.Clamp(hours ?? 72, 1, 24 * 90) }));
+        pages.MapGet("/url-lists", (string? done, ClaimsPrincipal user) => UiPage.Render<UrlListsPage>(new { User = user, Done = done }));
+        pages.MapGet("/tenants", (string? done, ClaimsPrincipal user) => UiPage.Render<TenantsPage>(new { User = user, Done = done }));
+        pages.MapGet("/alerts", (ClaimsPrincipal user) => UiPage.Render<AlertsPage>(new { User = user }));
+        app.MapGet("/users", (ClaimsPrincipal user) => UiPage.Render<UsersPage>(new { User = user })).RequireAuthorization(AdminAuth.CanAdminister).ExcludeFromDescription();
+
+        UiActions.Map(app);
 
         var open = app.MapGroup("").AllowAnonymous().ExcludeFromDescription();
-        open.MapGet("/login", (string? returnUrl) => LoginPage.Render(returnUrl, null));
+        open.MapGet("/login", (string? returnUrl) => UiPage.Render<LoginPage>(new { ReturnUrl = returnUrl }));
         open.MapPost("/login", LoginAsync);
         open.MapPost("/logout", async (HttpContext context, IFormCollection form) =>
         {
             await context.SignOutAsync(AdminAuth.CookieScheme);
             return Results.Redirect("/login");
         });
-        open.MapGet("/denied", (ClaimsPrincipal user) => Html.Page("Not allowed", user, "<h1>Not allowed</h1><p>Your role may not do this.</p>", 403));
+        open.MapGet("/denied", (ClaimsPrincipal user) => UiPage.Render<NoticePage>(new { User = user, Heading = "Not allowed", Text = "Your role may not do this." }, StatusCodes.Status403Forbidden));
     }
+
+    private static IResult NotFound(ClaimsPrincipal user, string heading) => UiPage.Render<NoticePage>(new { User = user, Heading = heading }, StatusCodes.Status404NotFound);
 
     private static async Task<IResult> LoginAsync(HttpContext context, IFormCollection form, AdminUserRepository users, SignInThrottle throttle, ILogger<AdminUserRepository> logger)
     {
@@ -69,7 +103,9 @@ internal static class UiEndpoints
         {
             Log.SignInFailed(logger, name);
             var next = name.Length == 0 ? TimeSpan.Zero : await throttle.RecordFailureAsync(name, client, ct);
-            return next > TimeSpan.Zero ? SignInWait(context, returnUrl, next) : LoginPage.Render(returnUrl, "Wrong name or password.", 401);
+            return next > TimeSpan.Zero
+                ? SignInWait(context, returnUrl, next)
+                : UiPage.Render<LoginPage>(new { ReturnUrl = returnUrl, Error = "Wrong name or password." }, StatusCodes.Status401Unauthorized);
         }
 
         await throttle.RecordSuccessAsync(name, client, ct);
@@ -83,82 +119,7 @@ internal static class UiEndpoints
     {
         var seconds = (long)Math.Ceiling(wait.TotalSeconds);
         context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return LoginPage.Render(returnUrl, $"Too many failed sign-ins for this name from your address; try again in {seconds} s.", StatusCodes.Status429TooManyRequests);
-    }
-
-    private static async Task<IResult> AccountActionAsync(string address, IFormCollection form, ClaimsPrincipal user, AccountRepository accounts, IAccountActions actions, ReviewService review, CancellationToken ct)
-    {
-        var reason = form["reason"].ToString().Trim();
-        var back = "/accounts/" + Uri.EscapeDataString(address);
-        if (reason.Length == 0)
-        {
-            return Results.Redirect(UiNotices.Redirect(back, UiNotices.ReasonRequired));
-        }
-
-        if (await accounts.FindAsync(address, ct) is not { } account)
-        {
-            return Results.NotFound();
-        }
-
-        string done;
-        switch (form["action"].ToString())
-        {
-            case "reinstate":
-                await actions.ReinstateAsync(account.Id, reason, user.Actor(), ct);
-                done = UiNotices.Reinstated;
-                break;
-            case "suspend":
-                await actions.SuspendAsync(account.Id, reason, user.Actor(), cancellationToken: ct);
-                done = UiNotices.Suspended;
-                break;
-            case "credential-reset":
-                await actions.RequireNewPasswordAsync(account.Id, reason, user.Actor(), ct);
-                done = UiNotices.CredentialReset;
-                break;
-            case "review" when ReviewService.TryParseDecision(form["decision"], out var decision):
-                await review.DecideAsync(address, decision, reason, releaseHeld: false, user.Actor(), ct);
-                done = UiNotices.Reviewed;
-                break;
-            default:
-                return Results.BadRequest();
-        }
-
-        return Results.Redirect(UiNotices.Redirect(back, done));
-    }
-
-    private static async Task<IResult> MessageActionAsync(Guid id, IFormCollection form, ClaimsPrincipal user, HeldMail held, CancellationToken ct)
-    {
-        var reason = form["reason"].ToString().Trim();
-        if (reason.Length == 0)
-        {
-            return Results.Redirect(UiNotices.Redirect("/quarantine", UiNotices.ReasonRequired));
-        }
-
-        var done = form["action"].ToString() switch
-        {
-            "release" => await held.ReleaseAsync([id], user.Actor(), reason, ct) is not null ? UiNotices.Released : null,
-            "delete" => await held.DeleteAsync([id], user.Actor(), reason, ct) is not null ? UiNotices.Deleted : null,
-            _ => null,
-        };
-        return done is null ? Results.BadRequest() : Results.Redirect(UiNotices.Redirect("/quarantine", done));
-    }
-
-    private static async Task<IResult> BulkActionAsync(IFormCollection form, ClaimsPrincipal user, HeldMail held, CancellationToken ct)
-    {
-        var reason = form["reason"].ToString().Trim();
-        var ids = form["ids"].Select(v => Guid.TryParse(v, out var g) ? g : Guid.Empty).Where(g => g != Guid.Empty).ToList();
-        if (reason.Length == 0 || ids.Count == 0)
-        {
-            return Results.Redirect(UiNotices.Redirect("/quarantine", UiNotices.SelectAndReason));
-        }
-
-        var done = form["action"].ToString() switch
-        {
-            "release" => await held.ReleaseAsync(ids, user.Actor(), reason, ct) is not null ? UiNotices.Released : null,
-            "delete" => await held.DeleteAsync(ids, user.Actor(), reason, ct) is not null ? UiNotices.Deleted : null,
-            _ => null,
-        };
-        return done is null ? Results.BadRequest() : Results.Redirect(UiNotices.Redirect("/quarantine", done));
+        return UiPage.Render<LoginPage>(new { ReturnUrl = returnUrl, Error = $"Too many failed sign-ins for this name from your address; try again in {seconds} s." }, StatusCodes.Status429TooManyRequests);
     }
 
     private static bool IsLocal(string url) => url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal);

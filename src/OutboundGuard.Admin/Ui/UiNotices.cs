@@ -14,6 +14,18 @@ internal static class UiNotices
     public const string Released = "released";
     public const string Deleted = "deleted";
     public const string SelectAndReason = "select-and-reason";
+    public const string PasswordSet = "password-set";
+    public const string PasswordRefused = "password-refused";
+    public const string Blocked = "blocked";
+    public const string Unblocked = "unblocked";
+    public const string BadFingerprint = "bad-fingerprint";
+    public const string EntryAdded = "entry-added";
+    public const string EntryRemoved = "entry-removed";
+    public const string BadDomain = "bad-domain";
+    public const string ConnectorAdded = "connector-added";
+    public const string ConnectorRemoved = "connector-removed";
+    public const string BadNetwork = "bad-network";
+    public const string NothingMatched = "nothing-matched";
 
     private static readonly Dictionary<string, string> Texts = new(StringComparer.Ordinal)
     {
@@ -25,14 +37,26 @@ internal static class UiNotices
         [Released] = "Released to delivery.",
         [Deleted] = "Deleted.",
         [SelectAndReason] = "Nothing done: select messages and give a reason.",
+        [PasswordSet] = "New password set; the account may send again.",
+        [PasswordRefused] = "Nothing done: the password must have at least 12 characters and not be a common password.",
+        [Blocked] = "Fingerprint blocked for every account.",
+        [Unblocked] = "Block lifted.",
+        [BadFingerprint] = "Nothing done: a fingerprint is 16 hexadecimal digits.",
+        [EntryAdded] = "Added to the list; scoring uses it now.",
+        [EntryRemoved] = "Removed from the list; scoring uses the change now.",
+        [BadDomain] = "Nothing done: give a domain name (such as example.com) that is not on that list.",
+        [ConnectorAdded] = "Connector added: mail from that network is now the tenant's.",
+        [ConnectorRemoved] = "Connector removed.",
+        [BadNetwork] = "Nothing done: give an IP address or CIDR range of that tenant.",
+        [NothingMatched] = "Nothing done: no held message matches the filters.",
     };
 
     /// <summary>The text for <paramref name="key"/>, or null for no key or one that is not in the table.</summary>
     public static string? Text(string? key) => key is not null && Texts.TryGetValue(key, out var text) ? text : null;
 
-    /// <summary>The banner's HTML for <paramref name="key"/>, or nothing.</summary>
-    public static string Banner(string? key) => Text(key) is { } text ? $"<p class=\"notice\" id=\"done\">{Html.E(text)}</p>" : "";
+    /// <summary>Whether the key says nothing was done (shown as an error, not a success).</summary>
+    public static bool IsProblem(string? key) => key is ReasonRequired or SelectAndReason or PasswordRefused or BadFingerprint or BadDomain or BadNetwork or NothingMatched;
 
     /// <summary><paramref name="path"/> with the banner key.</summary>
-    public static string Redirect(string path, string key) => path + "?done=" + key;
+    public static string Redirect(string path, string key) => path + (path.Contains('?', StringComparison.Ordinal) ? "&done=" : "?done=") + key;
 }

@@ -7,7 +7,9 @@ namespace OutboundGuard.Storage.Activity;
 public sealed class ActivityRepository(NpgsqlDataSource dataSource)
 {
     private const string VolumeSql = """
-        SELECT date_trunc(@unit, decided_at) AS bucket, count(*) AS total, count(*) FILTER (WHERE action <> 'Relay') AS flagged
+        SELECT date_trunc(@unit, decided_at) AS bucket, count(*) AS total, count(*) FILTER (WHERE action <> 'Relay') AS flagged,
+               count(*) FILTER (WHERE action IN ('Relay', 'HighRiskRoute')) AS relayed, count(*) FILTER (WHERE action = 'Throttle') AS deferred,
+               count(*) FILTER (WHERE action = 'Quarantine') AS held, count(*) FILTER (WHERE action = 'Suspend') AS refused
         FROM verdicts
         WHERE decided_at >= @from AND decided_at < @to AND (@accountId::bigint IS NULL OR account_id = @accountId)
         GROUP BY 1 ORDER BY 1

@@ -6,4 +6,16 @@ public sealed class VolumeBucket
     public DateTimeOffset Bucket { get; set; }
     public long Total { get; set; }
     public long Flagged { get; set; }
+
+    /// <summary>Relayed, on the main or the high-risk route.</summary>
+    public long Relayed { get; set; }
+
+    /// <summary>Deferred with 451 (throttled).</summary>
+    public long Deferred { get; set; }
+
+    /// <summary>Accepted and held in quarantine.</summary>
+    public long Held { get; set; }
+
+    /// <summary>Refused with 550 (the suspending verdict).</summary>
+    public long Refused { get; set; }
 }

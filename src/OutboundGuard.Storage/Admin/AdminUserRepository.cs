@@ -45,6 +45,15 @@ public sealed class AdminUserRepository(NpgsqlDataSource dataSource)
         return (await FindAsync(name, cancellationToken))!;
     }
 
+    private const string ListSql = "SELECT id, name, password_hash, role, disabled, created_at FROM admin_users ORDER BY name";
+
+    /// <summary>Every user, by name (the password hash is read but never shown).</summary>
+    public async Task<IReadOnlyList<AdminUser>> ListAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return (await connection.QueryAsync<AdminUser>(new CommandDefinition(ListSql, cancellationToken: cancellationToken))).AsList();
+    }
+
     private const string FindSql = "SELECT id, name, password_hash, role, disabled, created_at FROM admin_users WHERE name = @name";
 
     public async Task<AdminUser?> FindAsync(string name, CancellationToken cancellationToken = default)

@@ -37,4 +37,24 @@ public sealed class AuditLogRepository(NpgsqlDataSource dataSource)
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return (await connection.QueryAsync<AuditEntry>(new CommandDefinition(ListSql, new { target, limit }, cancellationToken: cancellationToken))).AsList();
     }
+
+    private const string SearchSql = """
+        SELECT id, actor, action, target, reason, details::text AS details, at FROM audit_log
+        WHERE (@target::text IS NULL OR target = @target)
+          AND (@actor::text IS NULL OR actor = @actor)
+          AND (@action::text IS NULL OR action LIKE @action || '%')
+          AND (@text::text IS NULL OR strpos(lower(actor || ' ' || action || ' ' || target || ' ' || coalesce(reason, '') || ' ' || coalesce(details::text, '')), lower(@text)) > 0)
+          AND (@from::timestamptz IS NULL OR at >= @from)
+          AND (@to::timestamptz IS NULL OR at < @to)
+        ORDER BY at DESC, id DESC LIMIT @limit
+        """;
+
+    /// <summary>Entries matching every given filter, newest first: exact target and actor, action prefix (<c>account.</c>), words anywhere (case-insensitive), time range [from, to).</summary>
+    public async Task<IReadOnlyList<AuditEntry>> SearchAsync(AuditQuery query, int limit = 100, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return (await connection.QueryAsync<AuditEntry>(new CommandDefinition(SearchSql,
+            new { target = query.Target, actor = query.Actor, action = query.Action, text = query.Text, from = query.From, to = query.To, limit },
+            cancellationToken: cancellationToken))).AsList();
+    }
 }

@@ -6,6 +6,9 @@ public sealed class HeldMessage
     public Guid Id { get; set; }
     public long? AccountId { get; set; }
     public string? Address { get; set; }
+
+    /// <summary>The sending account's tenant, if the message has an account.</summary>
+    public string? Tenant { get; set; }
     public string EnvelopeFrom { get; set; } = "";
     public string[] Recipients { get; set; } = [];
     public string? Subject { get; set; }

@@ -10,7 +10,7 @@ public sealed class QuarantineRepository(NpgsqlDataSource dataSource)
 {
     private const string Columns = """
         m.id, m.account_id, a.address, m.envelope_from, m.recipients, m.subject, m.header_from, m.size_octets, m.spool_path, m.state,
-        m.received_at, m.spool_removed_at,
+        m.received_at, m.spool_removed_at, (SELECT t.domain FROM tenants t WHERE t.id = a.tenant_id) AS tenant,
         (SELECT v.reason FROM verdicts v WHERE v.message_id = m.id ORDER BY v.id DESC LIMIT 1) AS verdict_reason
         """;
 

@@ -109,6 +109,20 @@ public sealed class TenantRepository(NpgsqlDataSource dataSource)
         return tenant;
     }
 
+    private const string RemoveConnectorSql = """
+        DELETE FROM tenant_connectors c USING tenants t
+        WHERE c.tenant_id = t.id AND t.domain = @domain AND c.network = @network::cidr
+        """;
+
+    /// <summary>Removes a connector range of the tenant; false when the tenant has no such range.</summary>
+    /// <exception cref="FormatException">The range is not an IP address or CIDR network.</exception>
+    public async Task<bool> RemoveConnectorAsync(string domain, string network, CancellationToken cancellationToken = default)
+    {
+        var parsed = IPNetwork.Parse(network.Contains('/', StringComparison.Ordinal) ? network : network + (network.Contains(':', StringComparison.Ordinal) ? "/128" : "/32"));
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition(RemoveConnectorSql, new { domain = Normalize(domain), network = parsed.ToString() }, cancellationToken: cancellationToken)) > 0;
+    }
+
     private const string ConnectorsSql = "SELECT network::text FROM tenant_connectors WHERE tenant_id = @tenantId ORDER BY network";
 
     public async Task<IReadOnlyList<string>> ListConnectorsAsync(long tenantId, CancellationToken cancellationToken = default)
