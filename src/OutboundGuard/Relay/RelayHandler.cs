@@ -129,7 +129,7 @@ internal sealed partial class RelayHandler(
                 return SmtpReplies.RelayDenied.WithText($"Connector of tenant {identity.Tenant} may only send as addresses within it");
             }
 
-            return await AdmitAsync(envelope, TransactionSender.Known(await ConnectorAccountAsync(envelope.ReversePath, tenant, cancellationToken), tenant), cancellationToken);
+            return await AdmitAsync(envelope, await ConnectorSenderAsync(envelope.ReversePath, tenant, cancellationToken), cancellationToken);
         }
 
         if (envelope.ReversePath.Length == 0)
@@ -147,7 +147,7 @@ internal sealed partial class RelayHandler(
         // A tenant's own range (not a shared platform's) holding the client is proof enough, as for a single tenant.
         if (holders.Where(t => !t.SharedPlatform).ToList() is [var own])
         {
-            return await AdmitAsync(envelope, TransactionSender.Known(await ConnectorAccountAsync(envelope.ReversePath, own, cancellationToken), own), cancellationToken);
+            return await AdmitAsync(envelope, await ConnectorSenderAsync(envelope.ReversePath, own, cancellationToken), cancellationToken);
         }
 
         var confirmable = holders.Where(t => t.SharedPlatform && t.HeaderNames.Length > 0).ToList();
@@ -182,10 +182,20 @@ internal sealed partial class RelayHandler(
         return SmtpReplies.SenderOk;
     }
 
-    /// <summary>The sender's account, created in the connector's tenant on first sight.</summary>
-    private async Task<AccountRecord> ConnectorAccountAsync(string address, ConnectorTenant tenant, CancellationToken cancellationToken)
-        => await cache.FindAsync(address, cancellationToken)
-            ?? await accounts.EnsureConnectorAccountAsync(address, new Tenant { Id = tenant.Id, Domain = tenant.Domain }, cancellationToken);
+    /// <summary>
+    /// The sender of a connector's transaction: its account, created in the connector's tenant on first sight; when
+    /// <see cref="RelayOptions.ConnectorAccountHeader"/> may name another account, a new one waits for the end of data.
+    /// </summary>
+    private async Task<TransactionSender> ConnectorSenderAsync(string address, ConnectorTenant tenant, CancellationToken cancellationToken)
+    {
+        var account = await cache.FindAsync(address, cancellationToken);
+        if (account is null && string.IsNullOrWhiteSpace(options.Value.ConnectorAccountHeader))
+        {
+            account = await accounts.EnsureConnectorAccountAsync(address, new Tenant { Id = tenant.Id, Domain = tenant.Domain }, cancellationToken);
+        }
+
+        return new TransactionSender(address, account, tenant, []);
+    }
 
     public ValueTask<SmtpReply> RcptToAsync(SmtpSessionInfo session, SmtpEnvelope envelope, SmtpRecipient recipient, CancellationToken cancellationToken)
         => ValueTask.FromResult(transactions.Get(envelope) is null ? SmtpReplies.BadSequence : SmtpReplies.RecipientOk);
