@@ -109,6 +109,7 @@ public static class AdminServiceCollectionExtensions
 
         services.TryAddSingleton<AccountRepository>();
         services.TryAddSingleton<AccountImporter>();
+        services.TryAddSingleton<TenantImporter>();
         services.TryAddSingleton<AuditLogRepository>();
         services.TryAddSingleton<OutboundGuard.Storage.History.HistoryRepository>();
         services.TryAddSingleton<VerdictRepository>();

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Routing;
 using OutboundGuard.Admin.Security;
 using OutboundGuard.Scoring.Accounts;
 using OutboundGuard.Storage.Accounts;
+using OutboundGuard.Storage.Import;
 
 using OutboundGuard.Relay.Accounts;
 using OutboundGuard.Storage.Admin;
@@ -24,7 +25,7 @@ public static class AccountsApi
         group.MapGet("/{address}", GetAsync).WithSummary("One account with its evidence timeline: verdicts, state history, delivery outcomes, held mail");
         group.MapPost("/", CreateAsync).RequireAuthorization(AdminAuth.CanOperate).WithSummary("Create an account");
         group.MapPost("/import", ImportAsync).RequireAuthorization(AdminAuth.CanAdminister)
-            .Accepts<string>("application/x-ndjson", "text/csv")
+            .Accepts<string>(ImportRequest.MediaTypes[0], ImportRequest.MediaTypes[1..])
             .WithSummary("Create or update accounts from JSON Lines or CSV (upsert by address); ?check=true writes nothing");
         group.MapPut("/{address}/limits", SetLimitsAsync).RequireAuthorization(AdminAuth.CanOperate).WithSummary("Set the account's own limits (null = default)");
         group.MapPost("/{address}/suspend", SuspendAsync).RequireAuthorization(AdminAuth.CanOperate).WithSummary("Suspend (reason required)");
@@ -62,25 +63,18 @@ public static class AccountsApi
     public static async Task<Results<Ok<AccountImportResult>, ValidationProblem, ProblemHttpResult>> ImportAsync(HttpRequest request, bool? check, AccountImporter importer,
         TimeProvider time, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
-        var mediaType = request.ContentType?.Split(';')[0].Trim().ToLowerInvariant();
-        AccountImportFormat format;
-        switch (mediaType)
+        var (text, format, problem) = await ImportRequest.ReadAsync(request, "accounts", cancellationToken);
+        if (problem is not null)
         {
-            case "application/x-ndjson" or "application/jsonl" or "application/json-lines": format = AccountImportFormat.JsonLines; break;
-            case "text/csv": format = AccountImportFormat.Csv; break;
-            default:
-                return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type",
-                    detail: $"Send the accounts as application/x-ndjson (JSON Lines) or text/csv, not {mediaType ?? "no Content-Type"}.");
+            return problem;
         }
 
-        using var reader = new StreamReader(request.Body);
-        var text = await reader.ReadToEndAsync(cancellationToken);
-        AccountImportParseResult parsed;
+        ImportParseResult<AccountImportRow> parsed;
         try
         {
             parsed = AccountImportParser.Parse(text, format, time.GetUtcNow());
         }
-        catch (AccountImportFileException e)
+        catch (ImportFileException e)
         {
             return ApiValidation.Problem("file", e.Message);
         }

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using OutboundGuard.Admin.Security;
 using OutboundGuard.Storage.Audit;
+using OutboundGuard.Storage.Import;
 using OutboundGuard.Storage.Tenants;
 
 namespace OutboundGuard.Admin.Apis;
@@ -22,8 +23,38 @@ public static class TenantsApi
         group.MapPost("/", CreateAsync).RequireAuthorization(AdminAuth.CanAdminister).WithSummary("Create a tenant, optionally with its alert address and connector ranges");
         group.MapPost("/{domain}/connectors", AddConnectorAsync).RequireAuthorization(AdminAuth.CanAdminister).WithSummary("Add a connector range (IP or CIDR)");
         group.MapDelete("/{domain}/connectors", RemoveConnectorAsync).RequireAuthorization(AdminAuth.CanAdminister).WithSummary("Remove a connector range (?network=IP or CIDR&reason=)");
+        group.MapPost("/import", ImportAsync).RequireAuthorization(AdminAuth.CanAdminister)
+            .Accepts<string>(ImportRequest.MediaTypes[0], ImportRequest.MediaTypes[1..])
+            .WithSummary("Create or update tenants from JSON Lines or CSV (upsert by domain); ?check=true writes nothing");
         group.MapPut("/{domain}/admin-email", SetAdminEmailAsync).RequireAuthorization(AdminAuth.CanAdminister).WithSummary("Set the address that receives the tenant's alerts");
         return group;
+    }
+
+    /// <summary>The report of <c>POST /api/tenants/import</c>: the same counts and refused lines as <c>outboundguard tenants import --json</c>.</summary>
+    public sealed record TenantImportResult(bool Check, int Created, int Updated, int Unchanged, int Refused, IReadOnlyList<ImportRefusal> Refusals, string Summary);
+
+    /// <summary>The same import as <c>outboundguard tenants import</c>: body = JSON Lines or CSV by Content-Type.</summary>
+    public static async Task<Results<Ok<TenantImportResult>, ValidationProblem, ProblemHttpResult>> ImportAsync(HttpRequest request, bool? check, TenantImporter importer,
+        ClaimsPrincipal user, CancellationToken cancellationToken)
+    {
+        var (text, format, problem) = await ImportRequest.ReadAsync(request, "tenants", cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        ImportParseResult<TenantImportRow> parsed;
+        try
+        {
+            parsed = TenantImportParser.Parse(text, format);
+        }
+        catch (ImportFileException e)
+        {
+            return ApiValidation.Problem("file", e.Message);
+        }
+
+        var report = await importer.ImportAsync(parsed, "api", user.Actor(), check ?? false, cancellationToken: cancellationToken);
+        return TypedResults.Ok(new TenantImportResult(report.Check, report.Created, report.Updated, report.Unchanged, report.Refused, report.Refusals, report.Summary));
     }
 
     public static async Task<Ok<IReadOnlyList<TenantView>>> ListAsync(TenantRepository tenants, CancellationToken cancellationToken)

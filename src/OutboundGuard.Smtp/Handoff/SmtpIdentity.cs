@@ -11,6 +11,13 @@ public enum SmtpIdentityKind
 
     /// <summary>A TLS client certificate's subject is registered for a tenant or account.</summary>
     Certificate,
+
+    /// <summary>
+    /// The client IP is in connector ranges of several tenants or of a shared platform (Microsoft 365, Google
+    /// Workspace): the address alone names no tenant, so the relay chooses one per transaction and
+    /// <see cref="SmtpIdentity.Tenant"/> is empty.
+    /// </summary>
+    SharedConnector,
 }
 
 /// <summary>
@@ -18,6 +25,6 @@ public enum SmtpIdentityKind
 /// for connector identities the account is resolved per transaction from the envelope sender.
 /// </summary>
 /// <param name="Kind">How the identity was established.</param>
-/// <param name="Tenant">The tenant (customer domain) the session relays for.</param>
+/// <param name="Tenant">The tenant (customer domain) the session relays for; empty for <see cref="SmtpIdentityKind.SharedConnector"/>.</param>
 /// <param name="Account">The account address, e.g. alice@tenant.example, or null for connector sessions.</param>
 public sealed record SmtpIdentity(SmtpIdentityKind Kind, string Tenant, string? Account);

@@ -1,14 +1,13 @@
 using System.Globalization;
-using System.Text;
-using System.Text.Json;
+using OutboundGuard.Storage.Import;
 using OutboundGuard.Storage.Security;
 
 namespace OutboundGuard.Storage.Accounts;
 
 /// <summary>
-/// Reads an account import file (CSV with a header line, or JSON Lines) and checks every field, so that each
-/// line is either a valid <see cref="AccountImportRow"/> or one or more refusals naming the field and why.
-/// Unknown columns refuse the whole file. Nothing here touches the database.
+/// Reads an account import file (CSV with a header line, or JSON Lines; <see cref="ImportFile"/>) and checks every
+/// field, so that each line is either a valid <see cref="AccountImportRow"/> or one or more refusals naming the field
+/// and why. Unknown columns refuse the whole file. Nothing here touches the database.
 /// </summary>
 public static class AccountImportParser
 {
@@ -28,27 +27,16 @@ public static class AccountImportParser
         "yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd HH:mm:sszzz", "yyyy-MM-dd HH:mm:ss'Z'",
     ];
 
-    /// <summary>The format named by a file's extension (.csv; .jsonl, .ndjson, .json), or null.</summary>
-    public static AccountImportFormat? FormatOf(string fileName) => Path.GetExtension(fileName).ToLowerInvariant() switch
-    {
-        ".csv" => AccountImportFormat.Csv,
-        ".jsonl" or ".ndjson" or ".json" => AccountImportFormat.JsonLines,
-        _ => null,
-    };
-
-    /// <summary>Guesses the format of text without a name (standard input): JSON Lines when it starts with '{'.</summary>
-    public static AccountImportFormat Sniff(string text) => text.TrimStart().StartsWith('{') ? AccountImportFormat.JsonLines : AccountImportFormat.Csv;
-
     /// <summary>Reads and checks the whole text.</summary>
     /// <param name="text">The file's content.</param>
     /// <param name="format">CSV or JSON Lines.</param>
     /// <param name="now">The present, to refuse creation dates in the future.</param>
-    /// <exception cref="AccountImportFileException">The file as a whole is unusable: unknown columns, no header, no address column.</exception>
-    public static AccountImportParseResult Parse(string text, AccountImportFormat format, DateTimeOffset now)
+    /// <exception cref="ImportFileException">The file as a whole is unusable: unknown columns, no header, no address column.</exception>
+    public static ImportParseResult<AccountImportRow> Parse(string text, ImportFormat format, DateTimeOffset now)
     {
-        var records = format == AccountImportFormat.Csv ? ReadCsv(text) : ReadJsonLines(text);
+        var records = ImportFile.Read(text, format, Fields, "address");
         var rows = new List<AccountImportRow>();
-        var refusals = new List<AccountImportRefusal>();
+        var refusals = new List<ImportRefusal>();
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var record in records)
         {
@@ -58,8 +46,8 @@ public static class AccountImportParser
                 continue;
             }
 
-            var problems = new List<AccountImportRefusal>();
-            var row = Check(record.Line, record.Fields!, now, problems);
+            var problems = new List<ImportRefusal>();
+            var row = Check(record, now, problems);
             if (row is not null)
             {
                 if (seen.TryGetValue(row.Address, out var first))
@@ -82,12 +70,13 @@ public static class AccountImportParser
             }
         }
 
-        return new AccountImportParseResult(rows, refusals);
+        return new ImportParseResult<AccountImportRow>(rows, refusals);
     }
 
-    private static AccountImportRow? Check(int line, Dictionary<string, string> fields, DateTimeOffset now, List<AccountImportRefusal> problems)
+    private static AccountImportRow? Check(ImportRecord record, DateTimeOffset now, List<ImportRefusal> problems)
     {
-        string? Get(string name) => fields.TryGetValue(name, out var value) && value.Trim().Length > 0 ? value.Trim() : null;
+        var line = record.Line;
+        string? Get(string name) => record.Get(name);
         void Refuse(string field, string why) => problems.Add(new(line, field, why));
 
         string? address = null;
@@ -205,219 +194,5 @@ public static class AccountImportParser
         }
 
         return address is null ? null : row;
-    }
-
-    private sealed record Record(int Line, Dictionary<string, string>? Fields, AccountImportRefusal? Error);
-
-    private static List<Record> ReadJsonLines(string text)
-    {
-        var records = new List<Record>();
-        var unknown = new SortedSet<string>(StringComparer.Ordinal);
-        var lineNumber = 0;
-        foreach (var line in text.Split('\n'))
-        {
-            lineNumber++;
-            if (line.Trim().Length == 0)
-            {
-                continue;
-            }
-
-            try
-            {
-                using var document = JsonDocument.Parse(line);
-                if (document.RootElement.ValueKind != JsonValueKind.Object)
-                {
-                    records.Add(new(lineNumber, null, new(lineNumber, "json", "the line is not a JSON object")));
-                    continue;
-                }
-
-                var fields = new Dictionary<string, string>(StringComparer.Ordinal);
-                string? badValue = null;
-                foreach (var property in document.RootElement.EnumerateObject())
-                {
-                    var name = property.Name.Trim().ToLowerInvariant();
-                    if (!Fields.Contains(name))
-                    {
-                        unknown.Add(property.Name);
-                        continue;
-                    }
-
-                    switch (property.Value.ValueKind)
-                    {
-                        case JsonValueKind.String: fields[name] = property.Value.GetString()!; break;
-                        case JsonValueKind.Number: fields[name] = property.Value.GetRawText(); break;
-                        case JsonValueKind.Null: break;
-                        default: badValue ??= name; break;
-                    }
-                }
-
-                records.Add(badValue is null
-                    ? new(lineNumber, fields, null)
-                    : new(lineNumber, null, new(lineNumber, badValue, "must be a string, a number or null")));
-            }
-            catch (JsonException e)
-            {
-                records.Add(new(lineNumber, null, new(lineNumber, "json", "not valid JSON: " + e.Message)));
-            }
-        }
-
-        if (unknown.Count > 0)
-        {
-            throw new AccountImportFileException(UnknownColumns(unknown));
-        }
-
-        return records;
-    }
-
-    private static List<Record> ReadCsv(string text)
-    {
-        var records = new List<Record>();
-        var reader = new CsvReader(text);
-        if (!reader.TryRead(out var headerLine, out var header, out var headerError))
-        {
-            throw new AccountImportFileException(headerError ?? "the file is empty: a CSV import starts with a header line naming its columns (address, …)");
-        }
-
-        _ = headerLine;
-        var names = header.Select(h => h.Trim().ToLowerInvariant()).ToList();
-        var unknown = new SortedSet<string>(header.Where(h => !Fields.Contains(h.Trim().ToLowerInvariant())).Select(h => h.Trim()), StringComparer.Ordinal);
-        if (unknown.Count > 0)
-        {
-            throw new AccountImportFileException(UnknownColumns(unknown));
-        }
-
-        if (!names.Contains("address"))
-        {
-            throw new AccountImportFileException("the header has no address column (the first line must name the columns: address, tenant, created_at, …)");
-        }
-
-        var twice = names.GroupBy(n => n).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
-        if (twice.Count > 0)
-        {
-            throw new AccountImportFileException($"the header names column(s) {string.Join(", ", twice)} more than once");
-        }
-
-        while (reader.TryRead(out var line, out var values, out var error))
-        {
-            if (error is not null)
-            {
-                records.Add(new(line, null, new(line, "csv", error)));
-                continue;
-            }
-
-            if (values.Count == 1 && values[0].Trim().Length == 0)
-            {
-                continue;
-            }
-
-            if (values.Count != names.Count)
-            {
-                records.Add(new(line, null, new(line, "csv", $"{values.Count} field(s) where the header has {names.Count}")));
-                continue;
-            }
-
-            var fields = new Dictionary<string, string>(StringComparer.Ordinal);
-            for (var i = 0; i < names.Count; i++)
-            {
-                fields[names[i]] = values[i];
-            }
-
-            records.Add(new(line, fields, null));
-        }
-
-        return records;
-    }
-
-    private static string UnknownColumns(IEnumerable<string> unknown)
-        => $"unknown column(s) {string.Join(", ", unknown)}; the known columns are {string.Join(", ", Fields.Where(f => f != "password"))}";
-
-    /// <summary>RFC 4180 records: comma-separated, fields optionally in double quotes ("" for a quote), CRLF or LF.</summary>
-    private sealed class CsvReader(string text)
-    {
-        private int _position;
-        private int _line = 1;
-
-        public bool TryRead(out int line, out List<string> values, out string? error)
-        {
-            line = _line;
-            values = [];
-            error = null;
-            if (_position >= text.Length)
-            {
-                return false;
-            }
-
-            var field = new StringBuilder();
-            var quoted = false;
-            var wasQuoted = false;
-            while (_position < text.Length)
-            {
-                var c = text[_position++];
-                if (quoted)
-                {
-                    if (c == '"')
-                    {
-                        if (_position < text.Length && text[_position] == '"')
-                        {
-                            field.Append('"');
-                            _position++;
-                        }
-                        else
-                        {
-                            quoted = false;
-                        }
-                    }
-                    else
-                    {
-                        if (c == '\n')
-                        {
-                            _line++;
-                        }
-
-                        field.Append(c);
-                    }
-
-                    continue;
-                }
-
-                switch (c)
-                {
-                    case '"' when field.Length == 0 && !wasQuoted:
-                        quoted = wasQuoted = true;
-                        break;
-                    case '"':
-                        error ??= $"a quote inside the unquoted field '{field}' (quote the whole field and double inner quotes)";
-                        field.Append(c);
-                        break;
-                    case ',':
-                        values.Add(field.ToString());
-                        field.Clear();
-                        wasQuoted = false;
-                        break;
-                    case '\r' when _position < text.Length && text[_position] == '\n':
-                        break;
-                    case '\n':
-                        _line++;
-                        values.Add(field.ToString());
-                        return true;
-                    default:
-                        if (wasQuoted && !char.IsWhiteSpace(c))
-                        {
-                            error ??= "characters after a closing quote";
-                        }
-
-                        field.Append(c);
-                        break;
-                }
-            }
-
-            if (quoted)
-            {
-                error = "a quoted field is not closed before the end of the file";
-            }
-
-            values.Add(field.ToString());
-            return true;
-        }
     }
 }

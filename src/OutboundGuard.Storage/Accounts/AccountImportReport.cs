@@ -1,31 +1,12 @@
+using OutboundGuard.Storage.Import;
+
 namespace OutboundGuard.Storage.Accounts;
 
-/// <summary>The outcome of an import (or of a check: what an import would do), as the CLI and the API report it.</summary>
-public sealed record AccountImportReport
+/// <summary>The outcome of an account import (or of a check), with the tenants it created.</summary>
+public sealed record AccountImportReport : ImportReport
 {
-    /// <summary>True for <c>--check</c>: the counts say what an import would do; nothing was written.</summary>
-    public bool Check { get; init; }
-
-    public int Created { get; init; }
-
-    public int Updated { get; init; }
-
-    public int Unchanged { get; init; }
-
-    /// <summary>Lines refused (a line may have several refusals, one per field at fault).</summary>
-    public int Refused => Refusals.Select(r => r.Line).Distinct().Count();
+    protected override string Noun => "account";
 
     /// <summary>Tenants that did not exist and were (or would be) created.</summary>
     public int TenantsCreated { get; init; }
-
-    /// <summary>Every refused line, in file order.</summary>
-    public IReadOnlyList<AccountImportRefusal> Refusals { get; init; } = [];
-
-    /// <summary>Accounts in the file: imported and refused.</summary>
-    public int Total => Created + Updated + Unchanged + Refused;
-
-    /// <summary>The one-line summary: "Imported 10000 account(s): 9990 created, 0 updated, 10 refused (0 unchanged)".</summary>
-    public string Summary => Check
-        ? $"Checked {Total} account(s): {Created} to create, {Updated} to update, {Refused} refused ({Unchanged} unchanged); nothing was written"
-        : $"Imported {Total} account(s): {Created} created, {Updated} updated, {Refused} refused ({Unchanged} unchanged)";
 }

@@ -3,12 +3,13 @@ using System.Security.Cryptography;
 using System.Text;
 using Dapper;
 using Npgsql;
-using OutboundGuard.Storage.Audit;
+using OutboundGuard.Storage.Import;
 
 namespace OutboundGuard.Storage.Accounts;
 
 /// <summary>
-/// Creates and updates accounts from import rows (upsert by address), in batched transactions on one connection:
+/// Creates and updates accounts from import rows (upsert by address), in batched transactions on one connection
+/// (<see cref="ImportBatches"/>):
 /// each account's row, its tenant (created when missing) and its fields commit together with their batch, so no
 /// account is ever half written. A re-run of the same rows changes nothing. A check runs the same statements and
 /// rolls every batch back, so its counts are exactly what the import would do.
@@ -29,38 +30,18 @@ public sealed class AccountImporter(NpgsqlDataSource dataSource)
     /// <param name="progress">Told the number of rows done after each batch.</param>
     /// <param name="batchSize">Accounts per transaction.</param>
     /// <param name="cancellationToken">Stops between statements; the current batch is rolled back.</param>
-    public async Task<AccountImportReport> ImportAsync(AccountImportParseResult parsed, string source, string actor, bool check = false,
+    public async Task<AccountImportReport> ImportAsync(ImportParseResult<AccountImportRow> parsed, string source, string actor, bool check = false,
         IProgress<int>? progress = null, int batchSize = DefaultBatchSize, CancellationToken cancellationToken = default)
     {
         var counts = new Counts();
-        var rows = parsed.Rows;
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var batches = Math.Max(1, (rows.Count + batchSize - 1) / batchSize);
-        for (var b = 0; b < batches; b++)
-        {
-            var batch = rows.Skip(b * batchSize).Take(batchSize).ToList();
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            await ImportBatchAsync(connection, transaction, batch, actor, counts, cancellationToken);
-            if (check)
+        await ImportBatches.RunAsync(dataSource, parsed.Rows, batchSize, check, progress,
+            (connection, transaction, batch, token) => ImportBatchAsync(connection, transaction, batch, actor, counts, token),
+            actor, AuditAction, source, () => new
             {
-                await transaction.RollbackAsync(cancellationToken);
-            }
-            else
-            {
-                if (b == batches - 1)
-                {
-                    await AuditLogRepository.AppendAsync(connection, transaction, actor, AuditAction, source, null, new
-                    {
-                        file = source, created = counts.Created, updated = counts.Updated, unchanged = counts.Unchanged,
-                        refused = parsed.Refusals.Select(r => r.Line).Distinct().Count(), tenantsCreated = counts.TenantsCreated,
-                    }, cancellationToken);
-                }
-
-                await transaction.CommitAsync(cancellationToken);
-            }
-
-            progress?.Report(Math.Min(rows.Count, (b + 1) * batchSize));
-        }
+                file = source, created = counts.Created, updated = counts.Updated, unchanged = counts.Unchanged,
+                refused = parsed.Refused, tenantsCreated = counts.TenantsCreated,
+            },
+            cancellationToken);
 
         return new AccountImportReport
         {

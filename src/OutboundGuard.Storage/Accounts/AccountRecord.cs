@@ -21,6 +21,9 @@ public sealed class AccountRecord
 
     /// <summary>The provider's known usual volume in messages per hour, from an import; null when unknown.</summary>
     public double? UsualMessagesPerHour { get; set; }
+
+    /// <summary>The usual recipients per hour learned from the provider's logs (<c>accounts learn</c>), or null.</summary>
+    public double? UsualRecipientsPerHour { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 

@@ -15,7 +15,7 @@ public sealed class AccountRepository(NpgsqlDataSource dataSource)
     private const string SelectColumns = """
         a.id, a.tenant_id, t.domain AS tenant, a.address, a.password_hash, a.state, a.state_reason, a.throttled_until,
         a.credential_reset_required, a.limit_messages_per_minute, a.limit_messages_per_hour,
-        a.limit_recipients_per_minute, a.limit_recipients_per_hour, a.limit_recipients_per_day, a.usual_messages_per_hour, a.created_at, a.updated_at
+        a.limit_recipients_per_minute, a.limit_recipients_per_hour, a.limit_recipients_per_day, a.usual_messages_per_hour, a.usual_recipients_per_hour, a.created_at, a.updated_at
         """;
 
     private const string InsertSql = """

@@ -94,18 +94,22 @@ public sealed class TenantRepository(NpgsqlDataSource dataSource)
     }
 
     private const string AddConnectorSql = """
-        INSERT INTO tenant_connectors (tenant_id, network) VALUES (@tenantId, @network::cidr)
-        ON CONFLICT (tenant_id, network) DO NOTHING
+        INSERT INTO tenant_connectors (tenant_id, network, shared_platform) VALUES (@tenantId, @network::cidr, @sharedPlatform)
+        ON CONFLICT (tenant_id, network) DO UPDATE SET shared_platform = EXCLUDED.shared_platform
         """;
 
-    /// <summary>Registers a connector range (e.g. 203.0.113.0/24) for the tenant, creating the tenant if needed.</summary>
+    /// <summary>
+    /// Registers a connector range (e.g. 203.0.113.0/24) for the tenant, creating the tenant if needed. A
+    /// <paramref name="sharedPlatform"/> range (Microsoft 365, Google Workspace) carries other customers' mail too:
+    /// there the tenant must be confirmed by a registered platform identity (<see cref="ConnectorTenantRepository"/>).
+    /// </summary>
     /// <exception cref="FormatException">The range is not an IP address or CIDR network.</exception>
-    public async Task<Tenant> AddConnectorAsync(string domain, string network, CancellationToken cancellationToken = default)
+    public async Task<Tenant> AddConnectorAsync(string domain, string network, bool sharedPlatform, CancellationToken cancellationToken = default)
     {
         var parsed = IPNetwork.Parse(network.Contains('/', StringComparison.Ordinal) ? network : network + (network.Contains(':', StringComparison.Ordinal) ? "/128" : "/32"));
         var tenant = await EnsureAsync(domain, cancellationToken);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(AddConnectorSql, new { tenantId = tenant.Id, network = parsed.ToString() }, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(AddConnectorSql, new { tenantId = tenant.Id, network = parsed.ToString(), sharedPlatform }, cancellationToken: cancellationToken));
         return tenant;
     }
 
@@ -123,7 +127,15 @@ public sealed class TenantRepository(NpgsqlDataSource dataSource)
         return await connection.ExecuteAsync(new CommandDefinition(RemoveConnectorSql, new { domain = Normalize(domain), network = parsed.ToString() }, cancellationToken: cancellationToken)) > 0;
     }
 
-    private const string ConnectorsSql = "SELECT network::text FROM tenant_connectors WHERE tenant_id = @tenantId ORDER BY network";
+    /// <summary>Registers a tenant's own connector range (not a shared platform's), creating the tenant if needed.</summary>
+    /// <exception cref="FormatException">The range is not an IP address or CIDR network.</exception>
+    public async Task<Tenant> AddConnectorAsync(string domain, string network, CancellationToken cancellationToken = default)
+        => await AddConnectorAsync(domain, network, sharedPlatform: false, cancellationToken);
+
+    private const string ConnectorsSql = """
+        SELECT network::text || CASE WHEN shared_platform THEN ' (shared platform)' ELSE '' END
+        FROM tenant_connectors WHERE tenant_id = @tenantId ORDER BY network
+        """;
 
     public async Task<IReadOnlyList<string>> ListConnectorsAsync(long tenantId, CancellationToken cancellationToken = default)
     {

@@ -11,7 +11,7 @@ namespace OutboundGuard.Cli;
 /// <summary><c>outboundguard accounts add|import|list|show|suspend|reinstate</c>.</summary>
 internal static class AccountsCommand
 {
-    private static readonly JsonSerializerOptions JsonOutput = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+    internal static readonly JsonSerializerOptions JsonOutput = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
     public static Command Create()
     {
@@ -20,6 +20,7 @@ internal static class AccountsCommand
         command.Subcommands.Add(List());
         command.Subcommands.Add(AccountsShowCommand.Create(JsonOutput));
         command.Subcommands.Add(AccountsImportCommand.Create(JsonOutput));
+        command.Subcommands.Add(AccountsLearnCommand.Create(JsonOutput));
         command.Subcommands.Add(ChangeState("suspend", AccountState.Suspended, "Suspend an account: every further message is refused with 550 5.7.1"));
         command.Subcommands.Add(ChangeState("reinstate", AccountState.Active, "Reinstate a suspended or throttled account"));
         return command;

@@ -92,7 +92,7 @@ internal static class BurstsCommand
                     RecipientsPerDay = limits?.RecipientsPerDay,
                 };
             }).ToList();
-            var report = await new AccountImporter(db.DataSource).ImportAsync(new AccountImportParseResult(rows, []), "burst " + burst.Name, AccountsCommand.Actor, cancellationToken: token);
+            var report = await new AccountImporter(db.DataSource).ImportAsync(new OutboundGuard.Storage.Import.ImportParseResult<AccountImportRow>(rows, []), "burst " + burst.Name, AccountsCommand.Actor, cancellationToken: token);
             Console.WriteLine($"Set up {burst.AccountAddresses.Count} account(s) of {burst.Name}: {report.Created} created, {report.Updated} updated, {report.Unchanged} unchanged.");
             return CliRunner.ExitOk;
         }, ct));

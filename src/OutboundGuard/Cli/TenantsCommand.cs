@@ -4,7 +4,7 @@ using OutboundGuard.Storage.Tenants;
 
 namespace OutboundGuard.Cli;
 
-/// <summary><c>outboundguard tenants add DOMAIN [--connector-ip CIDR ...]</c> and <c>tenants list</c>.</summary>
+/// <summary><c>outboundguard tenants add DOMAIN [--connector-ip CIDR ...]</c>, <c>tenants list</c> and <c>tenants import FILE</c>.</summary>
 internal static class TenantsCommand
 {
     public static Command Create()
@@ -14,7 +14,11 @@ internal static class TenantsCommand
         var connectorIp = new Option<string[]>("--connector-ip") { Description = "A client IP or CIDR range that relays for this tenant (repeatable)", AllowMultipleArgumentsPerToken = true };
         var clientCert = new Option<string[]>("--client-cert") { Description = "A TLS client certificate (PEM file, or its SHA-256 fingerprint) that relays for this tenant without AUTH (repeatable)", AllowMultipleArgumentsPerToken = true };
         var certAccount = new Option<string?>("--client-cert-account") { Description = "Bind the --client-cert certificates to this account instead of the envelope sender" };
-        var add = new Command("add", "Create a tenant, optionally with connector ranges and client certificates") { domain, connectorIp, clientCert, certAccount };
+        var platformIp = new Option<string[]>("--platform-ip") { Description = "A shared platform's client IP or CIDR range (Microsoft 365, Google Workspace) that relays for this tenant once a --platform-id or --cert-name confirms it (repeatable)", AllowMultipleArgumentsPerToken = true };
+        var platformId = new Option<string[]>("--platform-id") { Description = "HEADER=VALUE: the platform's tenant identifier header the tenant's messages carry, e.g. X-MS-Exchange-CrossTenant-Id=<tenant GUID> (repeatable)", AllowMultipleArgumentsPerToken = true };
+        var certName = new Option<string[]>("--cert-name") { Description = "The subject common name of the tenant's TLS client certificate (chain validated) on a shared connector (repeatable)", AllowMultipleArgumentsPerToken = true };
+        var extraDomain = new Option<string[]>("--domain") { Description = "A further domain the tenant sends as (repeatable)", AllowMultipleArgumentsPerToken = true };
+        var add = new Command("add", "Create a tenant, optionally with connector ranges and client certificates") { domain, connectorIp, clientCert, certAccount, platformIp, platformId, certName, extraDomain };
         add.SetAction((parse, ct) => CliRunner.RunAsync(parse, async (db, _, token) =>
         {
             if (TenantRepository.DomainProblem(parse.GetValue(domain)) is { } bad)
@@ -30,6 +34,13 @@ internal static class TenantsCommand
             {
                 await tenants.AddConnectorAsync(tenant.Domain, range, token);
                 await audit.AppendAsync(AccountsCommand.Actor, "tenant.connector.add", tenant.Domain, null, new { network = range }, token);
+            }
+
+            if (await AddSharedPlatformAsync(db.DataSource, tenant.Domain, parse.GetValue(platformIp) ?? [], parse.GetValue(platformId) ?? [],
+                    parse.GetValue(certName) ?? [], parse.GetValue(extraDomain) ?? [], token) is { } refused)
+            {
+                await Console.Error.WriteLineAsync("error: " + refused);
+                return CliRunner.ExitUsage;
             }
 
             var certificates = new ClientCertificateRepository(db.DataSource);
@@ -61,7 +72,57 @@ internal static class TenantsCommand
         command.Subcommands.Add(add);
         command.Subcommands.Add(list);
         command.Subcommands.Add(TenantsAuthSourceCommand.Create());
+        command.Subcommands.Add(TenantsImportCommand.Create(AccountsCommand.JsonOutput));
         return command;
+    }
+
+    /// <summary>Adds shared-platform ranges, platform identities and further domains, each audited; returns the first refusal.</summary>
+    private static async Task<string?> AddSharedPlatformAsync(Npgsql.NpgsqlDataSource dataSource, string tenant, string[] ranges, string[] ids, string[] names, string[] domains, CancellationToken token)
+    {
+        var tenants = new TenantRepository(dataSource);
+        var connectors = new ConnectorTenantRepository(dataSource);
+        var audit = new AuditLogRepository(dataSource);
+        foreach (var range in ranges)
+        {
+            await tenants.AddConnectorAsync(tenant, range, sharedPlatform: true, token);
+            await audit.AppendAsync(AccountsCommand.Actor, "tenant.connector.add", tenant, null, new { network = range, sharedPlatform = true }, token);
+        }
+
+        foreach (var domain in domains)
+        {
+            if (await connectors.AddDomainAsync(tenant, domain, token) is { } problem)
+            {
+                return problem;
+            }
+
+            await audit.AppendAsync(AccountsCommand.Actor, "tenant.domain.add", tenant, null, new { domain }, token);
+        }
+
+        foreach (var id in ids)
+        {
+            var equals = id.IndexOf('=', StringComparison.Ordinal);
+            var problem = equals <= 0
+                ? $"--platform-id '{id}' is not HEADER=VALUE (e.g. X-MS-Exchange-CrossTenant-Id=0a1b…)"
+                : await connectors.AddPlatformIdentityAsync(tenant, id[..equals], id[(equals + 1)..], token);
+            if (problem is not null)
+            {
+                return problem;
+            }
+
+            await audit.AppendAsync(AccountsCommand.Actor, "tenant.platform_id.add", tenant, null, new { header = id[..equals].Trim(), value = id[(equals + 1)..].Trim() }, token);
+        }
+
+        foreach (var name in names)
+        {
+            if (await connectors.AddPlatformIdentityAsync(tenant, null, name, token) is { } problem)
+            {
+                return problem;
+            }
+
+            await audit.AppendAsync(AccountsCommand.Actor, "tenant.cert_name.add", tenant, null, new { name }, token);
+        }
+
+        return null;
     }
 
     /// <summary>The SHA-256 fingerprint of a PEM certificate file.</summary>

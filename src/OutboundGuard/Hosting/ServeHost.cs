@@ -113,6 +113,8 @@ internal static partial class ServeHost
         builder.Services.AddSingleton<AccountRepository>();
         builder.Services.AddSingleton<TenantRepository>();
         builder.Services.AddSingleton<ClientCertificateRepository>();
+        builder.Services.AddSingleton<ConnectorTenantRepository>();
+        builder.Services.AddSingleton<SenderConfirmation>();
         builder.Services.AddSingleton<VerdictRepository>();
         builder.Services.AddSingleton<AuditLogRepository>();
         builder.Services.AddSingleton<SpooledMessageRepository>();

@@ -1,19 +1,18 @@
 using Microsoft.Extensions.Options;
 using OutboundGuard.Smtp.Handoff;
 using OutboundGuard.Smtp.Hosting;
-using OutboundGuard.Storage.Accounts;
 using OutboundGuard.Storage.Spool;
 
 namespace OutboundGuard.Relay;
 
 /// <summary>Opens a spool file for each incoming message and wires it to the scoring and action stages.</summary>
-internal sealed class MessageSinkFactory(FileSpool spool, MessageScorer scorer, ActionDispatcher dispatcher, IOptions<SmtpOptions> smtp, TimeProvider time)
+internal sealed class MessageSinkFactory(FileSpool spool, SenderConfirmation confirmation, MessageScorer scorer, ActionDispatcher dispatcher, IOptions<SmtpOptions> smtp, TimeProvider time)
 {
-    public async ValueTask<SpoolingMessageSink> CreateAsync(SmtpSessionInfo session, SmtpEnvelope envelope, AccountRecord account, CancellationToken cancellationToken)
+    public async ValueTask<SpoolingMessageSink> CreateAsync(SmtpSessionInfo session, SmtpEnvelope envelope, TransactionSender sender, CancellationToken cancellationToken)
     {
         var id = Guid.CreateVersion7();
         var writer = spool.Create(id);
         await writer.WriteAsync(TraceHeader.Create(smtp.Value.ServerName, session, envelope, id, time.GetUtcNow()), cancellationToken);
-        return new SpoolingMessageSink(id, writer, session, envelope, account, scorer, dispatcher);
+        return new SpoolingMessageSink(id, writer, session, envelope, sender, confirmation.FilterFor(sender), confirmation, scorer, dispatcher);
     }
 }

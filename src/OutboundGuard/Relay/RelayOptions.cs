@@ -6,8 +6,10 @@ public sealed class RelayOptions
     public const string Section = "OutboundGuard:Relay";
 
     /// <summary>
-    /// In connector mode, a header naming the sending account (e.g. "X-AuthUser", as some appliances add);
-    /// empty (the default) uses the envelope sender. Read from the message's header block.
+    /// A header field naming the sending account behind a connector (e.g. "X-AuthUser", as some appliances add);
+    /// empty (the default) uses the envelope sender. Read from the message's header block at the end of data and
+    /// trusted only on sessions known by a connector range (the address must be within the connector's tenant,
+    /// else 550 5.7.1); removed from every message before it is stored, so the next hop never sees it.
     /// </summary>
     public string? ConnectorAccountHeader { get; set; }
 

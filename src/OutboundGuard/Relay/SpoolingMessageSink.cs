@@ -1,14 +1,15 @@
+using System.Buffers;
 using OutboundGuard.Smtp.Handoff;
 using OutboundGuard.Smtp.Protocol;
-using OutboundGuard.Storage.Accounts;
 using OutboundGuard.Storage.Spool;
 
 namespace OutboundGuard.Relay;
 
 /// <summary>
 /// One message on its way through the relay: session → spool → pipeline → verdict → action. The content
-/// streams into a spool file; at the end of DATA the file is fsynced (its folder with the row, by
-/// <see cref="SpoolCommitter"/>), the message is scored, and the
+/// streams into a spool file (through the <see cref="HeaderFieldFilter"/> when the sender is settled by its
+/// header block); at the end of DATA the sender is settled (<see cref="SenderConfirmation"/>), the file is
+/// fsynced (its folder with the row, by <see cref="SpoolCommitter"/>), the message is scored, and the
 /// action decides the reply. A 250 is only returned after the envelope row has committed.
 /// </summary>
 internal sealed class SpoolingMessageSink(
@@ -16,14 +17,37 @@ internal sealed class SpoolingMessageSink(
     SpoolWriter writer,
     SmtpSessionInfo session,
     SmtpEnvelope envelope,
-    AccountRecord account,
+    TransactionSender sender,
+    HeaderFieldFilter headers,
+    SenderConfirmation confirmation,
     MessageScorer scorer,
     ActionDispatcher dispatcher) : IMessageSink
 {
-    public ValueTask WriteAsync(ReadOnlyMemory<byte> content, CancellationToken cancellationToken) => writer.WriteAsync(content, cancellationToken);
+    private readonly ArrayBufferWriter<byte> _filtered = new();
+
+    public async ValueTask WriteAsync(ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
+    {
+        if (headers.IsIdle)
+        {
+            await writer.WriteAsync(content, cancellationToken);
+            return;
+        }
+
+        _filtered.ResetWrittenCount();
+        headers.Filter(content.Span, _filtered);
+        await writer.WriteAsync(_filtered.WrittenMemory, cancellationToken);
+    }
 
     public async ValueTask<SmtpReply> CompleteAsync(CancellationToken cancellationToken)
     {
+        headers.Complete();
+        var (account, refusal) = await confirmation.ResolveAsync(session, sender, headers, cancellationToken);
+        if (refusal is not null)
+        {
+            await writer.DiscardAsync();
+            return refusal.Value;
+        }
+
         try
         {
             await writer.CommitFileAsync(cancellationToken);
@@ -35,7 +59,7 @@ internal sealed class SpoolingMessageSink(
             return SmtpReplies.StorageUnavailable;
         }
 
-        var incoming = new IncomingMessage(id, writer.Path, writer.Length, session, envelope, account);
+        var incoming = new IncomingMessage(id, writer.Path, writer.Length, session, envelope, account!);
         var result = await scorer.ScoreAsync(incoming, cancellationToken);
         return await dispatcher.ApplyAsync(incoming, result, cancellationToken);
     }

@@ -1,15 +1,14 @@
 using System.Runtime.CompilerServices;
 using OutboundGuard.Smtp.Handoff;
-using OutboundGuard.Storage.Accounts;
 
 namespace OutboundGuard.Relay;
 
-/// <summary>The account each open mail transaction was resolved to at MAIL FROM, kept until the envelope is gone.</summary>
+/// <summary>The sender each open mail transaction was resolved to at MAIL FROM, kept until the envelope is gone.</summary>
 internal sealed class TransactionAccounts
 {
-    private readonly ConditionalWeakTable<SmtpEnvelope, AccountRecord> _accounts = new();
+    private readonly ConditionalWeakTable<SmtpEnvelope, TransactionSender> _senders = new();
 
-    public void Set(SmtpEnvelope envelope, AccountRecord account) => _accounts.AddOrUpdate(envelope, account);
+    public void Set(SmtpEnvelope envelope, TransactionSender sender) => _senders.AddOrUpdate(envelope, sender);
 
-    public AccountRecord? Get(SmtpEnvelope envelope) => _accounts.TryGetValue(envelope, out var account) ? account : null;
+    public TransactionSender? Get(SmtpEnvelope envelope) => _senders.TryGetValue(envelope, out var sender) ? sender : null;
 }

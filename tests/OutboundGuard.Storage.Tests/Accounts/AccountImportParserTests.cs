@@ -1,4 +1,5 @@
 using OutboundGuard.Storage.Accounts;
+using OutboundGuard.Storage.Import;
 using Xunit;
 
 namespace OutboundGuard.Storage.Tests.Accounts;
@@ -14,7 +15,7 @@ public sealed class AccountImportParserTests
             + "Alice@Example.org,\"provider.example\",2021-03-04,suspended,\"$6$saltstring$svn8UoSVapNtMuq1ukKS4tPQd8iKwSMHWjl/O817G3uBnIFNjnQJuesI68u4OTLiBFdcbYEdFCoEOfaS35inz1\",30,12.5\r\n"
             + "bob@example.org,,2021-03-04T10:20:30+02:00,,,,\r\n";
 
-        var result = AccountImportParser.Parse(csv, AccountImportFormat.Csv, Now);
+        var result = AccountImportParser.Parse(csv, ImportFormat.Csv, Now);
 
         Assert.Empty(result.Refusals);
         var alice = result.Rows[0];
@@ -30,7 +31,7 @@ public sealed class AccountImportParserTests
     {
         const string csv = "tenant,address\n\"a, \"\"b\"\"\nc.example\",x@y.example\nexample.org,carol@example.org\n";
 
-        var result = AccountImportParser.Parse(csv, AccountImportFormat.Csv, Now);
+        var result = AccountImportParser.Parse(csv, ImportFormat.Csv, Now);
 
         Assert.Equal(2, result.Refusals.Single().Line);
         Assert.Equal("tenant", result.Refusals.Single().Field);
@@ -54,7 +55,7 @@ public sealed class AccountImportParserTests
             not json
             """;
 
-        var result = AccountImportParser.Parse(jsonl, AccountImportFormat.JsonLines, Now);
+        var result = AccountImportParser.Parse(jsonl, ImportFormat.JsonLines, Now);
 
         Assert.Equal("ok@example.org", result.Rows.Single().Address);
         var lines = result.Refusals.Select(r => r.ToString()).ToList();
@@ -72,11 +73,11 @@ public sealed class AccountImportParserTests
     }
 
     [Theory]
-    [InlineData("address,colour,size\nx@y.example,red,1\n", AccountImportFormat.Csv)]
-    [InlineData("{\"address\":\"x@y.example\",\"colour\":\"red\"}\n{\"address\":\"z@y.example\",\"size\":1}\n", AccountImportFormat.JsonLines)]
-    public void Unknown_columns_refuse_the_whole_file_naming_them(string text, AccountImportFormat format)
+    [InlineData("address,colour,size\nx@y.example,red,1\n", ImportFormat.Csv)]
+    [InlineData("{\"address\":\"x@y.example\",\"colour\":\"red\"}\n{\"address\":\"z@y.example\",\"size\":1}\n", ImportFormat.JsonLines)]
+    public void Unknown_columns_refuse_the_whole_file_naming_them(string text, ImportFormat format)
     {
-        var error = Assert.Throws<AccountImportFileException>(() => AccountImportParser.Parse(text, format, Now));
+        var error = Assert.Throws<ImportFileException>(() => AccountImportParser.Parse(text, format, Now));
 
         Assert.StartsWith("unknown column(s) colour, size; the known columns are address, tenant", error.Message, StringComparison.Ordinal);
     }

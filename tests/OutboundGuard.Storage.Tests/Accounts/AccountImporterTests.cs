@@ -1,5 +1,6 @@
 using System.Text.Json;
 using OutboundGuard.Storage.Accounts;
+using OutboundGuard.Storage.Import;
 using OutboundGuard.Storage.Audit;
 using OutboundGuard.Storage.Security;
 using OutboundGuard.Testing.Postgres;
@@ -14,7 +15,7 @@ public sealed class AccountImporterTests(PostgresFixture postgres)
 
     private static string Tenant() => $"imp{Guid.NewGuid():N}"[..12] + ".example";
 
-    private static AccountImportParseResult Csv(string text) => AccountImportParser.Parse(text, AccountImportFormat.Csv, DateTimeOffset.UtcNow);
+    private static ImportParseResult<AccountImportRow> Csv(string text) => AccountImportParser.Parse(text, ImportFormat.Csv, DateTimeOffset.UtcNow);
 
     [Fact]
     public async Task An_import_creates_accounts_with_their_age_limits_state_and_hash_and_a_rerun_changes_nothing()

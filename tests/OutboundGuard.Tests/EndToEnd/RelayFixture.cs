@@ -28,6 +28,8 @@ public sealed class RelayFixture : IAsyncLifetime
             {
                 // Short retries so delivery tests need not wait minutes.
                 ["OutboundGuard__Delivery__PollInterval"] = "00:00:01",
+                // Connector tests name the account behind a connector in this header (SharedPlatformTests).
+                ["OutboundGuard__Relay__ConnectorAccountHeader"] = "X-AuthUser",
             });
         await Relay.WaitForOutputAsync("OutboundGuard is running.", TimeSpan.FromSeconds(90));
     }
