@@ -11,6 +11,9 @@ public enum SmtpIdentityKind
 
     /// <summary>A TLS client certificate's subject is registered for a tenant or account.</summary>
     Certificate,
+
+    /// <summary>The client IP is a configured feedback-loop source: it may only hand over complaint reports to the relay's report address.</summary>
+    FeedbackLoop,
 }
 
 /// <summary>

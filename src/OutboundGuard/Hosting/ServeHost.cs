@@ -139,6 +139,7 @@ internal static partial class ServeHost
         builder.Services.AddSingleton<OutboundGuard.Relay.Accounts.IAccountActions, OutboundGuard.Relay.Accounts.AccountActions>();
         builder.Services.AddSingleton<AccountGate>();
         builder.Services.AddSingleton<TransactionAccounts>();
+        builder.Services.AddSingleton<FeedbackLoopDoor>();
         builder.Services.AddSingleton<MessageSinkFactory>();
         builder.Services.AddSingleton<MessageScorer>();
         builder.Services.AddSingleton<ActionDispatcher>();

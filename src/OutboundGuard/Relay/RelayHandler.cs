@@ -20,6 +20,7 @@ internal sealed partial class RelayHandler(
     AccountStateCache cache,
     TransactionAccounts transactions,
     MessageSinkFactory sinks,
+    FeedbackLoopDoor feedbackLoop,
     IOptions<RelayOptions> options,
     ILogger<RelayHandler> logger) : ISmtpRelayHandler
 {
@@ -33,7 +34,7 @@ internal sealed partial class RelayHandler(
         }
 
         var tenant = await tenants.FindByClientAddressAsync(session.RemoteEndPoint.Address, cancellationToken);
-        return tenant is null ? null : new SmtpIdentity(SmtpIdentityKind.Connector, tenant.Domain, null);
+        return tenant is null ? feedbackLoop.Identify(session) : new SmtpIdentity(SmtpIdentityKind.Connector, tenant.Domain, null);
     }
 
     public async ValueTask<SmtpIdentity?> AuthenticateAsync(SmtpSessionInfo session, string userName, string password, CancellationToken cancellationToken)
@@ -54,6 +55,11 @@ internal sealed partial class RelayHandler(
         if (identity is null)
         {
             return SmtpReplies.RelayDenied;
+        }
+
+        if (identity.Kind == SmtpIdentityKind.FeedbackLoop)
+        {
+            return SmtpReplies.SenderOk;
         }
 
         AccountRecord? account;
@@ -97,10 +103,16 @@ internal sealed partial class RelayHandler(
     }
 
     public ValueTask<SmtpReply> RcptToAsync(SmtpSessionInfo session, SmtpEnvelope envelope, SmtpRecipient recipient, CancellationToken cancellationToken)
-        => ValueTask.FromResult(transactions.Get(envelope) is null ? SmtpReplies.BadSequence : SmtpReplies.RecipientOk);
+        => ValueTask.FromResult(session.Identity?.Kind == SmtpIdentityKind.FeedbackLoop ? feedbackLoop.Recipient(recipient)
+            : transactions.Get(envelope) is null ? SmtpReplies.BadSequence : SmtpReplies.RecipientOk);
 
     public async ValueTask<IMessageSink> OpenMessageAsync(SmtpSessionInfo session, SmtpEnvelope envelope, CancellationToken cancellationToken)
     {
+        if (session.Identity?.Kind == SmtpIdentityKind.FeedbackLoop)
+        {
+            return feedbackLoop.Open(session);
+        }
+
         var account = transactions.Get(envelope) ?? throw new InvalidOperationException("DATA without an account resolved at MAIL FROM.");
         return await sinks.CreateAsync(session, envelope, account, cancellationToken);
     }
