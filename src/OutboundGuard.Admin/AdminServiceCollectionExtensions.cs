@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using OutboundGuard.Admin.Alerts;
 using OutboundGuard.Admin.Apis;
 using OutboundGuard.Admin.Campaigns;
+using OutboundGuard.Admin.Complaints;
 using OutboundGuard.Admin.Lists;
 using OutboundGuard.Admin.Quarantine;
 using OutboundGuard.Admin.Review;
@@ -141,6 +142,7 @@ public static class AdminServiceCollectionExtensions
         services.TryAddSingleton(sp => new AlertSenders(configuration, new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }), sp.GetRequiredService<TimeProvider>()));
         services.AddHostedService<AdminListsSync>();
         services.AddHostedService<AccountAlertService>();
+        services.AddComplaintFeedback(configuration);
         return services;
     }
 
@@ -165,6 +167,7 @@ public static class AdminServiceCollectionExtensions
         app.MapAlertsApi();
         app.MapApiKeysApi();
         app.MapSignInApi();
+        app.MapComplaintsApi();
         app.MapAdminUi();
         return app;
     }

@@ -97,7 +97,7 @@ public sealed class ScoringPolicy
             if (firstStepTaken)
             {
                 bool established = account.CreatedAt != default && now - account.CreatedAt >= _options.EstablishedAge;
-                double own = weighted.Where(e => e.Detector is "url" or "content" || (!established && e.Detector is "campaign" or "linked")).Sum(e => e.Weight);
+                double own = weighted.Where(e => e.Detector is "url" or "content" or "complaints" || (!established && e.Detector is "campaign" or "linked")).Sum(e => e.Weight);
                 allowed = (VerdictAction)Math.Max((int)VerdictAction.Throttle, (int)ActionFor(own, highRisk, throttle, quarantine, suspend));
             }
 

@@ -18,6 +18,9 @@ public enum SmtpIdentityKind
     /// <see cref="SmtpIdentity.Tenant"/> is empty.
     /// </summary>
     SharedConnector,
+
+    /// <summary>The client IP is a configured feedback-loop source: it may only hand over complaint reports to the relay's report address.</summary>
+    FeedbackLoop,
 }
 
 /// <summary>

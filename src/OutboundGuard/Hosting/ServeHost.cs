@@ -146,6 +146,7 @@ internal static partial class ServeHost
         builder.Services.AddSingleton<AuthVerificationCache>();
         builder.Services.AddSingleton<OutboundGuard.Relay.Accounts.IAccountChangeObserver>(sp => sp.GetRequiredService<AuthVerificationCache>());
         builder.Services.AddSingleton<TransactionAccounts>();
+        builder.Services.AddSingleton<FeedbackLoopDoor>();
         builder.Services.AddSingleton<MessageSinkFactory>();
         builder.Services.AddSingleton<MessageScorer>();
         builder.Services.AddSingleton<ActionDispatcher>();

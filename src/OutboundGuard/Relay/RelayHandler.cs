@@ -26,6 +26,7 @@ internal sealed partial class RelayHandler(
     AuthVerificationCache verifications,
     TransactionAccounts transactions,
     MessageSinkFactory sinks,
+    FeedbackLoopDoor feedbackLoop,
     IOptions<RelayOptions> options,
     ILogger<RelayHandler> logger) : ISmtpRelayHandler
 {
@@ -45,7 +46,7 @@ internal sealed partial class RelayHandler(
         _sessionTenants.AddOrUpdate(session, tenants);
         if (tenants.Count == 0)
         {
-            return null;
+            return feedbackLoop.Identify(session);
         }
 
         if (tenants is [{ SharedPlatform: false } only])
@@ -97,6 +98,11 @@ internal sealed partial class RelayHandler(
         if (identity is null)
         {
             return SmtpReplies.RelayDenied;
+        }
+
+        if (identity.Kind == SmtpIdentityKind.FeedbackLoop)
+        {
+            return SmtpReplies.SenderOk;
         }
 
         if (identity.Kind is SmtpIdentityKind.Connector or SmtpIdentityKind.SharedConnector)
@@ -218,10 +224,16 @@ internal sealed partial class RelayHandler(
     }
 
     public ValueTask<SmtpReply> RcptToAsync(SmtpSessionInfo session, SmtpEnvelope envelope, SmtpRecipient recipient, CancellationToken cancellationToken)
-        => ValueTask.FromResult(transactions.Get(envelope) is null ? SmtpReplies.BadSequence : SmtpReplies.RecipientOk);
+        => ValueTask.FromResult(session.Identity?.Kind == SmtpIdentityKind.FeedbackLoop ? feedbackLoop.Recipient(recipient)
+            : transactions.Get(envelope) is null ? SmtpReplies.BadSequence : SmtpReplies.RecipientOk);
 
     public async ValueTask<IMessageSink> OpenMessageAsync(SmtpSessionInfo session, SmtpEnvelope envelope, CancellationToken cancellationToken)
     {
+        if (session.Identity?.Kind == SmtpIdentityKind.FeedbackLoop)
+        {
+            return feedbackLoop.Open(session);
+        }
+
         var sender = transactions.Get(envelope) ?? throw new InvalidOperationException("DATA without a sender resolved at MAIL FROM.");
         return await sinks.CreateAsync(session, envelope, sender, cancellationToken);
     }

@@ -7,7 +7,7 @@ namespace OutboundGuard.Tests.EndToEnd;
 /// One real relay for a test class: `outboundguard serve` as a process with its private PostgreSQL in a
 /// temp data folder, relaying to a real Postfix smtp-sink.
 /// </summary>
-public sealed class RelayFixture : IAsyncLifetime
+public class RelayFixture : IAsyncLifetime
 {
     public PostfixSmtpSink Sink { get; private set; } = null!;
 
@@ -22,16 +22,23 @@ public sealed class RelayFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Sink = await PostfixSmtpSink.StartAsync();
+        var environment = new Dictionary<string, string>
+        {
+            // Short retries so delivery tests need not wait minutes.
+            ["OutboundGuard__Delivery__PollInterval"] = "00:00:01",
+            // Connector tests name the account behind a connector in this header (SharedPlatformTests).
+            ["OutboundGuard__Relay__ConnectorAccountHeader"] = "X-AuthUser",
+        };
+        Configure(environment);
         Relay = RelayProcess.Start(
             ["serve", "--smtp", $"127.0.0.1:{SmtpPort}", "--http", $"127.0.0.1:{HttpPort}", "--smarthost", $"127.0.0.1:{Sink.Port}", "--data", DataDirectory],
-            new Dictionary<string, string>
-            {
-                // Short retries so delivery tests need not wait minutes.
-                ["OutboundGuard__Delivery__PollInterval"] = "00:00:01",
-                // Connector tests name the account behind a connector in this header (SharedPlatformTests).
-                ["OutboundGuard__Relay__ConnectorAccountHeader"] = "X-AuthUser",
-            });
+            environment);
         await Relay.WaitForOutputAsync("OutboundGuard is running.", TimeSpan.FromSeconds(90));
+    }
+
+    /// <summary>Adds settings (environment variables) for a test class's relay.</summary>
+    protected virtual void Configure(Dictionary<string, string> environment)
+    {
     }
 
     /// <summary>Creates an account through the CLI, as an admin would, and returns its password.</summary>
