@@ -7,9 +7,10 @@ set -euo pipefail
 
 # dovecot-core, slapd, ldap-utils: the directories that directory-backed AUTH is tested against (private instances).
 # libnet-ssleay-perl: swaks speaks STARTTLS through it (--no-install-recommends leaves it out); publicsuffix: the list's data;
-# scripts/deps.tsv maps each program called to its package (scripts/check-deps.sh checks it).
-packages=(postgresql postfix libsasl2-modules swaks libnet-ssleay-perl dnsmasq haproxy chromium chromium-driver publicsuffix
-  dovecot-core slapd ldap-utils)
+# scripts/deps.tsv maps each program called to its package (scripts/check-deps.sh checks it; it reads the
+# packages=(…) and packages+=(…) lines, one list per line).
+packages=(postgresql postfix libsasl2-modules swaks libnet-ssleay-perl dnsmasq haproxy chromium chromium-driver publicsuffix)
+packages+=(dovecot-core slapd ldap-utils)
 # npm (scripts/fetch-corpus.sh): Debian's package, unless a Node.js build that bundles npm is installed already
 # (Debian's npm conflicts with it).
 if ! command -v npm >/dev/null; then
