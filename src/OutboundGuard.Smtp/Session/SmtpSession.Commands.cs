@@ -101,6 +101,10 @@ internal sealed partial class SmtpSession
         {
             _envelope = envelope;
         }
+        else
+        {
+            _transactionRefused = true;
+        }
 
         return reply;
     }

@@ -40,6 +40,14 @@ internal sealed partial class SmtpSession : IDisposable
     private bool _closing;
     private string _endReason = "client quit";
     private int _errors;
+
+    /// <summary>
+    /// Set when the relay's policy refused the last MAIL FROM (a throttled or suspended account) until the next MAIL FROM
+    /// or RSET. That refusal is an answer about the account, not a client error, and neither are the 503s of the RCPT TO
+    /// and DATA a pipelining client sent behind it: none counts towards <see cref="SmtpLimits.MaxErrors"/>, so an MTA
+    /// that moves on to its next queued message in the same session after a 451 keeps its session.
+    /// </summary>
+    private bool _transactionRefused;
     private int _commands;
     private int _messages;
     private bool _authenticated;
@@ -299,7 +307,15 @@ internal sealed partial class SmtpSession : IDisposable
         var transition = SmtpStateTable.Lookup(_state, command.Verb);
         if (!transition.Allowed)
         {
-            WriteError(SmtpStateTable.Refusal(_state, command.Verb));
+            if (_transactionRefused && command.Verb is SmtpVerb.Rcpt or SmtpVerb.Data or SmtpVerb.Bdat)
+            {
+                WriteReply(SmtpStateTable.Refusal(_state, command.Verb));
+            }
+            else
+            {
+                WriteError(SmtpStateTable.Refusal(_state, command.Verb));
+            }
+
             return;
         }
 
@@ -310,6 +326,11 @@ internal sealed partial class SmtpSession : IDisposable
         }
 
         SmtpReply reply;
+        if (command.Verb is SmtpVerb.Mail or SmtpVerb.Rset)
+        {
+            _transactionRefused = false;
+        }
+
         try
         {
             reply = await HandleCommandAsync(command);
@@ -323,6 +344,10 @@ internal sealed partial class SmtpSession : IDisposable
         if (reply.IsPositive)
         {
             _state = transition.Next;
+            WriteReply(reply);
+        }
+        else if (_transactionRefused && command.Verb == SmtpVerb.Mail)
+        {
             WriteReply(reply);
         }
         else
