@@ -28,6 +28,7 @@ public sealed class SmtpConnectionHandler : ConnectionHandler
         ISmtpRelayHandler relay,
         IOptions<SmtpOptions> options,
         SmtpCertificateLoader certificates,
+        ClientCertificateTrust clientTrust,
         AuthThrottle throttle,
         SmtpConnectionLimiter limiter,
         SmtpSessionRegistry sessions,
@@ -35,7 +36,7 @@ public sealed class SmtpConnectionHandler : ConnectionHandler
         ILogger<SmtpConnectionHandler> logger)
     {
         _sessions = sessions;
-        _server = new SmtpServerContext(relay, options.Value, certificates, throttle, limiter, time, logger);
+        _server = new SmtpServerContext(relay, options.Value, certificates, clientTrust, throttle, limiter, time, logger);
         _limiter = limiter;
         _proxy = new ProxyProtocolGate(options.Value, time, logger);
         _logger = logger;

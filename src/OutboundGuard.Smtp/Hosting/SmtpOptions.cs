@@ -32,6 +32,15 @@ public sealed class SmtpOptions
     public bool RequestClientCertificate { get; set; } = true;
 
     /// <summary>
+    /// Path of a PEM bundle of certificate authorities trusted for client certificates besides the system trust store
+    /// (a provider's private CA that issues its connectors' certificates). Only a certificate whose chain is valid
+    /// (system store or these authorities, valid now, allowed for client authentication) makes its subject name known,
+    /// which on a shared-platform or overlapping connector range may select the tenant that registered the name
+    /// (<c>tenants add DOMAIN --cert-name NAME</c>). Registered fingerprints need no chain. Defaults to none.
+    /// </summary>
+    public string? ClientCertificateAuthoritiesPath { get; set; }
+
+    /// <summary>
     /// Networks (CIDR, e.g. "10.0.0.5/32", "fd00::/64"; a bare address means that address) of the load
     /// balancers allowed to send a PROXY protocol header on listeners with
     /// <see cref="SmtpListenerOptions.ProxyProtocol"/> set. Defaults to none.

@@ -59,6 +59,11 @@ internal sealed class SmtpOptionsValidator : IValidateOptions<SmtpOptions>
             errors.Add($"{Prefix}PrivateKeyPath '{options.PrivateKeyPath}' does not exist.");
         }
 
+        if (!string.IsNullOrEmpty(options.ClientCertificateAuthoritiesPath) && !File.Exists(options.ClientCertificateAuthoritiesPath))
+        {
+            errors.Add($"{Prefix}ClientCertificateAuthoritiesPath '{options.ClientCertificateAuthoritiesPath}' does not exist.");
+        }
+
         var limits = options.Limits;
         Positive(errors, "MaxCommandLineLength", limits.MaxCommandLineLength, 512);
         Positive(errors, "MaxTextLineLength", limits.MaxTextLineLength, 1000);

@@ -31,6 +31,7 @@ public static class SmtpServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SmtpOptions>, SmtpOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<SmtpCertificateLoader>();
+        services.TryAddSingleton<ClientCertificateTrust>();
         services.TryAddSingleton<AuthThrottle>();
         services.TryAddSingleton<SmtpConnectionLimiter>();
         services.TryAddSingleton<Handoff.SmtpSessionRegistry>();

@@ -4,11 +4,12 @@ using OutboundGuard.Smtp.Hosting;
 
 namespace OutboundGuard.Smtp.Session;
 
-/// <summary>What every session shares: the relay hand-off, options, certificate, AUTH throttle, connection limits, clock and logger.</summary>
+/// <summary>What every session shares: the relay hand-off, options, certificate, client-certificate trust, AUTH throttle, connection limits, clock and logger.</summary>
 internal sealed record SmtpServerContext(
     ISmtpRelayHandler Relay,
     SmtpOptions Options,
     SmtpCertificateLoader Certificates,
+    ClientCertificateTrust ClientTrust,
     AuthThrottle Throttle,
     SmtpConnectionLimiter Limiter,
     TimeProvider Time,

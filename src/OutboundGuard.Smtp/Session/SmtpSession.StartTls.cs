@@ -75,14 +75,14 @@ internal sealed partial class SmtpSession
             // Ask for a certificate (clients without one carry on): connectors may be known by it.
             ClientCertificateRequired = _server.Options.RequestClientCertificate,
             CertificateRevocationCheckMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck,
-            RemoteCertificateValidationCallback = (_, clientCertificate, _, errors) =>
+            RemoteCertificateValidationCallback = (_, clientCertificate, chain, errors) =>
             {
                 // A client certificate is optional. Its SHA-256 fingerprint is always known (the relay pins
                 // registered fingerprints, self-signed or not); its subject only when its chain is valid.
                 if (clientCertificate is not null)
                 {
                     Info.ClientCertificateFingerprint = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(clientCertificate.GetRawCertData())).ToLowerInvariant();
-                    if (errors == SslPolicyErrors.None)
+                    if (_server.ClientTrust.IsValid(clientCertificate, chain, errors))
                     {
                         Info.ClientCertificateSubject = clientCertificate.Subject;
                     }
