@@ -48,6 +48,14 @@ public sealed partial class SignInClient : IDisposable
         }));
     }
 
+    /// <summary>Fetches <paramref name="page"/> for its form's antiforgery token and posts <paramref name="fields"/> to <paramref name="action"/>, as the page's form would.</summary>
+    public async Task<HttpResponseMessage> PostFormAsync(string page, string action, IReadOnlyDictionary<string, string> fields)
+    {
+        var html = await _http.GetStringAsync(page);
+        var token = TokenField().Match(html).Groups[1].Value;
+        return await _http.PostAsync(action, new FormUrlEncodedContent(new Dictionary<string, string>(fields) { ["__og_af"] = WebUtility.HtmlDecode(token) }));
+    }
+
     public void Dispose() => _http.Dispose();
 
     [GeneratedRegex("name=\"__og_af\" value=\"([^\"]*)\"")]
