@@ -214,7 +214,8 @@ public sealed class CampaignTracker
     /// <summary>
     /// Called when an account is suspended: every fingerprint it sent within the window is marked as shared with a
     /// suspended account, and blocked when it tells a campaign: sent mostly by brand-new accounts (sign-ups put to use at
-    /// once, <see cref="CampaignTrackerOptions.NewAccountAge"/>; a young shop on a shared platform template is not), or a text long enough to
+    /// once, <see cref="CampaignTrackerOptions.NewAccountAge"/>; a young shop on a shared platform template is not) when it is long
+    /// enough to carry information or has a bad URL or phishing phrasing, or a text long enough to
     /// carry information (<see cref="CampaignTrackerOptions.RichWords"/>) with a bad URL or phishing phrasing or repeated in runs by
     /// several accounts; and not a
     /// text that established accounts of other tenants send too (a common notice or boilerplate),
@@ -258,7 +259,10 @@ public sealed class CampaignTracker
                 int young = c.Accounts.Values.Count(a => a.BrandNew);
                 bool commonElsewhere = c.Accounts.Where(a => a.Key != accountId && a.Value.Established).Select(a => a.Value.Tenant).Distinct(StringComparer.OrdinalIgnoreCase).Count() >= 2;
                 bool mostlyNew = young * 2 > senders;
-                bool tellsCampaign = (mostlyNew || (c.Rich && (c.BadUrls || inRuns))) && !commonElsewhere;
+                // A text from mostly brand-new accounts tells a campaign once it carries something: enough words, a bad URL
+                // or phishing phrasing. A short clean text ("your order left the warehouse", "thanks, see you tomorrow")
+                // is what any new customer writes, so a suspended sign-up's cover mail blocks nobody else's.
+                bool tellsCampaign = ((mostlyNew && (c.Rich || c.BadUrls)) || (c.Rich && (c.BadUrls || inRuns))) && !commonElsewhere;
                 if (suspended && tellsCampaign)
                 {
                     // Only a text that tells a campaign links its other senders to the suspended account: a hijacked

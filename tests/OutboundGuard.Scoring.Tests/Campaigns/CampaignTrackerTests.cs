@@ -49,6 +49,23 @@ public class CampaignTrackerTests
     }
 
     [Fact]
+    public void A_suspended_sign_ups_short_clean_cover_mail_blocks_nobody_but_its_short_phishing_does()
+    {
+        var tracker = new CampaignTracker();
+        const ulong cover = 0x00ff00ff00ff00ffUL;
+        // A brand-new account's short order notice (12 words, no link) and its short phishing text with a look-alike link.
+        tracker.Observe(cover, [], 1, "n.example", established: false, badUrls: false, TestData.Start, words: 12, brandNew: true);
+        tracker.Observe(F, ["micros0ft-login.example"], 1, "n.example", established: false, badUrls: true, TestData.Start, words: 14, brandNew: true);
+
+        IReadOnlyList<string> blocked = tracker.AccountSuspended(1, TestData.Start.AddMinutes(1));
+
+        Assert.Equal(["0123456789abcdef"], blocked);
+        // Another new customer writing the same short notice is not touched; the phishing text is blocked for everyone.
+        Assert.False(tracker.Observe(cover ^ 0b1, [], 2, "m.example", established: false, badUrls: false, TestData.Start.AddMinutes(2), words: 12, brandNew: true).Blocked);
+        Assert.True(tracker.Observe(F ^ 0b1, [], 3, "k.example", established: false, badUrls: false, TestData.Start.AddMinutes(2), words: 14, brandNew: true).Blocked);
+    }
+
+    [Fact]
     public void Ops_can_block_and_unblock_a_fingerprint()
     {
         var tracker = new CampaignTracker();
