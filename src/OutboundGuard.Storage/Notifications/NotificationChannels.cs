@@ -1,6 +1,7 @@
 using System.Globalization;
 using OutboundGuard.Storage.Accounts;
 using OutboundGuard.Storage.Campaigns;
+using OutboundGuard.Storage.Complaints;
 using OutboundGuard.Storage.Queue;
 
 namespace OutboundGuard.Storage.Notifications;
@@ -14,8 +15,11 @@ public static class NotificationChannels
     /// <summary>An account's state, limits or password changed; the payload is the account id.</summary>
     public static readonly NotificationChannel<long> AccountState = new(AccountRepository.StateChannel, TryParseId);
 
-    /// <summary>Campaign blocks or URL lists changed; the payload says which list: "campaigns" or "urls".</summary>
-    public static readonly NotificationChannel<string> Lists = new(CampaignFingerprintRepository.ListsChannel, TryParseText);
+    /// <summary>Commands to every node's scoring: reload campaign blocks or URL lists, lift an in-memory block (<see cref="ListsChange"/>).</summary>
+    public static readonly NotificationChannel<ListsChange> Lists = new(CampaignFingerprintRepository.ListsChannel, ListsChange.TryParse);
+
+    /// <summary>A complaint that weighs was stored; the payload is the account id.</summary>
+    public static readonly NotificationChannel<long> Complaints = new(ComplaintRepository.CountsChannel, TryParseId);
 
     /// <summary>A message was queued for delivery; no payload.</summary>
     public static readonly NotificationChannel<string> Queued = new(MessageQueueRepository.QueuedChannel, TryParseText);
