@@ -15,15 +15,13 @@ using OutboundGuard.Admin.Review;
 using OutboundGuard.Admin.Security;
 using OutboundGuard.Admin.Ui;
 using OutboundGuard.Relay.Accounts;
-using OutboundGuard.Scoring.Campaigns;
-using OutboundGuard.Scoring.Content;
-using OutboundGuard.Scoring.Urls;
 using OutboundGuard.Storage.Accounts;
 using OutboundGuard.Storage.Activity;
 using OutboundGuard.Storage.Admin;
 using OutboundGuard.Storage.Alerts;
 using OutboundGuard.Storage.Audit;
 using OutboundGuard.Storage.Campaigns;
+using OutboundGuard.Storage.Notifications;
 using OutboundGuard.Storage.Quarantine;
 using OutboundGuard.Storage.Settings;
 using OutboundGuard.Storage.Spool;
@@ -39,8 +37,9 @@ public static class AdminServiceCollectionExtensions
     /// <summary>
     /// Adds what the review surface needs on top of a slim host: routing, problem details, OpenAPI,
     /// cookie and API-key authentication, role policies, antiforgery, the repositories, review and alert services.
-    /// Needs an <c>NpgsqlDataSource</c> and a <see cref="TimeProvider"/> registered; uses the scoring
-    /// <see cref="CampaignTracker"/>, <see cref="UrlReputationOptions"/> and <see cref="NaiveBayesModel"/> when registered.
+    /// Needs an <c>NpgsqlDataSource</c>, a <see cref="TimeProvider"/>, and the host's <see cref="Content.IMessageContent"/> and
+    /// <see cref="Content.IContentLearning"/> registered. Changes to scoring state (campaign blocks, URL lists) are published
+    /// on the notification channels, never applied to scoring objects here.
     /// </summary>
     public static IServiceCollection AddOutboundGuardAdmin(this IServiceCollection services, IConfiguration configuration)
     {
@@ -129,18 +128,14 @@ public static class AdminServiceCollectionExtensions
         services.TryAddSingleton<ActivityRepository>();
         services.TryAddSingleton<IAccountActions, AccountActions>();
 
-        services.TryAddSingleton(sp => new CampaignService(sp.GetRequiredService<CampaignFingerprintRepository>(), sp.GetRequiredService<TimeProvider>(), sp.GetService<CampaignTracker>()));
-        services.TryAddSingleton(sp => new UrlListService(sp.GetRequiredService<UrlListRepository>(), configuration, sp.GetService<UrlReputationOptions>()));
+        services.TryAddSingleton<CampaignService>();
+        services.TryAddSingleton<UrlListService>();
         services.TryAddSingleton<HeldMail>();
         services.TryAddSingleton<AccountEvidence>();
-        services.TryAddSingleton(sp => new ReviewService(
-            sp.GetRequiredService<AccountRepository>(), sp.GetRequiredService<IAccountActions>(), sp.GetRequiredService<QuarantineRepository>(), sp.GetRequiredService<HeldMail>(),
-            sp.GetRequiredService<CampaignService>(), sp.GetRequiredService<CampaignFingerprintRepository>(), sp.GetRequiredService<AuditLogRepository>(),
-            sp.GetRequiredService<VerdictRepository>(), sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<AdminOptions>>(),
-            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<ReviewService>>(), sp.GetService<NaiveBayesModel>()));
+        services.TryAddSingleton<ReviewService>();
         services.TryAddSingleton<AlertSettings>();
         services.TryAddSingleton(sp => new AlertSenders(configuration, new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }), sp.GetRequiredService<TimeProvider>()));
-        services.AddHostedService<AdminListsSync>();
+        services.AddNotificationHub();
         services.AddHostedService<AccountAlertService>();
         services.AddComplaintFeedback(configuration);
         return services;

@@ -5,12 +5,6 @@ namespace OutboundGuard.Admin;
 /// <summary>Admin's log events. Event ids 5000–5999 are Admin's.</summary>
 internal static partial class Log
 {
-    [LoggerMessage(5001, LogLevel.Information, "Loaded {BlockedFingerprints} blocked campaign fingerprint(s); URL lists in force: {Blocked} blocked, {Allowed} allowed domain(s)")]
-    public static partial void ListsLoaded(ILogger logger, int blockedFingerprints, int blocked, int allowed);
-
-    [LoggerMessage(5002, LogLevel.Warning, "Could not load or watch the campaign and URL lists; retrying in 5 s")]
-    public static partial void ListsSyncFailed(ILogger logger, Exception exception);
-
     [LoggerMessage(5010, LogLevel.Information, "Review of {AccountAddress} by {Actor}: {Decision} ({Reason}); {Released} released, {Deleted} deleted, {Fingerprints} fingerprint(s) marked")]
     public static partial void ReviewDone(ILogger logger, string accountAddress, string actor, string decision, string reason, int released, int deleted, int fingerprints);
 
@@ -23,7 +17,7 @@ internal static partial class Log
     [LoggerMessage(5022, LogLevel.Error, "Alert {Channel} about {AccountAddress} given up after {Attempts} attempt(s): {Error}")]
     public static partial void AlertGivenUp(ILogger logger, string channel, string accountAddress, int attempts, string error);
 
-    [LoggerMessage(5023, LogLevel.Warning, "Listening for account state changes failed; retrying in 5 s")]
+    [LoggerMessage(5023, LogLevel.Warning, "Alerting on an account state change failed")]
     public static partial void AlertListenFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(5030, LogLevel.Information, "User {UserName} signed in ({Role})")]

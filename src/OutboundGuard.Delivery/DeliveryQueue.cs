@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OutboundGuard.Delivery.Bounces;
 using OutboundGuard.Delivery.Routes;
+using OutboundGuard.Storage.Notifications;
 using OutboundGuard.Storage.Queue;
 
 namespace OutboundGuard.Delivery;
@@ -19,6 +20,7 @@ public sealed partial class DeliveryQueue : BackgroundService
 {
     private readonly OrphanSpoolSweep? _orphans;
     private readonly MessageQueueRepository _repository;
+    private readonly NotificationHub? _hub;
     private readonly DeliveryOptions _options;
     private readonly DeliveryRouter _router;
     private readonly DsnBuilder _dsn;
@@ -32,8 +34,9 @@ public sealed partial class DeliveryQueue : BackgroundService
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _routeSuccessWritten = new(StringComparer.Ordinal);
 
     internal DeliveryQueue(MessageQueueRepository repository, IOptions<DeliveryOptions> options, DeliveryRouter router, IDownstreamFeedback feedback, TimeProvider time, ILogger<DeliveryQueue> logger,
-        string? spoolDirectory = null)
+        string? spoolDirectory = null, NotificationHub? hub = null)
     {
+        _hub = hub;
         _orphans = spoolDirectory is null ? null : new OrphanSpoolSweep(spoolDirectory, repository, time, logger);
         _repository = repository;
         _options = options.Value;
@@ -63,7 +66,12 @@ public sealed partial class DeliveryQueue : BackgroundService
         var lastRenewal = _time.GetTimestamp();
         var lastCleanup = 0L;
         var lastOrphanSweep = 0L;
-        var listener = ListenAsync(stoppingToken);
+        // Rows queued by any node wake the queue at once; after a reconnect, rows queued meanwhile are claimed at once too.
+        using var subscription = _hub?.Subscribe(NotificationChannels.Queued, _ => Notify(), _ =>
+        {
+            Notify();
+            return Task.CompletedTask;
+        });
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -120,36 +128,6 @@ public sealed partial class DeliveryQueue : BackgroundService
         finally
         {
             await DrainAsync().ConfigureAwait(false);
-            await listener.ConfigureAwait(false);
-        }
-    }
-
-    /// <summary>Wakes the queue on NOTIFY from any node; reconnects after the poll interval when the connection breaks.</summary>
-    private async Task ListenAsync(CancellationToken stoppingToken)
-    {
-        await Task.Yield();
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await _repository.ListenForQueuedAsync(Notify, stoppingToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception exception)
-            {
-                Log.ListenFailed(_logger, exception);
-                try
-                {
-                    await Task.Delay(_options.PollInterval, _time, stoppingToken).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-            }
         }
     }
 

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OutboundGuard.Delivery.Routes;
+using OutboundGuard.Storage.Notifications;
 using OutboundGuard.Storage.Queue;
 
 namespace OutboundGuard.Delivery;
@@ -26,6 +27,7 @@ public static class DeliveryServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IDownstreamFeedback, NullDownstreamFeedback>();
         services.TryAddSingleton<MessageQueueRepository>();
+        services.AddNotificationHub();
         services.TryAddSingleton<SinkRoute>();
         services.TryAddSingleton<DeliveryRouter>();
         services.TryAddSingleton(sp => new DeliveryQueue(
@@ -35,7 +37,8 @@ public static class DeliveryServiceCollectionExtensions
             sp.GetRequiredService<IDownstreamFeedback>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<DeliveryQueue>>(),
-            sp.GetService<OutboundGuard.Storage.Spool.FileSpool>()?.Directory));
+            sp.GetService<OutboundGuard.Storage.Spool.FileSpool>()?.Directory,
+            sp.GetRequiredService<NotificationHub>()));
         services.AddHostedService(sp => sp.GetRequiredService<DeliveryQueue>());
         return services;
     }

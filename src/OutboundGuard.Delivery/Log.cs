@@ -20,9 +20,6 @@ internal static partial class Log
     [LoggerMessage(4005, LogLevel.Error, "The queue loop failed; it retries after the poll interval")]
     public static partial void QueueLoopFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(4006, LogLevel.Warning, "Listening for queued messages failed; the queue polls until the listener reconnects")]
-    public static partial void ListenFailed(ILogger logger, Exception exception);
-
     [LoggerMessage(4010, LogLevel.Information, "Message {MessageId} attempt {Attempt} via {Route}: {State}, {Accepted} accepted, {Deferred} deferred, {Rejected} rejected; {LastReply}")]
     public static partial void MessageAttempted(ILogger logger, Guid messageId, int attempt, string route, string state, int accepted, int deferred, int rejected, string? lastReply);
 

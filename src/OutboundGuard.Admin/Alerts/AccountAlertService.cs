@@ -7,17 +7,20 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using OutboundGuard.Storage.Accounts;
 using OutboundGuard.Storage.Alerts;
+using OutboundGuard.Storage.Notifications;
 
 namespace OutboundGuard.Admin.Alerts;
 
 /// <summary>
-/// Alerts when an account is throttled or suspended, by any node: listens on
-/// <see cref="AccountRepository.StateChannel"/>, and for each new throttle or suspension sends a JSON webhook
+/// Alerts when an account is throttled or suspended, by any node: subscribes to
+/// <see cref="NotificationChannels.AccountState"/> through the node's <see cref="NotificationHub"/> (after a reconnect,
+/// the accounts changed meanwhile are looked at too), and for each new throttle or suspension sends a JSON webhook
 /// and an e-mail to the tenant's admin address, each retried with exponential backoff. Each alert is claimed
 /// in <c>alerts_sent</c> first, so of several nodes exactly one sends it.
 /// </summary>
 internal sealed class AccountAlertService(
-    NpgsqlDataSource dataSource,
+    NotificationHub hub,
+    AccountRepository accounts,
     AlertLogRepository log,
     AlertSettings settings,
     AlertSenders senders,
@@ -28,6 +31,7 @@ internal sealed class AccountAlertService(
     /// <summary>State changes older than this when seen are not alerted (a restart does not replay history). 1 h.</summary>
     private static readonly TimeSpan MaxAge = TimeSpan.FromHours(1);
 
+    private readonly AccountChangeCatchUp _catchUp = new(accounts);
     private readonly Channel<long> _changed = Channel.CreateUnbounded<long>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ConcurrentDictionary<Task, bool> _sending = new();
     private readonly string _node = Environment.MachineName + ":" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
@@ -36,36 +40,14 @@ internal sealed class AccountAlertService(
     {
         var worker = WorkAsync(stoppingToken);
         var digests = DigestLoopAsync(stoppingToken);
-        while (!stoppingToken.IsCancellationRequested)
+        using (hub.Subscribe(NotificationChannels.AccountState, id => _changed.Writer.TryWrite(id), ResyncAsync))
         {
             try
             {
-                await using var connection = await dataSource.OpenConnectionAsync(stoppingToken);
-                connection.Notification += (_, e) =>
-                {
-                    if (long.TryParse(e.Payload, NumberStyles.Integer, CultureInfo.InvariantCulture, out var id))
-                    {
-                        _changed.Writer.TryWrite(id);
-                    }
-                };
-                await using (var listen = new NpgsqlCommand($"LISTEN {AccountRepository.StateChannel}", connection))
-                {
-                    await listen.ExecuteNonQueryAsync(stoppingToken);
-                }
-
-                while (!stoppingToken.IsCancellationRequested)
-                {
-                    await connection.WaitAsync(stoppingToken);
-                }
+                await Task.Delay(Timeout.InfiniteTimeSpan, time, stoppingToken);
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            catch (OperationCanceledException)
             {
-                break;
-            }
-            catch (Exception e) when (e is NpgsqlException or IOException or TimeoutException)
-            {
-                Log.AlertListenFailed(logger, e);
-                await Task.Delay(TimeSpan.FromSeconds(5), time, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
             }
         }
 
@@ -73,6 +55,15 @@ internal sealed class AccountAlertService(
         await worker;
         await digests;
         await Task.WhenAll(_sending.Keys);
+    }
+
+    /// <summary>After a reconnect: the accounts that changed meanwhile, as if announced (an alert already claimed is not sent twice).</summary>
+    private async Task ResyncAsync(CancellationToken cancellationToken)
+    {
+        foreach (var accountId in await _catchUp.NextAsync(cancellationToken))
+        {
+            _changed.Writer.TryWrite(accountId);
+        }
     }
 
     private async Task WorkAsync(CancellationToken stoppingToken)

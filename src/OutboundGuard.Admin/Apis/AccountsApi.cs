@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using OutboundGuard.Admin.Security;
-using OutboundGuard.Scoring.Accounts;
 using OutboundGuard.Storage.Accounts;
 using OutboundGuard.Storage.Import;
 

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using OutboundGuard.Admin.Campaigns;
+using OutboundGuard.Admin.Content;
 using OutboundGuard.Admin.Quarantine;
 using OutboundGuard.Admin.Security;
 using OutboundGuard.Storage.Accounts;
@@ -45,14 +46,14 @@ public static class QuarantineApi
     /// <summary>A held message with its safe view.</summary>
     public sealed record HeldMessageView(HeldMessageSummary Message, MessageView Content);
 
-    public static async Task<Results<Ok<HeldMessageView>, NotFound<ProblemDetails>>> GetAsync(Guid id, QuarantineRepository quarantine, CampaignService campaigns, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<HeldMessageView>, NotFound<ProblemDetails>>> GetAsync(Guid id, QuarantineRepository quarantine, CampaignService campaigns, IMessageContent content, CancellationToken cancellationToken)
     {
         if (await quarantine.FindAsync(id, cancellationToken) is not { } message)
         {
             return ApiValidation.NotFound($"No message {id}.");
         }
 
-        var view = await MessageReader.ViewAsync(message.SpoolPath, cancellationToken);
+        var view = await MessageReader.ViewAsync(message.SpoolPath, content, cancellationToken);
         if (view.Fingerprint is not null && message.State == "quarantined")
         {
             await campaigns.FingerprintOfAsync(message, cancellationToken);

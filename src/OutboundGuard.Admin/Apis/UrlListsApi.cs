@@ -37,7 +37,7 @@ public static class UrlListsApi
         }
     }
 
-    public static async Task<Results<Ok<UrlListEntry>, ValidationProblem>> AddAsync(string list, UrlListRequest request, UrlListRepository lists, UrlListService service, ClaimsPrincipal user, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<UrlListEntry>, ValidationProblem>> AddAsync(string list, UrlListRequest request, UrlListRepository lists, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         string checkedList;
         try
@@ -64,11 +64,10 @@ public static class UrlListsApi
             return ApiValidation.Problem("domain", e.Message);
         }
 
-        await service.RefreshAsync(cancellationToken);
         return TypedResults.Ok((await lists.ListAsync(checkedList, cancellationToken)).Single(e => e.Domain == domain));
     }
 
-    public static async Task<Results<NoContent, ValidationProblem, NotFound<ProblemDetails>>> RemoveAsync(string list, string domain, string? reason, UrlListRepository lists, UrlListService service, ClaimsPrincipal user, CancellationToken cancellationToken)
+    public static async Task<Results<NoContent, ValidationProblem, NotFound<ProblemDetails>>> RemoveAsync(string list, string domain, string? reason, UrlListRepository lists, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         try
         {
@@ -82,7 +81,6 @@ public static class UrlListsApi
             return ApiValidation.Problem(e.ParamName == "list" ? "list" : "domain", e.Message);
         }
 
-        await service.RefreshAsync(cancellationToken);
         return TypedResults.NoContent();
     }
 

@@ -1,16 +1,17 @@
 using OutboundGuard.Admin.Quarantine;
-using OutboundGuard.Scoring.Campaigns;
+using OutboundGuard.Admin.Content;
 using OutboundGuard.Storage.Campaigns;
+using OutboundGuard.Storage.Notifications;
 using OutboundGuard.Storage.Quarantine;
 
 namespace OutboundGuard.Admin.Campaigns;
 
 /// <summary>
-/// Campaign fingerprints for ops: blocks and unblocks (stored, so they survive restarts and reach every node,
-/// and applied to this node's <see cref="CampaignTracker"/> at once), fingerprints of held mail, and the list
-/// of fingerprints seen with the accounts that sent them.
+/// Campaign fingerprints for ops: blocks and unblocks (stored, so they survive restarts, and announced, so every
+/// node's scoring applies them, this one included), fingerprints of held mail, and the list of fingerprints seen
+/// with the accounts that sent them. Never touches scoring's objects: it publishes commands.
 /// </summary>
-public sealed class CampaignService(CampaignFingerprintRepository repository, TimeProvider time, CampaignTracker? tracker = null)
+public sealed class CampaignService(CampaignFingerprintRepository repository, IMessageContent content, TimeProvider time)
 {
     /// <summary>Blocks a fingerprint for every account.</summary>
     /// <exception cref="FormatException">Not 16 hex digits.</exception>
@@ -18,7 +19,6 @@ public sealed class CampaignService(CampaignFingerprintRepository repository, Ti
     {
         fingerprint = CampaignFingerprintRepository.Normalize(fingerprint);
         await repository.SetAsync(fingerprint, true, reason, actor, cancellationToken);
-        tracker?.Block(fingerprint, reason);
     }
 
     /// <summary>Lifts a block.</summary>
@@ -27,21 +27,22 @@ public sealed class CampaignService(CampaignFingerprintRepository repository, Ti
     {
         fingerprint = CampaignFingerprintRepository.Normalize(fingerprint);
         await repository.SetAsync(fingerprint, false, reason, actor, cancellationToken);
-        tracker?.Unblock(fingerprint);
     }
 
-    /// <summary>Lifts a block on this node's tracker only (one a suspension set in memory; nothing was stored).</summary>
-    /// <summary>Lifts, on this node's tracker, every block that the account's suspension or throttle set (a false alarm).</summary>
-    public IReadOnlyList<string> LiftBlocksCausedByOnNode(long accountId) => tracker?.LiftBlocksCausedBy(accountId) ?? [];
+    /// <summary>Asks every node to lift the in-memory blocks the account's suspension or throttle set (a false alarm).</summary>
+    public Task FalseAlarmAsync(long accountId, CancellationToken cancellationToken)
+        => repository.AnnounceAsync(new ListsChange(ListsChangeKind.FalseAlarm, AccountId: accountId), cancellationToken);
 
-    /// <summary>Lifts a block on this node's tracker only (one a suspension set, never stored).</summary>
-    public void UnblockOnNode(string fingerprint) => tracker?.Unblock(CampaignFingerprintRepository.Normalize(fingerprint));
+    /// <summary>Asks every node to lift an in-memory block (one a suspension set, never stored).</summary>
+    /// <exception cref="FormatException">Not 16 hex digits.</exception>
+    public Task UnblockInMemoryAsync(string fingerprint, CancellationToken cancellationToken)
+        => repository.AnnounceAsync(new ListsChange(ListsChangeKind.Unblock, CampaignFingerprintRepository.Normalize(fingerprint)), cancellationToken);
 
     /// <summary>The held message's fingerprint (computed from the spool and remembered), or null for a short or unreadable body.</summary>
     public async Task<string?> FingerprintOfAsync(HeldMessage message, CancellationToken cancellationToken)
     {
         var parsed = await MessageReader.LoadAsync(message.SpoolPath, cancellationToken);
-        if (parsed is null || MessageReader.Fingerprint(parsed) is not { } fingerprint)
+        if (parsed is null || content.Fingerprint(parsed) is not { } fingerprint)
         {
             return null;
         }
@@ -55,14 +56,13 @@ public sealed class CampaignService(CampaignFingerprintRepository repository, Ti
     {
         var sightings = await repository.SightingsAsync(time.GetUtcNow() - window, cancellationToken: cancellationToken);
         var stored = await repository.ListAsync(cancellationToken);
-        var groups = new List<(ulong Key, string Hex, List<FingerprintSighting> Seen)>();
+        var groups = new List<(string Hex, List<FingerprintSighting> Seen)>();
         foreach (var s in sightings)
         {
-            var value = Parse(s.Fingerprint);
-            var group = groups.FirstOrDefault(g => BodyFingerprint.Distance(g.Key, value) <= BodyFingerprint.SameCampaignDistance);
+            var group = groups.FirstOrDefault(g => content.SameCampaign(g.Hex, s.Fingerprint));
             if (group.Seen is null)
             {
-                groups.Add((value, s.Fingerprint, [s]));
+                groups.Add((s.Fingerprint, [s]));
             }
             else
             {
@@ -70,14 +70,14 @@ public sealed class CampaignService(CampaignFingerprintRepository repository, Ti
             }
         }
 
-        foreach (var b in stored.Where(b => !groups.Any(g => BodyFingerprint.Distance(g.Key, Parse(b.Fingerprint)) <= BodyFingerprint.SameCampaignDistance)))
+        foreach (var b in stored.Where(b => !groups.Any(g => content.SameCampaign(g.Hex, b.Fingerprint))))
         {
-            groups.Add((Parse(b.Fingerprint), b.Fingerprint, []));
+            groups.Add((b.Fingerprint, []));
         }
 
         return [.. groups.Select(g =>
         {
-            var block = stored.FirstOrDefault(b => BodyFingerprint.Distance(Parse(b.Fingerprint), g.Key) <= BodyFingerprint.SameCampaignDistance);
+            var block = stored.FirstOrDefault(b => content.SameCampaign(b.Fingerprint, g.Hex));
             return new CampaignSummary(
                 g.Hex,
                 block?.Status == "blocked",
@@ -88,27 +88,4 @@ public sealed class CampaignService(CampaignFingerprintRepository repository, Ti
                 g.Seen.Count == 0 ? null : g.Seen.Max(s => s.ReceivedAt));
         }).OrderByDescending(c => c.Accounts.Count).ThenByDescending(c => c.Messages)];
     }
-
-    /// <summary>Applies every stored block and unblock to this node's tracker (at start and when another node changed them).</summary>
-    public async Task<int> LoadIntoTrackerAsync(CancellationToken cancellationToken)
-    {
-        if (tracker is null)
-        {
-            return 0;
-        }
-
-        var stored = await repository.ListAsync(cancellationToken);
-        foreach (var f in stored)
-        {
-            tracker.Unblock(f.Fingerprint);
-            if (f.Status == "blocked")
-            {
-                tracker.Block(f.Fingerprint, f.Reason);
-            }
-        }
-
-        return stored.Count(f => f.Status == "blocked");
-    }
-
-    private static ulong Parse(string hex) => ulong.Parse(hex, System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture);
 }

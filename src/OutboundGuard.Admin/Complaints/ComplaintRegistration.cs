@@ -1,13 +1,11 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Logging;
-using OutboundGuard.Scoring.Tracking;
 using OutboundGuard.Storage.Complaints;
 
 namespace OutboundGuard.Admin.Complaints;
 
-/// <summary>Registers the feedback-loop intake (options validated at start), its repository and the periodic reload of the counts.</summary>
+/// <summary>Registers the feedback-loop intake (options validated at start) and its repository; each node's scoring reloads the counts itself.</summary>
 public static class ComplaintRegistration
 {
     public static IServiceCollection AddComplaintFeedback(this IServiceCollection services, IConfiguration configuration)
@@ -17,10 +15,7 @@ public static class ComplaintRegistration
         services.TryAddSingleton(options);
         services.TryAddSingleton<ComplaintRepository>();
         services.TryAddSingleton(sp => new ReportVerifier(sp.GetRequiredService<FeedbackLoopOptions>()));
-        services.TryAddSingleton(sp => new ComplaintService(sp.GetRequiredService<ComplaintRepository>(), sp.GetRequiredService<ReportVerifier>(),
-            sp.GetRequiredService<FeedbackLoopOptions>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ComplaintService>>(),
-            sp.GetService<ComplaintLedger>()));
-        services.AddHostedService<ComplaintLedgerRefresh>();
+        services.TryAddSingleton<ComplaintService>();
         return services;
     }
 }

@@ -1,7 +1,5 @@
 using Microsoft.Extensions.Logging;
 using MimeKit;
-using OutboundGuard.Scoring.Accounts;
-using OutboundGuard.Scoring.Tracking;
 using OutboundGuard.Storage.Complaints;
 
 namespace OutboundGuard.Admin.Complaints;
@@ -9,16 +7,15 @@ namespace OutboundGuard.Admin.Complaints;
 /// <summary>
 /// The intake of feedback-loop reports, behind both doors (the SMTP address and <c>POST /api/complaints</c>): reads
 /// the ARF report, checks its DKIM signature against the configured sources, finds the sending account from the
-/// relay's trace header (or a queue id given with it), stores it with its audit entry and, when it weighs, reloads
-/// the node's complaint counts so the account's next message is scored with it.
+/// relay's trace header (or a queue id given with it), stores it with its audit entry and, when it weighs, announces it
+/// (in the same transaction) so every node's scoring reloads its complaint counts and the account's next message is
+/// scored with it.
 /// </summary>
 public sealed class ComplaintService(
     ComplaintRepository complaints,
     ReportVerifier verifier,
     FeedbackLoopOptions options,
-    TimeProvider time,
-    ILogger<ComplaintService> logger,
-    ComplaintLedger? ledger = null)
+    ILogger<ComplaintService> logger)
 {
     /// <summary>The largest report accepted, in octets.</summary>
     public int MaxReportSize => options.MaxReportSize;
@@ -50,24 +47,6 @@ public sealed class ComplaintService(
             report.FeedbackType, queueId ?? report.QueueId, report.OriginalMailFrom, report.ArrivalDate, report.ReportedSubject,
             (int)Math.Min(int.MaxValue, content.CanSeek ? content.Length : 0)), cancellationToken);
         Log.ComplaintReceived(logger, stored.Id, door, stored.FeedbackType, stored.Account ?? "unknown", stored.Verified);
-        if (stored.Verified && stored.AccountId is not null)
-        {
-            await RefreshAsync(cancellationToken);
-        }
-
         return (stored, null);
-    }
-
-    /// <summary>Reloads the node's complaint counts from PostgreSQL (after a report, and periodically for other nodes' reports).</summary>
-    public async Task RefreshAsync(CancellationToken cancellationToken)
-    {
-        if (ledger is null)
-        {
-            return;
-        }
-
-        var counts = await complaints.CountsAsync(time.GetUtcNow() - options.Window, cancellationToken);
-        ledger.Load(counts.Select(c => (c.AccountId, c.Tenant,
-            new ComplaintStanding(c.AccountComplaints, c.AccountMessages), new ComplaintStanding(c.TenantComplaints, c.TenantMessages))));
     }
 }

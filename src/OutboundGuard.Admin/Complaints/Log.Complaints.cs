@@ -7,7 +7,4 @@ internal static partial class Log
 {
     [LoggerMessage(5100, LogLevel.Information, "Complaint {ComplaintId} received over {Door}: {FeedbackType} about {AccountAddress}, weighs {Verified}")]
     public static partial void ComplaintReceived(ILogger logger, long complaintId, string door, string feedbackType, string accountAddress, bool verified);
-
-    [LoggerMessage(5101, LogLevel.Warning, "Could not reload the complaint counts; retrying at the next interval")]
-    public static partial void ComplaintRefreshFailed(ILogger logger, Exception exception);
 }

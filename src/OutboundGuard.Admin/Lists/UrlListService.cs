@@ -1,38 +1,22 @@
-using Microsoft.Extensions.Configuration;
-using OutboundGuard.Scoring.Urls;
+using OutboundGuard.Storage.Campaigns;
+using OutboundGuard.Storage.Notifications;
 using OutboundGuard.Storage.UrlLists;
 
 namespace OutboundGuard.Admin.Lists;
 
 /// <summary>
-/// Keeps the URL reputation detector's lists equal to the configured lists (OutboundGuard:Scoring:Urls)
-/// plus those ops keep in PostgreSQL. A refresh swaps in new sets, so a message being scored sees either the
-/// old lists or the new ones, never a half-changed set.
+/// The URL lists ops keep in PostgreSQL. An added or removed entry is announced in its own transaction
+/// (<see cref="UrlListRepository"/>), and every node's scoring reloads its lists from the table (the configured
+/// lists plus the stored ones); Admin never touches the detector's lists itself.
 /// </summary>
-public sealed class UrlListService(UrlListRepository repository, IConfiguration configuration, UrlReputationOptions? live = null)
+public sealed class UrlListService(UrlListRepository repository, CampaignFingerprintRepository announcements)
 {
-    private readonly UrlReputationOptions _configured = configuration.GetSection("OutboundGuard:Scoring:Urls").Get<UrlReputationOptions>() ?? new UrlReputationOptions();
-
-    /// <summary>The options the detector reads, or null when this process scores no mail.</summary>
-    public UrlReputationOptions? Live => live;
-
-    /// <summary>Reloads the lists from PostgreSQL into the live options; returns (blocked, allowed) counts in force.</summary>
+    /// <summary>Asks every node to reload its URL lists now; returns the stored entries (blocked, allowed) they reload.</summary>
     public async Task<(int Blocked, int Allowed)> RefreshAsync(CancellationToken cancellationToken)
     {
         var rows = await repository.ListAsync(cancellationToken: cancellationToken);
-        var block = new HashSet<string>(_configured.Blocklist, StringComparer.OrdinalIgnoreCase);
-        var allow = new HashSet<string>(_configured.Allowlist, StringComparer.OrdinalIgnoreCase);
-        foreach (var row in rows)
-        {
-            (row.List == UrlListRepository.Block ? block : allow).Add(row.Domain);
-        }
-
-        if (live is not null)
-        {
-            live.Blocklist = block;
-            live.Allowlist = allow;
-        }
-
-        return (block.Count, allow.Count);
+        await announcements.AnnounceAsync(ListsChange.Urls, cancellationToken);
+        var blocked = rows.Count(r => r.List == UrlListRepository.Block);
+        return (blocked, rows.Count - blocked);
     }
 }

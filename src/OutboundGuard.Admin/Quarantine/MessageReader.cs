@@ -1,6 +1,5 @@
 using MimeKit;
-using OutboundGuard.Scoring.Campaigns;
-using OutboundGuard.Scoring.Content;
+using OutboundGuard.Admin.Content;
 using OutboundGuard.Storage.Spool;
 
 namespace OutboundGuard.Admin.Quarantine;
@@ -33,7 +32,7 @@ public static class MessageReader
     }
 
     /// <summary>The safe view of a spooled message.</summary>
-    public static async Task<MessageView> ViewAsync(string spoolPath, CancellationToken cancellationToken)
+    public static async Task<MessageView> ViewAsync(string spoolPath, IMessageContent content, CancellationToken cancellationToken)
     {
         var message = await LoadAsync(spoolPath, cancellationToken);
         if (message is null)
@@ -46,18 +45,11 @@ public static class MessageReader
         var html = message.HtmlBody;
         if (string.IsNullOrEmpty(text))
         {
-            text = MessageText.Of(message).Body;
+            text = content.Text(message).Body;
         }
 
         var attachments = message.Attachments.Select(a => $"{a.ContentDisposition?.FileName ?? a.ContentType.Name ?? "(unnamed)"} ({a.ContentType.MimeType})").ToList();
-        return new MessageView(headers, Cut(text ?? ""), html is null ? null : Cut(html), attachments, Fingerprint(message), null);
-    }
-
-    /// <summary>The body fingerprint of a parsed message (as the campaign tracker computes it), or null.</summary>
-    public static string? Fingerprint(MimeMessage message)
-    {
-        var text = MessageText.Of(message);
-        return BodyFingerprint.Compute(text.Subject, text.Body) is { } f ? f.ToString("x16", System.Globalization.CultureInfo.InvariantCulture) : null;
+        return new MessageView(headers, Cut(text ?? ""), html is null ? null : Cut(html), attachments, content.Fingerprint(message), null);
     }
 
     private static string Cut(string s) => s.Length <= MaxShownChars ? s : s[..MaxShownChars] + "\n[… cut]";

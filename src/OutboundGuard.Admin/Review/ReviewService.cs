@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OutboundGuard.Admin.Campaigns;
+using OutboundGuard.Admin.Content;
 using OutboundGuard.Admin.Quarantine;
 using OutboundGuard.Relay.Accounts;
-using OutboundGuard.Scoring.Content;
 using OutboundGuard.Storage.Accounts;
 using OutboundGuard.Storage.Audit;
 using OutboundGuard.Storage.Campaigns;
@@ -26,8 +26,9 @@ public sealed class ReviewService(
     AuditLogRepository audit,
     VerdictRepository verdicts,
     IOptions<AdminOptions> options,
-    ILogger<ReviewService> logger,
-    NaiveBayesModel? model = null)
+    IMessageContent content,
+    IContentLearning learning,
+    ILogger<ReviewService> logger)
 {
     /// <summary>Applies a decision to the account; null when it does not exist.</summary>
     /// <param name="address">The account.</param>
@@ -55,8 +56,7 @@ public sealed class ReviewService(
                 continue;
             }
 
-            var text = MessageText.Of(parsed);
-            texts.Add((text.Subject, text.Body));
+            texts.Add(content.Text(parsed));
             if (await campaigns.FingerprintOfAsync(message, cancellationToken) is { } f)
             {
                 prints.Add(f);
@@ -106,14 +106,14 @@ public sealed class ReviewService(
             var stored = (await fingerprints.ListAsync(cancellationToken)).Where(s => s.Status == "blocked").Select(s => s.Fingerprint).ToHashSet(StringComparer.Ordinal);
             foreach (var f in prints)
             {
-                // Clears the block a suspension put on this node's tracker, and a stored one if there is one.
+                // Clears the block a suspension put in every node's memory, and a stored one if there is one.
                 if (stored.Contains(f))
                 {
                     await campaigns.UnblockAsync(f, $"false alarm on {account.Address}: {reason}", actor, cancellationToken);
                 }
                 else
                 {
-                    campaigns.UnblockOnNode(f);
+                    await campaigns.UnblockInMemoryAsync(f, cancellationToken);
                 }
 
                 unblocked.Add(f);
@@ -123,11 +123,8 @@ public sealed class ReviewService(
         IReadOnlyList<(long Id, string Address)> linked = [];
         if (decision == ReviewDecision.FalseAlarm)
         {
-            // Undo what the suspension caused: the fingerprints it blocked and the accounts suspended through it.
-            foreach (var f in campaigns.LiftBlocksCausedByOnNode(account.Id).Where(f => !unblocked.Contains(f)))
-            {
-                unblocked.Add(f);
-            }
+            // Undo what the suspension caused: the fingerprints it blocked (in every node's memory) and the accounts suspended through it.
+            await campaigns.FalseAlarmAsync(account.Id, cancellationToken);
 
             linked = await verdicts.SuspendedThroughAsync(account.Id, cancellationToken);
             if (options.Value.ReinstateLinkedOnFalseAlarm)
@@ -139,15 +136,7 @@ public sealed class ReviewService(
             }
         }
 
-        var learned = 0;
-        if (model is not null)
-        {
-            foreach (var (subject, body) in texts)
-            {
-                model.Learn(subject, body, spam);
-                learned++;
-            }
-        }
+        var learned = learning.Learn(texts, spam);
 
         await audit.AppendAsync(actor, "account.review", account.Address, reason, new
         {

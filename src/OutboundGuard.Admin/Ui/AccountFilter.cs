@@ -1,5 +1,4 @@
 using System.Globalization;
-using OutboundGuard.Scoring.Accounts;
 using OutboundGuard.Storage.Accounts;
 
 namespace OutboundGuard.Admin.Ui;

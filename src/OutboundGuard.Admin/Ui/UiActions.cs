@@ -160,7 +160,7 @@ internal static class UiActions
         };
     }
 
-    private static async Task<IResult> UrlListActionAsync(IFormCollection form, ClaimsPrincipal user, UrlListRepository lists, UrlListService service, CancellationToken ct)
+    private static async Task<IResult> UrlListActionAsync(IFormCollection form, ClaimsPrincipal user, UrlListRepository lists, CancellationToken ct)
     {
         var reason = form["reason"].ToString().Trim();
         if (reason.Length == 0)
@@ -172,9 +172,9 @@ internal static class UiActions
         var domain = form["domain"].ToString();
         return form["action"].ToString() switch
         {
-            "add" => (await UrlListsApi.AddAsync(list, new UrlListRequest(domain, reason), lists, service, user, ct)).Result is Ok<UrlListEntry>
+            "add" => (await UrlListsApi.AddAsync(list, new UrlListRequest(domain, reason), lists, user, ct)).Result is Ok<UrlListEntry>
                 ? Back("/url-lists", UiNotices.EntryAdded) : Back("/url-lists", UiNotices.BadDomain),
-            "remove" => (await UrlListsApi.RemoveAsync(list, domain, reason, lists, service, user, ct)).Result is NoContent
+            "remove" => (await UrlListsApi.RemoveAsync(list, domain, reason, lists, user, ct)).Result is NoContent
                 ? Back("/url-lists", UiNotices.EntryRemoved) : Back("/url-lists", UiNotices.BadDomain),
             _ => Results.BadRequest(),
         };

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using OutboundGuard.Admin.Apis;
 using OutboundGuard.Admin.Audit;
 using OutboundGuard.Admin.Campaigns;
+using OutboundGuard.Admin.Content;
 using OutboundGuard.Admin.Quarantine;
 using OutboundGuard.Admin.Security;
 using OutboundGuard.Admin.Ui.Pages;
@@ -35,7 +36,7 @@ internal static class UiEndpoints
             => UiPage.Render<HistoryPage>(new { User = user, Filter = new HistoryFilter(account, tenant, sender, recipient, subject, state, from, to) }));
         pages.MapGet("/quarantine", (string? done, ClaimsPrincipal user, string? tenant, string? account, string? reason, string? age)
             => UiPage.Render<QuarantinePage>(new { User = user, Done = done, Filter = HeldMailFilter.From(tenant, account, reason, age) }));
-        pages.MapGet("/quarantine/{id:guid}", async (Guid id, ClaimsPrincipal user, QuarantineRepository quarantine, CampaignService campaigns, CancellationToken ct) =>
+        pages.MapGet("/quarantine/{id:guid}", async (Guid id, ClaimsPrincipal user, QuarantineRepository quarantine, CampaignService campaigns, IMessageContent content, CancellationToken ct) =>
         {
             if (await quarantine.FindAsync(id, ct) is not { } message)
             {
@@ -43,7 +44,7 @@ internal static class UiEndpoints
             }
 
             // As the API does: a held message that was looked at is a sighting of its fingerprint on the campaigns page.
-            var view = await MessageReader.ViewAsync(message.SpoolPath, ct);
+            var view = await MessageReader.ViewAsync(message.SpoolPath, content, ct);
             if (view.Fingerprint is not null && message.State == "quarantined")
             {
                 await campaigns.FingerprintOfAsync(message, ct);

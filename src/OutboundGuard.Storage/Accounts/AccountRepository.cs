@@ -83,6 +83,28 @@ public sealed class AccountRepository(NpgsqlDataSource dataSource)
         return await connection.QuerySingleOrDefaultAsync<AccountRecord>(new CommandDefinition(FindByIdSql, new { id }, cancellationToken: cancellationToken));
     }
 
+    private const string NowSql = "SELECT now()";
+
+    private const string ChangedSinceSql = "SELECT id FROM accounts WHERE updated_at >= @since ORDER BY id";
+
+    /// <summary>
+    /// The database's clock, and the accounts whose state, limits or password changed at or after
+    /// <paramref name="since"/> (none when it is null): what a node that was not listening may have missed.
+    /// </summary>
+    public async Task<(DateTimeOffset Now, IReadOnlyList<long> Ids)> ChangedSinceAsync(DateTimeOffset? since, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var now = await connection.ExecuteScalarAsync<DateTime>(new CommandDefinition(NowSql, cancellationToken: cancellationToken));
+        var at = new DateTimeOffset(DateTime.SpecifyKind(now, DateTimeKind.Utc));
+        if (since is null)
+        {
+            return (at, []);
+        }
+
+        var ids = await connection.QueryAsync<long>(new CommandDefinition(ChangedSinceSql, new { since = since.Value.ToUniversalTime() }, cancellationToken: cancellationToken));
+        return (at, ids.AsList());
+    }
+
     private const string ListSql = $"""
         SELECT {SelectColumns} FROM accounts a JOIN tenants t ON t.id = a.tenant_id
         WHERE (@tenant::text IS NULL OR t.domain = @tenant) AND (@state::text IS NULL OR a.state = @state)

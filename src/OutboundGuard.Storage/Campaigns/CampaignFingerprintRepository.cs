@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Dapper;
 using Npgsql;
 using OutboundGuard.Storage.Audit;
+using OutboundGuard.Storage.Notifications;
 
 namespace OutboundGuard.Storage.Campaigns;
 
@@ -31,6 +32,15 @@ public sealed partial class CampaignFingerprintRepository(NpgsqlDataSource dataS
         await AuditLogRepository.AppendAsync(connection, transaction, actor, "campaign." + (blocked ? "block" : "unblock"), fingerprint, reason, null, cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition($"SELECT pg_notify('{ListsChannel}', 'campaigns')", transaction: transaction, cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);
+    }
+
+    private const string AnnounceSql = $"SELECT pg_notify('{ListsChannel}', @payload)";
+
+    /// <summary>Publishes a command on <see cref="ListsChannel"/> for every node's scoring (this one included).</summary>
+    public async Task AnnounceAsync(ListsChange change, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(AnnounceSql, new { payload = change.Payload }, cancellationToken: cancellationToken));
     }
 
     private const string ListSql = "SELECT fingerprint, status, reason, actor, updated_at FROM campaign_fingerprints ORDER BY updated_at DESC";

@@ -6,6 +6,11 @@ namespace OutboundGuard.Storage.Complaints;
 /// <summary>Feedback-loop reports and the complaint counts per account and tenant that scoring weighs.</summary>
 public sealed class ComplaintRepository(NpgsqlDataSource dataSource)
 {
+    /// <summary>The channel on which a stored complaint that weighs (verified, its account known) is announced; payload: the account id.</summary>
+    public const string CountsChannel = "outboundguard_complaints";
+
+    private const string NotifySql = $"SELECT pg_notify('{CountsChannel}', @payload)";
+
     private const string InsertSql = """
         INSERT INTO complaints (door, received_from, source, verified, verification, feedback_type, message_id, account_id, tenant_id,
                                 original_mail_from, arrival_date, reported_subject, size_octets)
@@ -19,7 +24,8 @@ public sealed class ComplaintRepository(NpgsqlDataSource dataSource)
 
     /// <summary>
     /// Stores a report, with the account and tenant of the reported message when the relay still has its row, and its
-    /// audit entry (<c>complaint.receive</c>) in the same transaction. Returns the stored row.
+    /// audit entry (<c>complaint.receive</c>) in the same transaction, announced on <see cref="CountsChannel"/> when it weighs
+    /// so every node reloads its counts. Returns the stored row.
     /// </summary>
     public async Task<ComplaintRecord> InsertAsync(NewComplaint complaint, CancellationToken cancellationToken = default)
     {
@@ -30,6 +36,11 @@ public sealed class ComplaintRepository(NpgsqlDataSource dataSource)
         await Audit.AuditLogRepository.AppendAsync(connection, transaction, $"{complaint.Door}:{complaint.ReceivedFrom}", "complaint.receive",
             stored.Account ?? (complaint.MessageId is { } m ? m.ToString("N") : "unknown message"), stored.Verification,
             new { stored.Id, stored.FeedbackType, stored.Verified, stored.Source }, cancellationToken);
+        if (stored.Verified && stored.AccountId is { } accountId)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(NotifySql, new { payload = accountId.ToString(System.Globalization.CultureInfo.InvariantCulture) }, transaction, cancellationToken: cancellationToken));
+        }
+
         await transaction.CommitAsync(cancellationToken);
         return stored;
     }

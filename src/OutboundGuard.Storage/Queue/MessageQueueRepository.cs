@@ -125,7 +125,7 @@ public sealed partial class MessageQueueRepository(NpgsqlDataSource dataSource)
     private const string NotifySql = $"SELECT pg_notify('{QueuedChannel}', '')";
 
     /// <summary>
-    /// Announces newly queued rows to every node's queue (LISTEN on <see cref="QueuedChannel"/>). The SMTP
+    /// Announces newly queued rows to every node's queue (each subscribes to <see cref="QueuedChannel"/> through the node's notification hub). The SMTP
     /// side calls it after committing a 'queued' row (or runs <c>NOTIFY outboundguard_delivery</c> in its own
     /// transaction); quarantine release likewise.
     /// </summary>
@@ -133,24 +133,6 @@ public sealed partial class MessageQueueRepository(NpgsqlDataSource dataSource)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await connection.ExecuteAsync(new CommandDefinition(NotifySql, cancellationToken: cancellationToken)).ConfigureAwait(false);
-    }
-
-    /// <summary>
-    /// Calls <paramref name="onQueued"/> whenever a row is announced on <see cref="QueuedChannel"/>, until
-    /// <paramref name="cancellationToken"/> is cancelled. Throws when the connection breaks; the caller reconnects.
-    /// </summary>
-    public async Task ListenForQueuedAsync(Action onQueued, CancellationToken cancellationToken)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        connection.Notification += (_, _) => onQueued();
-        await connection.ExecuteAsync(new CommandDefinition($"LISTEN {QueuedChannel}", cancellationToken: cancellationToken)).ConfigureAwait(false);
-
-        // Rows queued while no one was listening.
-        onQueued();
-        while (true)
-        {
-            await connection.WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
     }
 
     private const string RouteSuccessSql = """

@@ -5,12 +5,6 @@ namespace OutboundGuard.Cluster;
 /// <summary>Log events of account-state sharing and shared counters. Event ids 1300–1399.</summary>
 internal static partial class ClusterLog
 {
-    [LoggerMessage(1301, LogLevel.Information, "Listening for account state changes on channel {Channel}")]
-    public static partial void Listening(ILogger logger, string channel);
-
-    [LoggerMessage(1302, LogLevel.Warning, "Account state listener lost its connection; MAIL FROM reads the database until it is back (retry in {RetrySeconds} s)")]
-    public static partial void ListenerFailed(ILogger logger, Exception exception, double retrySeconds);
-
     [LoggerMessage(1310, LogLevel.Information, "Shared counters of node {Node}: restored {Attempts} attempt(s) of {Accounts} account(s) from the last {WindowHours} h")]
     public static partial void CountersRestored(ILogger logger, string node, int attempts, int accounts, double windowHours);
 
@@ -28,4 +22,19 @@ internal static partial class ClusterLog
 
     [LoggerMessage(1331, LogLevel.Warning, "Could not read account {AccountId}'s new state; its open SMTP sessions on this node stay open until MAIL FROM refuses them")]
     public static partial void SuspendedSessionsLookupFailed(ILogger logger, Exception exception, long accountId);
+
+    [LoggerMessage(1340, LogLevel.Information, "Scoring lists loaded: {BlockedFingerprints} blocked campaign fingerprint(s), {Blocked} blocked and {Allowed} allowed link domain(s)")]
+    public static partial void ListsLoaded(ILogger logger, int blockedFingerprints, int blocked, int allowed);
+
+    [LoggerMessage(1341, LogLevel.Warning, "Scoring lists could not be reloaded; the lists in force stay until the next change or reconnect")]
+    public static partial void ListsLoadFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(1342, LogLevel.Information, "Campaign fingerprint {Fingerprint} unblocked on this node")]
+    public static partial void CampaignBlockLifted(ILogger logger, string fingerprint);
+
+    [LoggerMessage(1343, LogLevel.Information, "False alarm on account {AccountId}: {Lifted} campaign block(s) its suspension caused lifted on this node")]
+    public static partial void FalseAlarmBlocksLifted(ILogger logger, long accountId, int lifted);
+
+    [LoggerMessage(1344, LogLevel.Warning, "Could not reload the complaint counts; retrying at the next announcement or interval")]
+    public static partial void ComplaintCountsLoadFailed(ILogger logger, Exception exception);
 }

@@ -1,10 +1,11 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using OutboundGuard.Storage.Counters;
+using OutboundGuard.Storage.Notifications;
 
 namespace OutboundGuard.Cluster;
 
-/// <summary>Account state shared by LISTEN/NOTIFY and counters shared through PostgreSQL, for several relay nodes.</summary>
+/// <summary>Account state and scoring commands shared through the notification hub, and counters shared through PostgreSQL, for several relay nodes.</summary>
 internal static class ClusterRegistration
 {
     public static IServiceCollection AddCluster(this IServiceCollection services, IConfiguration configuration)
@@ -24,6 +25,12 @@ internal static class ClusterRegistration
         services.AddSingleton<SuspendedSessionCloser>();
         services.AddSingleton<OutboundGuard.Relay.Accounts.IAccountChangeObserver>(sp => sp.GetRequiredService<SuspendedSessionCloser>());
         services.AddHostedService(sp => sp.GetRequiredService<SuspendedSessionCloser>());
+        services.AddOptions<NotificationHubOptions>()
+            .Bind(configuration.GetSection(NotificationHubOptions.Section))
+            .Validate(o => o.InitialRetryDelay > TimeSpan.Zero && o.MaxRetryDelay >= o.InitialRetryDelay, $"{NotificationHubOptions.Section}:InitialRetryDelay must be positive and at most MaxRetryDelay.")
+            .Validate(o => o.PingInterval >= TimeSpan.FromSeconds(1), $"{NotificationHubOptions.Section}:PingInterval must be at least 1 s.")
+            .ValidateOnStart();
+        services.AddNotificationHub();
         services.AddHostedService<AccountStateListener>();
         return services;
     }

@@ -8,6 +8,7 @@ using Npgsql;
 using OutboundGuard.Cluster;
 using OutboundGuard.Observability;
 using OutboundGuard.Admin;
+using OutboundGuard.AdminScoring;
 using OutboundGuard.Relay;
 using OutboundGuard.Relay.Authentication;
 using OutboundGuard.Smtp.Handoff;
@@ -155,6 +156,7 @@ internal static partial class ServeHost
         builder.Services.AddCluster(configuration);
         builder.Services.AddObservability();
         builder.Services.AddOutboundGuardAdmin(configuration);
+        builder.Services.AddScoringForAdmin();
 
         builder.WebHost.ConfigureKestrel(kestrel =>
         {

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Npgsql;
 using OutboundGuard.Cluster;
+using OutboundGuard.Storage.Notifications;
 using OutboundGuard.Storage.Queue;
 using OutboundGuard.Storage.Status;
 
@@ -16,7 +17,8 @@ internal sealed class DatabaseMetricsCollector(
     MessageQueueRepository queue,
     StatusRepository status,
     AccountStateCache cache,
-    SharedActivity shared) : IHostedService
+    SharedActivity shared,
+    NotificationHub hub) : IHostedService
 {
     private static readonly string[] QueueStates = ["queued", "deferred", "delivering", "quarantined", "delivered", "bounced", "failed"];
     private static readonly string[] AccountStates = ["active", "throttled", "suspended"];
@@ -33,6 +35,8 @@ internal sealed class DatabaseMetricsCollector(
     {
         metrics.StateListener.Set(cache.IsListening ? 1 : 0);
         metrics.SharedSyncs.Set(shared.SynchronousShares);
+        metrics.NotificationHubUp.Set(hub.IsConnected ? 1 : 0);
+        metrics.NotificationHubReconnects.IncTo(hub.Reconnects);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(3));
         try

@@ -30,6 +30,8 @@ internal sealed class OutboundGuardMetrics
         RouteFailures = factory.CreateGauge("outboundguard_route_consecutive_failures", "Failures of a delivery route since its last success (all nodes).", "route");
         Accounts = factory.CreateGauge("outboundguard_accounts", "Accounts by state (all nodes).", "state");
         StateListener = factory.CreateGauge("outboundguard_account_state_listener_up", "1 while this node receives account state changes (LISTEN/NOTIFY), else 0 (MAIL FROM then reads the database).");
+        NotificationHubUp = factory.CreateGauge("outboundguard_notification_hub_up", "1 while this node's notification hub listens (account states, scoring lists, delivery wake-up), else 0.");
+        NotificationHubReconnects = factory.CreateCounter("outboundguard_notification_hub_reconnects_total", "Times this node's notification hub connected again after losing its connection; each is followed by every subscriber's resync.");
         SharedSyncs = factory.CreateGauge("outboundguard_shared_counter_sync_total", "Messages whose counts were shared synchronously because their account was near its limits (this node).");
         DatabaseUp = factory.CreateGauge("outboundguard_database_up", "1 when the last scrape could read PostgreSQL, else 0.");
     }
@@ -62,6 +64,10 @@ internal sealed class OutboundGuardMetrics
     public Gauge Accounts { get; }
 
     public Gauge StateListener { get; }
+
+    public Gauge NotificationHubUp { get; }
+
+    public Counter NotificationHubReconnects { get; }
 
     public Gauge SharedSyncs { get; }
 

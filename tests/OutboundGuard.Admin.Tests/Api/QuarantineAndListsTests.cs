@@ -76,10 +76,10 @@ public sealed class QuarantineAndListsTests(PostgresFixture postgres) : IAsyncLi
         (await op.PostAsJsonAsync("/api/url-lists/block", new { domain = "Evil-Login.example.", reason = "phishing kit" })).EnsureSuccessStatusCode();
         (await op.PostAsJsonAsync("/api/url-lists/allow", new { domain = "partner.example" })).EnsureSuccessStatusCode();
 
-        Assert.Contains("evil-login.example", _host.Urls.Blocklist);
-        Assert.Contains("partner.example", _host.Urls.Allowlist);
+        // Published, and applied by this node's scoring subscriber as by every other node's.
+        await Eventually.TrueAsync(() => Task.FromResult(_host.Urls.Blocklist.Contains("evil-login.example") && _host.Urls.Allowlist.Contains("partner.example")), "the lists in scoring");
         Assert.Equal(HttpStatusCode.NoContent, (await op.DeleteAsync("/api/url-lists/block/evil-login.example?reason=mistake")).StatusCode);
-        Assert.DoesNotContain("evil-login.example", _host.Urls.Blocklist);
+        await Eventually.TrueAsync(() => Task.FromResult(!_host.Urls.Blocklist.Contains("evil-login.example")), "the removal in scoring");
         Assert.Contains(await _host.Get<AuditLogRepository>().ListAsync("evil-login.example"), e => e.Action == "urllist.block.add" && e.Reason == "phishing kit");
     }
 

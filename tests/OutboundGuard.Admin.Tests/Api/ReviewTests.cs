@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using Dapper;
+using Microsoft.Extensions.DependencyInjection;
 using OutboundGuard.Admin.Review;
 using OutboundGuard.Admin.Tests.Support;
 using OutboundGuard.Storage.Accounts;
@@ -66,7 +67,7 @@ public sealed class ReviewTests(PostgresFixture postgres) : IAsyncLifetime
         Assert.All(held, id => Assert.False(File.Exists(Path.Combine(_host.SpoolDirectory, id.ToString("N") + ".eml"))));
         var fingerprint = Assert.Single(outcome.FingerprintsBlocked);
         Assert.Contains(await _host.Get<CampaignFingerprintRepository>().ListAsync(), f => f.Fingerprint == fingerprint && f.Status == "blocked");
-        Assert.Contains(_host.Tracker.Blocked, b => b.Fingerprint == fingerprint);
+        await Eventually.TrueAsync(() => Task.FromResult(_host.Tracker.Blocked.Any(b => b.Fingerprint == fingerprint)), "the block in scoring");
         Assert.Equal(spamBefore + 3, _host.Model.SpamMessages);
         var audit = await _host.Get<AuditLogRepository>().ListAsync(account.Address);
         Assert.Contains(audit, e => e.Action == "account.review" && e.Reason == "password phished, owner confirmed" && e.Details!.Contains("\"decision\": \"hijacked\"", StringComparison.Ordinal));
@@ -124,11 +125,10 @@ public sealed class ReviewTests(PostgresFixture postgres) : IAsyncLifetime
         var outcome = await (await op.PostAsJsonAsync($"/api/accounts/{account.Address}/review", new { decision = "abusive", reason = "spam run" })).Content.ReadFromJsonAsync<ReviewOutcome>();
         var fingerprint = Assert.Single(outcome!.FingerprintsBlocked);
 
-        var fresh = new Scoring.Campaigns.CampaignTracker();
-        var service = new Campaigns.CampaignService(_host.Get<CampaignFingerprintRepository>(), TimeProvider.System, fresh);
-        await service.LoadIntoTrackerAsync(CancellationToken.None);
-
-        Assert.Contains(fresh.Blocked, b => b.Fingerprint == fingerprint);
+        // A node started afterwards (a fresh tracker) loads the stored block when its notification hub connects.
+        await using var restarted = await AdminHostOnSameDatabase.StartAsync(_host, new Dictionary<string, string?>());
+        var fresh = restarted.Services.GetRequiredService<Scoring.Campaigns.CampaignTracker>();
+        await Eventually.TrueAsync(() => Task.FromResult(fresh.Blocked.Any(b => b.Fingerprint == fingerprint)), "the stored block in the restarted node's tracker");
         var campaigns = await op.GetFromJsonAsync<List<Campaigns.CampaignSummary>>("/api/campaigns");
         var listed = Assert.Single(campaigns!, c => c.Fingerprint == fingerprint);
         Assert.True(listed.Blocked);

@@ -9,7 +9,9 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using OutboundGuard.Scoring.Campaigns;
 using OutboundGuard.Scoring.Content;
+using OutboundGuard.Scoring.Tracking;
 using OutboundGuard.Scoring.Urls;
+using OutboundGuard.AdminScoring;
 using OutboundGuard.Storage.Admin;
 using OutboundGuard.Testing.Postgres;
 
@@ -71,6 +73,8 @@ public sealed class AdminHost : IAsyncDisposable
         model.Learn("verify your account", "your mailbox is full click here to verify your password now", spam: true);
         builder.Services.AddSingleton(model);
         builder.Services.AddOutboundGuardAdmin(builder.Configuration);
+        builder.Services.AddSingleton(new ComplaintLedger());
+        builder.Services.AddScoringForAdmin(); // the scoring side of the command path, as the host runs it
         builder.WebHost.UseKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0));
         var app = builder.Build();
         app.MapGet("/health", () => Microsoft.AspNetCore.Http.Results.Ok(new { status = "ok" }));

@@ -146,7 +146,7 @@ public sealed class EveryPageInBrowserTests(PostgresFixture postgres) : IAsyncLi
         add.FindElement(By.Id("domain")).SendKeys("evil-links.example");
         Submit(add, "phishing landing pages", "Added to the list; scoring uses it now.");
         Assert.Contains("evil-links.example", Driver.FindElement(By.Id("block-list")).Text, StringComparison.Ordinal);
-        Assert.Contains(_host.Urls.Blocklist, d => d == "evil-links.example");
+        await Eventually.TrueAsync(() => Task.FromResult(_host.Urls.Blocklist.Contains("evil-links.example")), "the entry in scoring");
         _browser.Screenshot("ui-url-lists");
         Submit(Driver.FindElement(By.Id("block-list")).FindElement(By.TagName("form")), "domain taken down", "Removed from the list; scoring uses the change now.");
         Assert.DoesNotContain("evil-links.example", Driver.FindElement(By.Id("block-list")).Text, StringComparison.Ordinal);

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using OutboundGuard.Delivery.Routes;
+using OutboundGuard.Storage.Notifications;
 using OutboundGuard.Storage.Queue;
 using OutboundGuard.Testing.Postgres;
 
@@ -17,6 +18,7 @@ public sealed class DeliveryHarness : IAsyncDisposable
 {
     private DeliveryQueue? _queue;
     private DeliveryRouter? _router;
+    private NotificationHub? _hub;
 
     private readonly bool _ownsDatabase = true;
 
@@ -89,7 +91,10 @@ public sealed class DeliveryHarness : IAsyncDisposable
 
         var sink = new SinkRoute(options, TimeProvider.System, NullLogger<SinkRoute>.Instance);
         _router = new DeliveryRouter(options, sink, TimeProvider.System, NullLogger<DeliveryRouter>.Instance);
-        _queue = new DeliveryQueue(Repository, options, _router, new RecordingFeedback(Feedback), TimeProvider.System, NullLogger<DeliveryQueue>.Instance)
+        // The node's notification hub, as the host runs it: NOTIFY from another node wakes the queue.
+        _hub = new NotificationHub(DataSource, Microsoft.Extensions.Options.Options.Create(new NotificationHubOptions()), TimeProvider.System, NullLogger<NotificationHub>.Instance);
+        await _hub.StartAsync(CancellationToken.None);
+        _queue = new DeliveryQueue(Repository, options, _router, new RecordingFeedback(Feedback), TimeProvider.System, NullLogger<DeliveryQueue>.Instance, hub: _hub)
         {
             ShutdownGrace = TimeSpan.FromSeconds(5),
         };
@@ -104,6 +109,13 @@ public sealed class DeliveryHarness : IAsyncDisposable
             await _queue.StopAsync(CancellationToken.None);
             _queue.Dispose();
             _queue = null;
+        }
+
+        if (_hub is not null)
+        {
+            await _hub.StopAsync(CancellationToken.None);
+            _hub.Dispose();
+            _hub = null;
         }
 
         if (_router is not null)
