@@ -53,7 +53,7 @@ public static class QuarantineApi
         }
 
         var view = await MessageReader.ViewAsync(message.SpoolPath, cancellationToken);
-        if (view.Fingerprint is not null && message.State == "quarantined")
+        if (view.Fingerprint is not null && message.StateValue == MessageState.Quarantined)
         {
             await campaigns.FingerprintOfAsync(message, cancellationToken);
         }
