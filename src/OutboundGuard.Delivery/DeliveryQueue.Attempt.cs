@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using OutboundGuard.Delivery.Bounces;
 using OutboundGuard.Delivery.Content;
 using OutboundGuard.Delivery.Routes;
+using OutboundGuard.Storage;
 using OutboundGuard.Storage.Queue;
 
 namespace OutboundGuard.Delivery;
@@ -143,10 +144,10 @@ public sealed partial class DeliveryQueue
         }
 
         var failedAll = message.FailedRecipients.Length + newlyFailed.Count;
-        var state = stillPending.Count > 0 ? "deferred"
-            : failedAll == 0 ? "delivered"
-            : string.IsNullOrEmpty(message.EnvelopeFrom) ? "failed"
-            : "bounced";
+        var state = stillPending.Count > 0 ? MessageState.Deferred
+            : failedAll == 0 ? MessageState.Delivered
+            : string.IsNullOrEmpty(message.EnvelopeFrom) ? MessageState.Failed
+            : MessageState.Bounced;
         var last = result.Replies.Count > 0 ? result.Replies[^1] : null;
         var completion = new AttemptCompletion
         {
@@ -174,7 +175,7 @@ public sealed partial class DeliveryQueue
             return;
         }
 
-        Log.MessageAttempted(_logger, message.Id, message.Attempts, route.Name, state, accepted.Count, stillPending.Count, rejected.Count, completion.LastReply);
+        Log.MessageAttempted(_logger, message.Id, message.Attempts, route.Name, MessageStates.ToText(state), accepted.Count, stillPending.Count, rejected.Count, completion.LastReply);
         if (bounce is not null)
         {
             Log.BounceQueued(_logger, bounce.Id, message.EnvelopeFrom, message.Id, newlyFailed.Count);
@@ -194,7 +195,7 @@ public sealed partial class DeliveryQueue
             }
         }
 
-        if (state != "deferred" && _options.SpoolRetention == TimeSpan.Zero && TryDeleteSpoolFile(message.SpoolPath))
+        if (state != MessageState.Deferred && _options.SpoolRetention == TimeSpan.Zero && TryDeleteSpoolFile(message.SpoolPath))
         {
             // Written with the next group of recorded attempts; should it be lost, the periodic clean-up finds the row again.
             _repository.MarkSpoolRemovedLater(message.Id);

@@ -58,7 +58,7 @@ public sealed class ScoringPipeline
         urlOptions ??= new UrlReputationOptions();
         IDetector[] detectors =
         [
-            new RateDetector(), new VolumeDetector(), new ConcurrencyDetector(), new UrlReputationDetector(urlOptions),
+            new RateDetector(options.Rate), new VolumeDetector(options.Volume), new ConcurrencyDetector(), new UrlReputationDetector(urlOptions),
             new ContentDetector(model, urlOptions), new CampaignDetector(), new LinkedAccountsDetector(), new DownstreamFeedbackDetector(),
         ];
         return new ScoringPipeline(detectors, new ScoringPolicy(options), new AccountActivityTracker(timeProvider), timeProvider,

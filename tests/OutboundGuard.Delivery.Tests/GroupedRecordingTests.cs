@@ -33,7 +33,7 @@ public sealed class GroupedRecordingTests(PostgresFixture postgres)
             MessageId = id,
             LeaseOwner = "node-a",
             Route = "default",
-            State = "delivered",
+            State = MessageState.Delivered,
             PendingRecipients = [],
             Attempts = [new DeliveryAttempt("bob@example.org", DeliveryAttempt.Accepted, 250, "2.0.0 Ok")],
         })));
@@ -59,7 +59,7 @@ public sealed class GroupedRecordingTests(PostgresFixture postgres)
             MessageId = id,
             LeaseOwner = "node-a",
             Route = "default",
-            State = "deferred",
+            State = MessageState.Deferred,
             PendingRecipients = ["carol@example.org"],
             RetryAfter = TimeSpan.FromMinutes(10),
             LastReply = "451 try later",
@@ -92,7 +92,7 @@ public sealed class GroupedRecordingTests(PostgresFixture postgres)
         Assert.False((await harness.RowAsync(done)).SpoolRemoved);
         await harness.Repository.CompleteGroupedAsync(new AttemptCompletion
         {
-            MessageId = next, LeaseOwner = "node-a", Route = "default", State = "delivered", PendingRecipients = [],
+            MessageId = next, LeaseOwner = "node-a", Route = "default", State = MessageState.Delivered, PendingRecipients = [],
         });
 
         Assert.True((await harness.RowAsync(done)).SpoolRemoved);

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using OutboundGuard.Admin.Security;
+using OutboundGuard.Storage;
 using OutboundGuard.Storage.History;
 
 namespace OutboundGuard.Admin.Apis;
@@ -10,10 +11,7 @@ namespace OutboundGuard.Admin.Apis;
 /// <summary>/api/history: search accepted and held mail by account, tenant, sender, recipient, subject, fingerprint and time range.</summary>
 public static class HistoryApi
 {
-    private static readonly HashSet<string> States = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "queued", "delivering", "delivered", "deferred", "bounced", "quarantined", "released", "deleted", "failed",
-    };
+    private static readonly HashSet<string> States = new(MessageStates.All.Select(MessageStates.ToText), StringComparer.OrdinalIgnoreCase);
 
     public static RouteGroupBuilder MapHistoryApi(this IEndpointRouteBuilder app)
     {

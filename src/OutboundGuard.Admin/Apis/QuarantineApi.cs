@@ -54,7 +54,7 @@ public static class QuarantineApi
         }
 
         var view = await MessageReader.ViewAsync(message.SpoolPath, content, cancellationToken);
-        if (view.Fingerprint is not null && message.State == "quarantined")
+        if (view.Fingerprint is not null && message.StateValue == MessageState.Quarantined)
         {
             await campaigns.FingerprintOfAsync(message, cancellationToken);
         }

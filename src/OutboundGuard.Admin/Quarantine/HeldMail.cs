@@ -16,7 +16,7 @@ public sealed class HeldMail(QuarantineRepository quarantine, CampaignService ca
     {
         foreach (var id in ids)
         {
-            if (await quarantine.FindAsync(id, cancellationToken) is { State: "quarantined" } held)
+            if (await quarantine.FindAsync(id, cancellationToken) is { StateValue: MessageState.Quarantined } held)
             {
                 await campaigns.FingerprintOfAsync(held, cancellationToken);
             }

@@ -45,7 +45,7 @@ internal static class UiEndpoints
 
             // As the API does: a held message that was looked at is a sighting of its fingerprint on the campaigns page.
             var view = await MessageReader.ViewAsync(message.SpoolPath, content, ct);
-            if (view.Fingerprint is not null && message.State == "quarantined")
+            if (view.Fingerprint is not null && message.StateValue == MessageState.Quarantined)
             {
                 await campaigns.FingerprintOfAsync(message, ct);
             }

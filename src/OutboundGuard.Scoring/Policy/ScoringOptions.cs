@@ -1,3 +1,5 @@
+using OutboundGuard.Scoring.Detectors;
+
 namespace OutboundGuard.Scoring.Policy;
 
 /// <summary>
@@ -70,6 +72,15 @@ public sealed class ScoringOptions
     /// </summary>
     public TimeSpan ProbationAfterReinstate { get; set; } = TimeSpan.FromDays(7);
 
+    /// <summary>
+    /// Floors, thresholds and weights of the rate detector, section <c>OutboundGuard:Scoring:Rate</c>. The detectors are
+    /// the live policy's: a shadow policy's section is ignored.
+    /// </summary>
+    public RateDetectorOptions Rate { get; set; } = new();
+
+    /// <summary>Floors, thresholds and weights of the volume detector, section <c>OutboundGuard:Scoring:Volume</c>.</summary>
+    public VolumeDetectorOptions Volume { get; set; } = new();
+
     /// <summary>Checks the options; the error names the key.</summary>
     /// <exception cref="InvalidOperationException">A threshold is missing, negative or out of order, or a duration is not positive.</exception>
     public void Validate()
@@ -122,5 +133,8 @@ public sealed class ScoringOptions
                 throw new InvalidOperationException($"{SectionName}:DetectorWeights:{name} must not be negative.");
             }
         }
+
+        DetectorOptionsCheck.Validate(Rate, $"{SectionName}:Rate");
+        DetectorOptionsCheck.Validate(Volume, $"{SectionName}:Volume");
     }
 }

@@ -15,7 +15,11 @@ public sealed class HeldMessage
     public string? HeaderFrom { get; set; }
     public long SizeOctets { get; set; }
     public string SpoolPath { get; set; } = "";
+    /// <summary>The state as stored in <c>messages.state</c>; <see cref="StateValue"/> is its meaning.</summary>
     public string State { get; set; } = "";
+
+    /// <exception cref="FormatException">The stored state is no known <see cref="MessageState"/>.</exception>
+    public MessageState StateValue => MessageStates.Parse(State);
     public DateTimeOffset ReceivedAt { get; set; }
     public DateTimeOffset? SpoolRemovedAt { get; set; }
 

@@ -116,7 +116,7 @@ internal sealed class AttemptCommitter
         {
             new NpgsqlParameter { Value = c.MessageId, NpgsqlDbType = NpgsqlDbType.Uuid },
             new NpgsqlParameter { Value = c.LeaseOwner, NpgsqlDbType = NpgsqlDbType.Text },
-            new NpgsqlParameter { Value = c.State, NpgsqlDbType = NpgsqlDbType.Text },
+            new NpgsqlParameter { Value = MessageStates.ToText(c.State), NpgsqlDbType = NpgsqlDbType.Text },
             new NpgsqlParameter { Value = c.PendingRecipients, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
             new NpgsqlParameter { Value = c.NewlyFailedRecipients, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
             new NpgsqlParameter { Value = c.RetryAfter, NpgsqlDbType = NpgsqlDbType.Interval },

@@ -15,8 +15,8 @@ public sealed record AttemptCompletion
 
     public required string Route { get; init; }
 
-    /// <summary>'delivered', 'deferred', 'bounced' or 'failed'.</summary>
-    public required string State { get; init; }
+    /// <summary><see cref="MessageState.Delivered"/>, <see cref="MessageState.Deferred"/>, <see cref="MessageState.Bounced"/> or <see cref="MessageState.Failed"/>.</summary>
+    public required MessageState State { get; init; }
 
     /// <summary>Recipients still to deliver (empty for a final state).</summary>
     public required string[] PendingRecipients { get; init; }
@@ -24,7 +24,7 @@ public sealed record AttemptCompletion
     /// <summary>Recipients refused for good in this attempt (added to the row's failed_recipients).</summary>
     public string[] NewlyFailedRecipients { get; init; } = [];
 
-    /// <summary>For 'deferred': how long until the next attempt.</summary>
+    /// <summary>For <see cref="MessageState.Deferred"/>: how long until the next attempt.</summary>
     public TimeSpan RetryAfter { get; init; }
 
     /// <summary>Short summary of the last reply, shown in queue listings.</summary>

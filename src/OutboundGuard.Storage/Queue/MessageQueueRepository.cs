@@ -17,9 +17,6 @@ public sealed partial class MessageQueueRepository(NpgsqlDataSource dataSource)
     /// </summary>
     public const string QueuedChannel = "outboundguard_delivery";
 
-    /// <summary>Final states: the row is done and its spool file may be removed.</summary>
-    public static readonly IReadOnlyList<string> FinalStates = ["delivered", "bounced", "failed"];
-
     // Each kind of due row is read in index order with its own limit (an ordered index scan that stops early
     // and skips the index entries of rows already delivered), not as one OR that collects every match first.
     private const string ClaimSql = """

@@ -7,7 +7,10 @@ namespace OutboundGuard.Storage.Queue;
 public sealed record QueueStatus(IReadOnlyDictionary<string, long> CountsByState, TimeSpan? OldestQueuedAge, IReadOnlyList<RouteHealth> Routes)
 {
     /// <summary>Messages waiting for delivery: queued, deferred and being delivered.</summary>
-    public long Pending => Count("queued") + Count("deferred") + Count("delivering");
+    public long Pending => MessageStates.Pending.Sum(Count);
 
+    public long Count(MessageState state) => Count(MessageStates.ToText(state));
+
+    /// <summary>Messages in the state stored as <paramref name="state"/>; 0 for a name no row has.</summary>
     public long Count(string state) => CountsByState.TryGetValue(state, out var count) ? count : 0;
 }

@@ -61,7 +61,7 @@ public sealed class SpoolCommitter : IAsyncDisposable
                 command.BatchCommands.Add(VerdictRepository.InsertCommand(verdict));
             }
 
-            queued |= pending.Message.State == "queued";
+            queued |= pending.Message.State == MessageState.Queued;
         }
 
         if (queued)
@@ -97,7 +97,7 @@ public sealed class SpoolCommitter : IAsyncDisposable
             new NpgsqlParameter { Value = message.SpoolPath, NpgsqlDbType = NpgsqlDbType.Text },
             new NpgsqlParameter { Value = (object?)message.Subject ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text },
             new NpgsqlParameter { Value = (object?)message.HeaderFrom ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text },
-            new NpgsqlParameter { Value = message.State, NpgsqlDbType = NpgsqlDbType.Text },
+            new NpgsqlParameter { Value = MessageStates.ToText(message.State), NpgsqlDbType = NpgsqlDbType.Text },
             new NpgsqlParameter { Value = message.Route, NpgsqlDbType = NpgsqlDbType.Text },
         },
     };

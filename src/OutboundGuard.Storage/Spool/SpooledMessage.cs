@@ -17,8 +17,8 @@ public sealed record SpooledMessage
     public string? Subject { get; init; }
     public string? HeaderFrom { get; init; }
 
-    /// <summary>'queued' to relay, 'quarantined' to hold for review.</summary>
-    public required string State { get; init; }
+    /// <summary><see cref="MessageState.Queued"/> to relay, <see cref="MessageState.Quarantined"/> to hold for review.</summary>
+    public required MessageState State { get; init; }
 
     /// <summary>'default' or 'high-risk'.</summary>
     public string Route { get; init; } = "default";

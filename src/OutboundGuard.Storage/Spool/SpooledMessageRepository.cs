@@ -39,7 +39,7 @@ public sealed class SpooledMessageRepository(NpgsqlDataSource dataSource)
             message.SpoolPath,
             message.Subject,
             message.HeaderFrom,
-            message.State,
+            State = MessageStates.ToText(message.State),
             message.Route,
         }, transaction, cancellationToken: cancellationToken));
         if (alsoInTransaction is not null)
@@ -47,7 +47,7 @@ public sealed class SpooledMessageRepository(NpgsqlDataSource dataSource)
             await alsoInTransaction(connection, transaction);
         }
 
-        if (message.State == "queued")
+        if (message.State == MessageState.Queued)
         {
             await connection.ExecuteAsync(new CommandDefinition($"SELECT pg_notify('{QueuedChannel}', '')", transaction: transaction, cancellationToken: cancellationToken));
         }

@@ -4,7 +4,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using OutboundGuard.Hosting;
 using OutboundGuard.Scoring.Policy;
-using OutboundGuard.Scoring.Simulation;
+using OutboundGuard.Replay.Simulation;
 
 namespace OutboundGuard.Cli;
 

@@ -39,8 +39,9 @@ internal static class ScoringRegistration
 
         services.AddSingleton(sp => new AccountActivityTracker(sp.GetRequiredService<TimeProvider>(), configuration.GetSection($"{Section}:Tracker").Get<ActivityTrackerOptions>()));
         services.AddSingleton(_ => new CampaignTracker());
-        services.AddSingleton<IDetector, RateDetector>();
-        services.AddSingleton<IDetector, VolumeDetector>();
+        // Scoring:Rate and Scoring:Volume are bound with the rest of the section (ScoringOptions.Rate, .Volume).
+        services.AddSingleton<IDetector>(sp => new RateDetector(sp.GetRequiredService<IOptions<ScoringOptions>>().Value.Rate));
+        services.AddSingleton<IDetector>(sp => new VolumeDetector(sp.GetRequiredService<IOptions<ScoringOptions>>().Value.Volume));
         services.AddSingleton<IDetector, ConcurrencyDetector>();
         services.AddSingleton(urls); // the live lists: the admin refreshes them from PostgreSQL
         if (!string.IsNullOrWhiteSpace(modelPath))

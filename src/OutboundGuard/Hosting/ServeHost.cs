@@ -107,7 +107,6 @@ internal static partial class ServeHost
         builder.Services.AddSerilog((services, logger) => HostLogging.Configure(logger, configuration));
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
         builder.Services.AddSingleton(TimeProvider.System);
-        OutboundGuard.Replay.ReplayClockRegistration.AddReplayClock(builder.Services, configuration);
 
         // Storage
         builder.Services.AddSingleton<NpgsqlDataSource>(database.DataSource);
@@ -150,6 +149,7 @@ internal static partial class ServeHost
         builder.Services.AddSingleton<FeedbackLoopDoor>();
         builder.Services.AddSingleton<MessageSinkFactory>();
         builder.Services.AddSingleton<MessageScorer>();
+        builder.Services.AddSingleton<IMessageScorer>(sp => sp.GetRequiredService<MessageScorer>());
         builder.Services.AddSingleton<ActionDispatcher>();
         builder.Services.AddScoring(configuration);
         builder.Services.AddRelayDelivery(configuration, storage);
@@ -157,6 +157,8 @@ internal static partial class ServeHost
         builder.Services.AddObservability();
         builder.Services.AddOutboundGuardAdmin(configuration);
         builder.Services.AddScoringForAdmin();
+        // Last, so that in replay-clock mode its clock and scorer replace the system clock and the plain scorer.
+        OutboundGuard.Replay.ReplayClockRegistration.AddReplayClock(builder.Services, configuration);
 
         builder.WebHost.ConfigureKestrel(kestrel =>
         {

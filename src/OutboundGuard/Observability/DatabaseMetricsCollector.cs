@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Npgsql;
+using OutboundGuard.Storage;
 using OutboundGuard.Cluster;
 using OutboundGuard.Storage.Notifications;
 using OutboundGuard.Storage.Queue;
@@ -20,7 +21,12 @@ internal sealed class DatabaseMetricsCollector(
     SharedActivity shared,
     NotificationHub hub) : IHostedService
 {
-    private static readonly string[] QueueStates = ["queued", "deferred", "delivering", "quarantined", "delivered", "bounced", "failed"];
+    /// <summary>The states always exported (0 when no row has them); any other state a row has is exported too.</summary>
+    private static readonly string[] QueueStates = [.. new[]
+    {
+        MessageState.Queued, MessageState.Deferred, MessageState.Delivering, MessageState.Quarantined,
+        MessageState.Delivered, MessageState.Bounced, MessageState.Failed,
+    }.Select(MessageStates.ToText)];
     private static readonly string[] AccountStates = ["active", "throttled", "suspended"];
 
     public Task StartAsync(CancellationToken cancellationToken)

@@ -36,9 +36,9 @@ internal sealed partial class ActionDispatcher(
             var action = verdict.Action < VerdictAction.Throttle && gate.IsThrottled(message.Account) ? VerdictAction.Throttle : verdict.Action;
             var reply = action switch
             {
-                VerdictAction.Relay => await AcceptAsync(message, scored, "queued", "default", cancellationToken),
-                VerdictAction.HighRiskRoute => await AcceptAsync(message, scored, "queued", "high-risk", cancellationToken),
-                VerdictAction.Quarantine => await AcceptAsync(message, scored, "quarantined", "default", cancellationToken),
+                VerdictAction.Relay => await AcceptAsync(message, scored, MessageState.Queued, "default", cancellationToken),
+                VerdictAction.HighRiskRoute => await AcceptAsync(message, scored, MessageState.Queued, "high-risk", cancellationToken),
+                VerdictAction.Quarantine => await AcceptAsync(message, scored, MessageState.Quarantined, "default", cancellationToken),
                 VerdictAction.Throttle => await ThrottleAsync(message, scored, cancellationToken),
                 VerdictAction.Suspend => await SuspendAsync(message, scored, cancellationToken),
                 _ => throw new InvalidOperationException($"Unknown verdict action {verdict.Action}."),
@@ -56,7 +56,7 @@ internal sealed partial class ActionDispatcher(
         }
     }
 
-    private async Task<SmtpReply> AcceptAsync(IncomingMessage message, ScoredMessage scored, string state, string route, CancellationToken cancellationToken)
+    private async Task<SmtpReply> AcceptAsync(IncomingMessage message, ScoredMessage scored, MessageState state, string route, CancellationToken cancellationToken)
     {
         var envelope = message.Envelope;
         var row = new SpooledMessage
@@ -80,7 +80,7 @@ internal sealed partial class ActionDispatcher(
         // Group commit: the row and its verdict commit with those of concurrent sessions; this returns only after they have.
         await committer.CommitAsync(row, new VerdictRow(message.Account.Id, message.Id, message.Session.SessionId, scored.Verdict,
             envelope.ReversePath, envelope.Recipients.Count, row.Subject));
-        if (state == "queued")
+        if (state == MessageState.Queued)
         {
             delivery.MessageQueued();
         }

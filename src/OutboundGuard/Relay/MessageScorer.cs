@@ -15,8 +15,7 @@ internal sealed class MessageScorer(
     ScoringPipeline pipeline,
     SharedActivity shared,
     OutboundGuardMetrics metrics,
-    Microsoft.Extensions.Options.IOptions<AccountLimits> defaultLimits,
-    OutboundGuard.Replay.ReplayTimeProvider? replayClock = null)
+    Microsoft.Extensions.Options.IOptions<AccountLimits> defaultLimits) : IMessageScorer
 {
     /// <summary>
     /// Limits for hostile content: deep nesting and huge header blocks are cut off rather than parsed
@@ -55,12 +54,6 @@ internal sealed class MessageScorer(
         catch (FormatException)
         {
             // Unparseable content is scored on the envelope and behaviour alone; it is never dropped.
-        }
-
-        // Replay-clock mode only (test-only, refused in production): the replayer's captured time moves the clock before scoring.
-        if (replayClock is not null && OutboundGuard.Replay.Replaying.ReplayTimeHeader.TryParse(content?.Headers[OutboundGuard.Replay.Replaying.ReplayTimeHeader.Name], out var captured))
-        {
-            replayClock.Observe(captured);
         }
 
         var review = new MessageUnderReview

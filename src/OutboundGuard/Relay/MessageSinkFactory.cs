@@ -6,7 +6,7 @@ using OutboundGuard.Storage.Spool;
 namespace OutboundGuard.Relay;
 
 /// <summary>Opens a spool file for each incoming message and wires it to the scoring and action stages.</summary>
-internal sealed class MessageSinkFactory(FileSpool spool, SenderConfirmation confirmation, MessageScorer scorer, ActionDispatcher dispatcher, IOptions<SmtpOptions> smtp, TimeProvider time)
+internal sealed class MessageSinkFactory(FileSpool spool, SenderConfirmation confirmation, IMessageScorer scorer, ActionDispatcher dispatcher, IOptions<SmtpOptions> smtp, TimeProvider time)
 {
     public async ValueTask<SpoolingMessageSink> CreateAsync(SmtpSessionInfo session, SmtpEnvelope envelope, TransactionSender sender, CancellationToken cancellationToken)
     {

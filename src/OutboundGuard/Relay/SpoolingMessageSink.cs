@@ -20,7 +20,7 @@ internal sealed class SpoolingMessageSink(
     TransactionSender sender,
     HeaderFieldFilter headers,
     SenderConfirmation confirmation,
-    MessageScorer scorer,
+    IMessageScorer scorer,
     ActionDispatcher dispatcher) : IMessageSink
 {
     private readonly ArrayBufferWriter<byte> _filtered = new();

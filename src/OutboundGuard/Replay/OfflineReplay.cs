@@ -6,6 +6,7 @@ using Microsoft.Extensions.Configuration;
 using OutboundGuard.Cli;
 using OutboundGuard.Hosting;
 using OutboundGuard.Replay.Bursts;
+using OutboundGuard.Replay.Simulation;
 using OutboundGuard.Scoring.Policy;
 
 namespace OutboundGuard.Replay;

@@ -7,7 +7,8 @@ namespace OutboundGuard.Replay;
 /// <summary>
 /// The test-only replay clock: with <c>OutboundGuard:Testing:ReplayClock=true</c> the relay's TimeProvider
 /// (scoring, throttle cool-downs, account gate) becomes a <see cref="ReplayTimeProvider"/> advanced by the
-/// replayer's <c>X-OutboundGuard-Replay-Time</c> headers. Off by default; refused in production, where a
+/// replayer's <c>X-OutboundGuard-Replay-Time</c> headers, which <see cref="ReplayClockScorer"/> reads in place of
+/// the plain scorer. Call it after every other registration: the last TimeProvider and scorer win. Off by default; refused in production, where a
 /// client could otherwise move the relay's clock.
 /// </summary>
 internal static class ReplayClockRegistration
@@ -30,6 +31,7 @@ internal static class ReplayClockRegistration
         Serilog.Log.Warning("Replay clock enabled ({Key}): the relay's time follows the X-OutboundGuard-Replay-Time header of submitted messages; never use this in production", Key);
         services.AddSingleton(_ => new ReplayTimeProvider(TimeProvider.System));
         services.AddSingleton<TimeProvider>(sp => sp.GetRequiredService<ReplayTimeProvider>());
+        services.AddSingleton<OutboundGuard.Relay.IMessageScorer, ReplayClockScorer>();
         return services;
     }
 }

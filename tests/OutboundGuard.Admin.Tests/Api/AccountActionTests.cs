@@ -68,7 +68,7 @@ public sealed class AccountActionTests(PostgresFixture postgres) : IAsyncLifetim
             await messages.InsertAsync(new Storage.Spool.SpooledMessage
             {
                 Id = id, AccountId = account.Id, SessionId = "s" + i, ClientIp = "192.0.2.10", EnvelopeFrom = account.Address, Recipients = ["someone@example.org"],
-                SizeOctets = 10, SpoolPath = Path.Combine(_host.SpoolDirectory, id.ToString("N") + ".eml"), Subject = "queued", State = "queued",
+                SizeOctets = 10, SpoolPath = Path.Combine(_host.SpoolDirectory, id.ToString("N") + ".eml"), Subject = "queued", State = MessageState.Queued,
             });
         }
 

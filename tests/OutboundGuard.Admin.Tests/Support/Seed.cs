@@ -31,7 +31,7 @@ public static class Seed
             await messages.InsertAsync(new SpooledMessage
             {
                 Id = id, AccountId = account.Id, SessionId = "s" + i, ClientIp = "192.0.2.10", EnvelopeFrom = address, Recipients = [$"victim{i}@example.org"],
-                SizeOctets = new FileInfo(path).Length, SpoolPath = path, Subject = "Verify your account", State = "quarantined",
+                SizeOctets = new FileInfo(path).Length, SpoolPath = path, Subject = "Verify your account", State = MessageState.Quarantined,
             }, (c, t) => VerdictRepository.InsertAsync(c, t, account.Id, id, "s" + i, verdict, address, 1, "Verify your account", CancellationToken.None));
             ids.Add(id);
         }

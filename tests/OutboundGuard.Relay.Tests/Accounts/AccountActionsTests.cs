@@ -30,7 +30,7 @@ public sealed class AccountActionsTests(PostgresFixture postgres)
             await messages.InsertAsync(new SpooledMessage
             {
                 Id = Guid.NewGuid(), AccountId = account.Id, SessionId = "s" + i, ClientIp = "192.0.2.1", EnvelopeFrom = account.Address,
-                Recipients = ["someone@example.org"], SizeOctets = 10, SpoolPath = "/nonexistent/" + i, Subject = "queued", State = i % 2 == 0 ? "queued" : "deferred",
+                Recipients = ["someone@example.org"], SizeOctets = 10, SpoolPath = "/nonexistent/" + i, Subject = "queued", State = i % 2 == 0 ? MessageState.Queued : MessageState.Deferred,
             });
         }
 

@@ -20,7 +20,7 @@ public sealed class SpoolCommitterTests(PostgresFixture postgres) : IDisposable
         }
     }
 
-    private SpooledMessage Row(FileSpool spool, string state = "quarantined")
+    private SpooledMessage Row(FileSpool spool, MessageState state = MessageState.Quarantined)
     {
         var id = Guid.CreateVersion7();
         return new SpooledMessage
@@ -54,7 +54,7 @@ public sealed class SpoolCommitterTests(PostgresFixture postgres) : IDisposable
     {
         var spool = new FileSpool(_spoolDirectory);
         await using var committer = new SpoolCommitter(postgres.DataSource);
-        var row = Row(spool, "queued");
+        var row = Row(spool, MessageState.Queued);
 
         await committer.CommitAsync(row, VerdictFor(row));
 
@@ -100,7 +100,7 @@ public sealed class SpoolCommitterTests(PostgresFixture postgres) : IDisposable
         var spool = new FileSpool(_spoolDirectory);
         await using var committer = new SpoolCommitter(postgres.DataSource);
         var good = Row(spool);
-        var bad = Row(spool) with { State = "not-a-state" };
+        var bad = Row(spool) with { ClientIp = "not-an-address" };
         var other = Row(spool);
 
         // Handed over together: usually one batch; either way only the refused row fails.

@@ -1,10 +1,11 @@
 using System.Net;
 using MimeKit;
+using OutboundGuard.Domain;
 using OutboundGuard.Scoring.Accounts;
 
 #pragma warning disable CA5394 // reproducible simulated traffic, see TrafficSimulation.cs
 
-namespace OutboundGuard.Scoring.Simulation;
+namespace OutboundGuard.Replay.Simulation;
 
 public static partial class TrafficSimulation
 {

@@ -1,4 +1,4 @@
-namespace OutboundGuard.Scoring.Simulation;
+namespace OutboundGuard.Replay.Simulation;
 
 /// <summary>The outcome of one injected attack.</summary>
 /// <param name="Name">e.g. "full-speed hijack".</param>

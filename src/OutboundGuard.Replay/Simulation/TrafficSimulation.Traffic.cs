@@ -1,6 +1,6 @@
 #pragma warning disable CA5394 // reproducible simulated traffic, see TrafficSimulation.cs
 
-namespace OutboundGuard.Scoring.Simulation;
+namespace OutboundGuard.Replay.Simulation;
 
 public static partial class TrafficSimulation
 {

@@ -1,4 +1,4 @@
-namespace OutboundGuard.Scoring.Simulation;
+namespace OutboundGuard.Replay.Simulation;
 
 /// <summary>What one category of legitimate senders suffered in a <see cref="TrafficSimulation"/> run. Each message counts once, whatever its retries.</summary>
 /// <param name="Name">e.g. "ordinary (webmail, office NAT)".</param>

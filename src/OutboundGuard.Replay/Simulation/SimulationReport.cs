@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace OutboundGuard.Scoring.Simulation;
+namespace OutboundGuard.Replay.Simulation;
 
 /// <summary>What a <see cref="TrafficSimulation"/> run measured.</summary>
 public sealed record SimulationReport

@@ -1,7 +1,8 @@
-using OutboundGuard.Scoring.Simulation;
+using OutboundGuard.Replay.Simulation;
+using Xunit;
 using Xunit.Abstractions;
 
-namespace OutboundGuard.Scoring.Tests.Simulation;
+namespace OutboundGuard.Replay.Tests.Simulation;
 
 public class TrafficSimulationTests(ITestOutputHelper output)
 {

@@ -1,4 +1,6 @@
-namespace OutboundGuard.Scoring.Simulation;
+using OutboundGuard.Scoring.Policy;
+
+namespace OutboundGuard.Replay.Simulation;
 
 /// <summary>The shape of a simulated week of traffic; see docs/detection.md for the model.</summary>
 public sealed class SimulationOptions
@@ -37,7 +39,7 @@ public sealed class SimulationOptions
     public bool InjectAttacks { get; set; } = true;
 
     /// <summary>Scoring options of the live policy; defaults when null.</summary>
-    public Policy.ScoringOptions? Scoring { get; set; }
+    public ScoringOptions? Scoring { get; set; }
 
     /// <summary>Called about every 50,000 scored attempts and once at the end (for progress output); null for none.</summary>
     public Action<SimulationProgress>? Progress { get; set; }

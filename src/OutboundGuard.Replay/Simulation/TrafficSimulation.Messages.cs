@@ -1,11 +1,12 @@
 using System.Net;
 using MimeKit;
+using OutboundGuard.Scoring;
 using OutboundGuard.Scoring.Accounts;
 using OutboundGuard.Scoring.Messages;
 
 #pragma warning disable CA5394 // reproducible simulated traffic, see TrafficSimulation.cs
 
-namespace OutboundGuard.Scoring.Simulation;
+namespace OutboundGuard.Replay.Simulation;
 
 public static partial class TrafficSimulation
 {

@@ -1,7 +1,7 @@
-namespace OutboundGuard.Replay;
+namespace OutboundGuard.Replay.Simulation;
 
 /// <summary>What one policy would have done with one account's messages in an offline run.</summary>
-internal sealed record OfflineAccountOutcome
+public sealed record OfflineAccountOutcome
 {
     public required string Account { get; init; }
     public required bool Abusive { get; init; }

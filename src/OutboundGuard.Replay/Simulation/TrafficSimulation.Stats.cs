@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using OutboundGuard.Domain;
 using OutboundGuard.Scoring.Policy;
 
-namespace OutboundGuard.Scoring.Simulation;
+namespace OutboundGuard.Replay.Simulation;
 
 public static partial class TrafficSimulation
 {

@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using MimeKit;
+using OutboundGuard.Domain;
+using OutboundGuard.Scoring;
 using OutboundGuard.Scoring.Accounts;
 using OutboundGuard.Scoring.Messages;
 using OutboundGuard.Scoring.Policy;
@@ -9,7 +11,7 @@ using OutboundGuard.Scoring.Policy;
 // The simulation needs reproducible pseudo-random traffic from a seed, not unpredictability.
 #pragma warning disable CA5394
 
-namespace OutboundGuard.Scoring.Simulation;
+namespace OutboundGuard.Replay.Simulation;
 
 /// <summary>
 /// Runs simulated traffic through a default <see cref="ScoringPipeline"/> on a simulated clock: ordinary office
@@ -252,6 +254,6 @@ public static partial class TrafficSimulation
         string raw = $"From: {from}\r\nTo: {to}\r\nSubject: {subject}\r\nMessage-Id: <{Guid.NewGuid():N}@sim.example>\r\nMIME-Version: 1.0\r\n"
             + $"Content-Type: text/{(html is null ? "plain" : "html")}; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n{html ?? text}\r\n";
         using var stream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(raw), writable: false);
-        return MimeMessage.Load(Content.ContentModelTrainer.ParserOptions, stream);
+        return MimeMessage.Load(Scoring.Content.ContentModelTrainer.ParserOptions, stream);
     }
 }

@@ -1,4 +1,4 @@
-namespace OutboundGuard.Scoring.Simulation;
+namespace OutboundGuard.Replay.Simulation;
 
 /// <summary>How far a <see cref="TrafficSimulation"/> run is.</summary>
 /// <param name="Scored">Attempts scored so far (first attempts, retries of deferred mail and attacks).</param>

@@ -1,5 +1,6 @@
 using System.Net;
 using MimeKit;
+using OutboundGuard.Domain;
 using OutboundGuard.Replay.Bursts;
 using OutboundGuard.Replay.Generation;
 using OutboundGuard.Scoring;
@@ -7,21 +8,21 @@ using OutboundGuard.Scoring.Accounts;
 using OutboundGuard.Scoring.Messages;
 using OutboundGuard.Scoring.Policy;
 
-namespace OutboundGuard.Replay;
+namespace OutboundGuard.Replay.Simulation;
 
 /// <summary>
 /// Runs a burst through a fresh scoring pipeline in-process, the clock at each message's captured time, and
 /// acts on the verdicts as the relay would (a suspended account is refused before scoring, a throttled one is
 /// deferred until its cool-down ends). Nothing is sent and nothing is stored.
 /// </summary>
-internal static class OfflineSimulation
+public static class OfflineSimulation
 {
     private static readonly ParserOptions Parsing = new() { MaxMimeDepth = 32, AllowAddressesWithoutDomain = true, RespectContentLength = false };
 
     public static IReadOnlyList<OfflineAccountOutcome> Run(Burst burst, ScoringOptions options)
     {
         var start = BurstGenerator.Epoch;
-        var clock = new CapturedClock(start);
+        var clock = new SimulatedClock(start);
         var pipeline = ScoringPipeline.CreateDefault(options, clock);
         var accounts = burst.AccountAddresses.Select((a, i) => (Address: a, Id: (long)i + 1)).ToDictionary(a => a.Address, a => a.Id, StringComparer.OrdinalIgnoreCase);
         var state = accounts.Keys.ToDictionary(a => a, _ => new Tally(), StringComparer.OrdinalIgnoreCase);
