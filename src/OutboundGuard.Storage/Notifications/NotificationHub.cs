@@ -64,10 +64,10 @@ public sealed class NotificationHub(NpgsqlDataSource dataSource, IOptions<Notifi
         var retry = options.Value.InitialRetryDelay;
         while (!stoppingToken.IsCancellationRequested)
         {
-            var listened = false;
+            var caughtUp = false;
             try
             {
-                await ListenAsync(() => listened = true, stoppingToken);
+                await ListenAsync(() => caughtUp = true, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -75,7 +75,7 @@ public sealed class NotificationHub(NpgsqlDataSource dataSource, IOptions<Notifi
             }
             catch (Exception e) when (e is NpgsqlException or IOException or TimeoutException or InvalidOperationException or System.Net.Sockets.SocketException or NotificationResyncException)
             {
-                if (listened)
+                if (caughtUp)
                 {
                     retry = options.Value.InitialRetryDelay;
                 }
@@ -95,7 +95,7 @@ public sealed class NotificationHub(NpgsqlDataSource dataSource, IOptions<Notifi
         }
     }
 
-    private async Task ListenAsync(Action listened, CancellationToken stoppingToken)
+    private async Task ListenAsync(Action caughtUp, CancellationToken stoppingToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(stoppingToken);
         connection.Notification += (_, e) => Dispatch(e.Channel, e.Payload);
@@ -112,9 +112,11 @@ public sealed class NotificationHub(NpgsqlDataSource dataSource, IOptions<Notifi
             _backendProcessId = connection.ProcessID;
             _connected = true;
             var connections = Interlocked.Increment(ref _connections);
-            listened();
             NotificationLog.Listening(logger, connections - 1, string.Join(", ", current.Select(s => s.Channel).Distinct(StringComparer.Ordinal)));
             await ResyncAsync(current, stoppingToken);
+
+            // Only a connection whose resyncs succeeded resets the backoff: a resync failing every time waits longer each time.
+            caughtUp();
             var lastTraffic = time.GetTimestamp();
             while (!stoppingToken.IsCancellationRequested)
             {

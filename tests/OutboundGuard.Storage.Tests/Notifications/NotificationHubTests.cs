@@ -21,7 +21,7 @@ public sealed class NotificationHubTests(PostgresFixture postgres)
         using var hub = new NotificationHub(dataSource, Options.Create(new NotificationHubOptions()), TimeProvider.System, NullLogger<NotificationHub>.Instance);
         await hub.StartAsync(CancellationToken.None);
         var accounts = new BlockingCollection<long>();
-        var lists = new BlockingCollection<string>();
+        var lists = new BlockingCollection<ListsChange>();
         var accountsReady = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var listsReady = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -32,12 +32,13 @@ public sealed class NotificationHubTests(PostgresFixture postgres)
 
         await NotifyAsync(dataSource, NotificationChannels.AccountState.Name, "not an id");
         await NotifyAsync(dataSource, NotificationChannels.AccountState.Name, "42");
-        await NotifyAsync(dataSource, NotificationChannels.Lists.Name, "urls");
+        await NotifyAsync(dataSource, NotificationChannels.Lists.Name, "no such command");
+        await NotifyAsync(dataSource, NotificationChannels.Lists.Name, "false-alarm:7");
 
         Assert.True(accounts.TryTake(out var id, Patience));
         Assert.Equal(42L, id);
         Assert.True(lists.TryTake(out var list, Patience));
-        Assert.Equal("urls", list);
+        Assert.Equal(new ListsChange(ListsChangeKind.FalseAlarm, AccountId: 7), list);
         Assert.True(hub.IsConnected);
         Assert.Equal(0, hub.Reconnects);
         Assert.Empty(accounts);
