@@ -49,6 +49,7 @@ public sealed class LoginEvidenceTests(SignalsFixture relay) : IClassFixture<Sig
         var address = NewAddress("traveller");
         var password = await relay.AddEstablishedAccountAsync(address);
         var start = relay.ReserveTime(TimeSpan.FromDays(2));
+        await relay.MoveClockAsync(start);
 
         // First day: the office and the home network are learned without a finding.
         await SendFromAsync("127.0.20.5", address, password, start, "From the office");
@@ -74,6 +75,7 @@ public sealed class LoginEvidenceTests(SignalsFixture relay) : IClassFixture<Sig
         var address = NewAddress("webmailer");
         var password = await relay.AddEstablishedAccountAsync(address);
         var start = relay.ReserveTime(TimeSpan.FromDays(2));
+        await relay.MoveClockAsync(start);
         await SendFromAsync("127.0.31.5", address, password, start, "From the desktop client");
         await SendFromAsync("127.0.31.5", address, password, start.AddHours(25), "From the desktop client, a day later");
 

@@ -56,6 +56,19 @@ public sealed class SignalsFixture : RelayFixture
         }
     }
 
+    /// <summary>
+    /// Moves the relay's clock to <paramref name="at"/> with a message of an account of its own, so that what a test does
+    /// next (an AUTH, which carries no time) happens then.
+    /// </summary>
+    public async Task MoveClockAsync(DateTimeOffset at)
+    {
+        var address = $"clock{Guid.NewGuid():N}"[..13] + "@clock.example";
+        var password = await AddAccountAsync(address);
+        using var client = await ConnectAsync("127.0.99.1", address, password);
+        Assert.Equal(250, await SendAsync(client, Message(address, ["time@example.org"], "Clock", at)));
+        await client.DisconnectAsync(true);
+    }
+
     /// <summary>An account created two years ago (full limits, no trust ramp); returns its password.</summary>
     public async Task<string> AddEstablishedAccountAsync(string address)
     {
