@@ -187,7 +187,7 @@ public sealed partial class DeliveryQueue
         {
             try
             {
-                _feedback.OnReply(message.AccountId, message.Id, reply.Code ?? 0, reply.Text, reply.Outcome);
+                _feedback.OnReply(message.AccountId, message.Id, reply.Code ?? 0, reply.Text, reply.Outcome, reply.Recipient);
             }
             catch (Exception exception)
             {

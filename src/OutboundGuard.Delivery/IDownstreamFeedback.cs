@@ -12,5 +12,6 @@ public interface IDownstreamFeedback
     /// <param name="code">SMTP reply code; 0 when there was no reply (connection refused, timeout).</param>
     /// <param name="text">Reply text, or the error that replaced it.</param>
     /// <param name="outcome">'accepted', 'deferred' or 'rejected'.</param>
-    void OnReply(long? accountId, Guid messageId, int code, string text, string outcome);
+    /// <param name="recipient">The recipient the reply is about, or null when it is about the whole transaction.</param>
+    void OnReply(long? accountId, Guid messageId, int code, string text, string outcome, string? recipient);
 }

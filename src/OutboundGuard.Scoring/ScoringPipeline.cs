@@ -50,7 +50,7 @@ public sealed class ScoringPipeline
 
     /// <summary>
     /// A pipeline with every detector and the default lists: rate, volume, concurrency, url, content (rules, plus
-    /// <paramref name="model"/> when given), campaign, linked, downstream.
+    /// <paramref name="model"/> when given), campaign, linked, downstream, logins.
     /// </summary>
     public static ScoringPipeline CreateDefault(ScoringOptions options, TimeProvider timeProvider, NaiveBayesModel? model = null,
         UrlReputationOptions? urlOptions = null, IDnsBlocklistResolver? resolver = null, ScoringOptions? shadowOptions = null)
@@ -59,7 +59,7 @@ public sealed class ScoringPipeline
         IDetector[] detectors =
         [
             new RateDetector(options.Rate), new VolumeDetector(options.Volume), new ConcurrencyDetector(), new UrlReputationDetector(urlOptions),
-            new ContentDetector(model, urlOptions), new CampaignDetector(), new LinkedAccountsDetector(), new DownstreamFeedbackDetector(),
+            new ContentDetector(model, urlOptions), new CampaignDetector(), new LinkedAccountsDetector(), new DownstreamFeedbackDetector(), new LoginDetector(),
         ];
         return new ScoringPipeline(detectors, new ScoringPolicy(options), new AccountActivityTracker(timeProvider), timeProvider,
             new CampaignTracker(), resolver, shadowOptions is null ? null : new ScoringPolicy(shadowOptions));
@@ -117,6 +117,7 @@ public sealed class ScoringPipeline
     public void AccountReinstated(long accountId, DateTimeOffset probationUntil)
     {
         _tracker.Reinstate(accountId, probationUntil);
+        _tracker.Logins.Forget(accountId);
         _policy.Forget(accountId);
     }
 
@@ -127,6 +128,7 @@ public sealed class ScoringPipeline
     public IReadOnlyList<string> FalseAlarm(long accountId)
     {
         _tracker.Reinstate(accountId, _time.GetUtcNow());
+        _tracker.Logins.Forget(accountId);
         _policy.Forget(accountId);
         return _campaigns?.LiftBlocksCausedBy(accountId) ?? [];
     }

@@ -12,9 +12,12 @@ namespace OutboundGuard.Containment.Tests;
 /// </summary>
 public sealed partial class ContainmentRelay : IAsyncDisposable
 {
-    private ContainmentRelay(PostfixSmtpSink sink, RelayProcess relay, string data, int smtpPort)
+    private readonly PostfixSmarthost? _smarthost;
+
+    private ContainmentRelay(PostfixSmtpSink sink, PostfixSmarthost? smarthost, RelayProcess relay, string data, int smtpPort)
     {
         Sink = sink;
+        _smarthost = smarthost;
         Relay = relay;
         DataDirectory = data;
         SmtpPort = smtpPort;
@@ -28,13 +31,18 @@ public sealed partial class ContainmentRelay : IAsyncDisposable
 
     public int SmtpPort { get; }
 
-    public static async Task<ContainmentRelay> StartAsync()
+    /// <param name="knownRecipientsOnly">
+    /// Deliver through a Postfix smarthost that refuses <c>gone.*</c> recipients with 550 5.1.1 (stale and harvested
+    /// addresses) and passes the rest on to the sink, as a receiving server would; else straight to the sink.
+    /// </param>
+    public static async Task<ContainmentRelay> StartAsync(bool knownRecipientsOnly = false)
     {
         var sink = await PostfixSmtpSink.StartAsync();
+        var smarthost = knownRecipientsOnly ? await PostfixSmarthost.StartAsync(sink.Port) : null;
         var data = Path.Combine(Path.GetTempPath(), "og-contain-" + Guid.NewGuid().ToString("N")[..10]);
         var smtp = FreePort.Next();
         var relay = RelayProcess.Start(
-            ["serve", "--smtp", $"127.0.0.1:{smtp}", "--http", $"127.0.0.1:{FreePort.Next()}", "--smarthost", $"127.0.0.1:{sink.Port}", "--data", data],
+            ["serve", "--smtp", $"127.0.0.1:{smtp}", "--http", $"127.0.0.1:{FreePort.Next()}", "--smarthost", $"127.0.0.1:{smarthost?.Port ?? sink.Port}", "--data", data],
             new Dictionary<string, string>
             {
                 ["OutboundGuard__Testing__ReplayClock"] = "true",
@@ -43,7 +51,7 @@ public sealed partial class ContainmentRelay : IAsyncDisposable
                 ["OutboundGuard__Delivery__SpoolRetention"] = "1.00:00:00",
             });
         await relay.WaitForOutputAsync("OutboundGuard is running.", TimeSpan.FromSeconds(120));
-        return new ContainmentRelay(sink, relay, data, smtp);
+        return new ContainmentRelay(sink, smarthost, relay, data, smtp);
     }
 
     /// <summary>Runs a CLI verb against this relay's data folder; fails the test on a non-zero exit.</summary>
@@ -118,6 +126,11 @@ public sealed partial class ContainmentRelay : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Relay.DisposeAsync();
+        if (_smarthost is not null)
+        {
+            await _smarthost.DisposeAsync();
+        }
+
         await Sink.DisposeAsync();
         try
         {

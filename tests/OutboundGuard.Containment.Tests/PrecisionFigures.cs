@@ -77,6 +77,7 @@ public sealed partial class PrecisionFigures
             Attack("fresh-signup phishing", [PrecisionRoles.FreshSignup], "≤ 10 out after its first", (o, _) => o - 1 <= 10),
             Attack("campus (first wave + reserves)", [PrecisionRoles.CampusFirstWave, PrecisionRoles.CampusReserve], "≤ 5 out per account", (_, max) => max <= 5),
             Attack("low-and-slow phishing", [PrecisionRoles.LowAndSlow], "≤ 3 out", (o, _) => o <= 3),
+            Attack("harvested list (30 % unknown)", [PrecisionRoles.HarvestedList], "≤ 6 out", (o, _) => o <= 6),
         };
 
         var legitimateNames = legitimate.Select(a => a.Account).ToHashSet(StringComparer.OrdinalIgnoreCase);

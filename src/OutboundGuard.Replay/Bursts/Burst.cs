@@ -43,10 +43,10 @@ public sealed class Burst : IDisposable
     /// <summary>An account is abusive in this burst when any of its messages is labelled spam or phish.</summary>
     public bool IsAbusive(string account) => Entries.Any(e => e.IsAbusive && e.Account.Equals(account, StringComparison.OrdinalIgnoreCase));
 
-    /// <summary>The password for an account: from its manifest entries, else accounts.json, else null.</summary>
+    /// <summary>The password for an account: from accounts.json, else its manifest entries, else null.</summary>
     public string? PasswordOf(string account)
-        => Entries.FirstOrDefault(e => e.Password is not null && e.Account.Equals(account, StringComparison.OrdinalIgnoreCase))?.Password
-           ?? Accounts.FirstOrDefault(a => a.Address.Equals(account, StringComparison.OrdinalIgnoreCase))?.Password;
+        => Accounts.FirstOrDefault(a => a.Address.Equals(account, StringComparison.OrdinalIgnoreCase))?.Password
+           ?? Entries.FirstOrDefault(e => e.Password is not null && e.Account.Equals(account, StringComparison.OrdinalIgnoreCase))?.Password;
 
     /// <summary>The set-up of an account from accounts.json, or null.</summary>
     public BurstAccount? AccountSetup(string account) => Accounts.FirstOrDefault(a => a.Address.Equals(account, StringComparison.OrdinalIgnoreCase));

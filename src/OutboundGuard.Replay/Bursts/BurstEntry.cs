@@ -14,7 +14,10 @@ public sealed record BurstEntry
     /// <summary>The sending account (its AUTH user name), e.g. alice@tenant.example.</summary>
     public string Account { get; init; } = "";
 
-    /// <summary>The account's password, when the manifest carries it; otherwise accounts.json or the command line gives it.</summary>
+    /// <summary>
+    /// The password this entry's session logs in with, when the manifest carries it (a wrong one makes the entry a failed
+    /// AUTH); otherwise the command line or accounts.json gives it.
+    /// </summary>
     public string? Password { get; init; }
 
     /// <summary>The envelope sender (MAIL FROM); the account's address when empty.</summary>

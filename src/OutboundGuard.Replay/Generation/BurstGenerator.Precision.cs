@@ -7,7 +7,8 @@ namespace OutboundGuard.Replay.Generation;
 /// <summary>
 /// The precision scenario: 90 minutes of realistic mixed traffic — 200 ordinary mailboxes of small businesses
 /// behind a webmail front end, an office NAT and customers' MTAs (20 parallel sessions), a newsletter, an
-/// invoice run, a shared noreply application account and a young shop — with the four attacks interleaved.
+/// invoice run, a shared noreply application account and a young shop — with the five attacks interleaved (a
+/// credential-stuffing burst before the hijack).
 /// It measures what honest senders suffer beside what attacks get out.
 /// </summary>
 public sealed partial class BurstGenerator
@@ -57,6 +58,7 @@ public sealed partial class BurstGenerator
         PrecisionFreshSignups(w, TimeSpan.FromMinutes(15));
         PrecisionCampus(w, TimeSpan.FromMinutes(45));
         PrecisionLowAndSlow(w);
+        PrecisionSignals(w, tenants[^1], TimeSpan.FromMinutes(30));
     }
 
     /// <summary>20+ small-business tenants of 3–12 mailboxes, 200 in all: three behind their own MTA, two behind one NAT, the rest on webmail.</summary>

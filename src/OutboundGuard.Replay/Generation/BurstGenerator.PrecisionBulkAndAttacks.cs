@@ -33,7 +33,7 @@ public sealed partial class BurstGenerator
         }
     }
 
-    /// <summary>A weekly newsletter with raised limits: 2,000 personalised single-recipient messages, one every 1.8 s, List-Unsubscribe and VERP return paths.</summary>
+    /// <summary>A weekly newsletter with raised limits: 2,000 personalised single-recipient messages, one every 1.8 s, List-Unsubscribe and VERP return paths; 2 % of its list is stale.</summary>
     private void WeeklyNewsletter(ScenarioWriter w, TimeSpan start)
     {
         const string Tenant = "greenleaf-market.example";
@@ -43,7 +43,7 @@ public sealed partial class BurstGenerator
         for (var i = 0; i < 2000; i++)
         {
             var first = PrecisionTexts.FirstNames[i % PrecisionTexts.FirstNames.Count];
-            var recipient = $"{first}.{PrecisionTexts.LastNames[i / PrecisionTexts.FirstNames.Count % PrecisionTexts.LastNames.Count]}{i / 780}@{mailboxes[i % mailboxes.Length]}";
+            var recipient = NewsletterSubscriber($"{first}.{PrecisionTexts.LastNames[i / PrecisionTexts.FirstNames.Count % PrecisionTexts.LastNames.Count]}{i / 780}@{mailboxes[i % mailboxes.Length]}", i);
             var token = recipient.Replace('@', '=');
             var id = string.Create(CultureInfo.InvariantCulture, $"{i:x5}{first.Length:x}");
             var name = CultureInfo.InvariantCulture.TextInfo.ToTitleCase(first);

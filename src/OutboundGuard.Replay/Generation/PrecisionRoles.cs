@@ -24,4 +24,5 @@ public static class PrecisionRoles
     public const string CampusFirstWave = AttackPrefix + "campus first wave";
     public const string CampusReserve = AttackPrefix + "campus reserve";
     public const string LowAndSlow = AttackPrefix + "low-and-slow phishing";
+    public const string HarvestedList = AttackPrefix + "harvested list with many unknown addresses";
 }

@@ -39,9 +39,11 @@ internal sealed class ScenarioWriter(string directory, DateTimeOffset epoch)
 
     /// <summary>
     /// Writes <paramref name="message"/> (its From, To, Date and Message-ID filled in when missing) as sent by
-    /// <paramref name="account"/> from the client <paramref name="clientIp"/>, on <paramref name="session"/>.
+    /// <paramref name="account"/> from the client <paramref name="clientIp"/>, on <paramref name="session"/>; with
+    /// <paramref name="password"/> (a wrong one, for an attempt to log in) instead of the account's.
     /// </summary>
-    public BurstEntry Send(TimeSpan offset, string account, IReadOnlyList<string> recipients, MimeMessage message, string label, string clientIp, string? session = null, string? mailFrom = null)
+    public BurstEntry Send(TimeSpan offset, string account, IReadOnlyList<string> recipients, MimeMessage message, string? label, string clientIp, string? session = null, string? mailFrom = null,
+        string? password = null)
     {
         if (message.From.Count == 0)
         {
@@ -66,6 +68,7 @@ internal sealed class ScenarioWriter(string directory, DateTimeOffset epoch)
             ClientIp = clientIp,
             Session = session,
             Label = label,
+            Password = password,
         }, buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
     }
 

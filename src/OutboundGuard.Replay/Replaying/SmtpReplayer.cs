@@ -49,7 +49,7 @@ public sealed class SmtpReplayer(ReplayOptions options, TimeProvider? timeProvid
                 var key = SessionKey(entry);
                 if (!connections.TryGetValue(key, out var connection))
                 {
-                    var password = options.Passwords.TryGetValue(entry.Account, out var given) ? given : burst.PasswordOf(entry.Account);
+                    var password = options.Passwords.TryGetValue(entry.Account, out var given) ? given : entry.Password ?? burst.PasswordOf(entry.Account);
                     connections[key] = connection = new AccountConnection(options, entry.Account, password);
                 }
 

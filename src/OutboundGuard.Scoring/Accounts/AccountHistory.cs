@@ -63,6 +63,12 @@ public sealed record AccountHistory
     /// <summary>Downstream (smarthost) replies for this account in the last hour.</summary>
     public DownstreamCounts Downstream { get; init; } = DownstreamCounts.None;
 
+    /// <summary>The last few recipients (at most 3, last hour) the receiving server refused as unknown, oldest first.</summary>
+    public IReadOnlyList<string> UnknownRecipientSample { get; init; } = [];
+
+    /// <summary>The account's raised login scrutiny in words (an AUTH after a failure burst or from a new network), or null.</summary>
+    public string? LoginScrutiny { get; init; }
+
     /// <summary>The URLs found in the message, normalised.</summary>
     public IReadOnlyList<ExtractedUrl> Urls { get; init; } = [];
 

@@ -6,11 +6,17 @@ using static OutboundGuard.Scoring.Detectors.DetectorMath;
 namespace OutboundGuard.Scoring.Detectors;
 
 /// <summary>
-/// What the smarthost said about the account's recent mail: a spike of 5xx "unknown user" replies
-/// (guessed or harvested addresses) or of "blocked" replies (the receivers already judge it as spam).
+/// What the smarthost said about the account's recent mail: recipients refused as unknown (guessed or harvested
+/// addresses) or "blocked" replies (the receivers already judge it as spam).
 /// </summary>
 public sealed class DownstreamFeedbackDetector : IDetector
 {
+    /// <summary>Unknown recipients in the sliding hour from which the account is throttled (with <see cref="ThrottleShare"/>), before scaling for raised limits.</summary>
+    public const int ThrottleUnknown = 20;
+
+    /// <summary>Share of the hour's recipients refused as unknown from which the account is throttled (with <see cref="ThrottleUnknown"/>), before scaling.</summary>
+    public const double ThrottleShare = 0.05;
+
     public string Name => "downstream";
 
     public void Inspect(MessageUnderReview message, AccountHistory history, ICollection<Evidence> findings)
@@ -22,19 +28,36 @@ public sealed class DownstreamFeedbackDetector : IDetector
             return;
         }
 
-        double unknownShare = (double)d.UnknownUser / total;
-        if (d.UnknownUser >= 5 && unknownShare >= 0.2)
-        {
-            double w = Math.Min(60, 20 + (100 * (unknownShare - 0.2)));
-            findings.Add(new Evidence(Name, Round(w), $"{I(d.UnknownUser)} of {I(total)} smarthost replies in 1 h were 5xx unknown user ({N(Math.Round(unknownShare * 100))} %)"));
-        }
-
+        UnknownRecipients(message.Account.Limits, d.UnknownUser, total, history.UnknownRecipientSample, findings);
         if (d.Blocked >= 3)
         {
             findings.Add(new Evidence(Name, Round(Math.Min(70, 15.0 * d.Blocked)), $"{I(d.Blocked)} smarthost replies in 1 h were 5xx blocked as spam")
             {
                 Forces = VerdictAction.HighRiskRoute,
             });
+        }
+    }
+
+    /// <summary>
+    /// Recipients refused as unknown: at least 20 and 5 % of the hour's recipients throttle the account (an account whose
+    /// limits ops raised N-fold needs N× as many and N× the share, at most 20 %, like the other shape findings); below
+    /// that, 5 or more making up 20 % still add weight. A list with a few stale addresses stays well under both.
+    /// </summary>
+    private void UnknownRecipients(AccountLimits limits, int unknown, int total, IReadOnlyList<string> sample, ICollection<Evidence> findings)
+    {
+        double share = (double)unknown / total;
+        double raised = 1 / ShapeScale(limits);
+        if (unknown >= ThrottleUnknown * raised && share >= Math.Min(0.2, ThrottleShare * raised))
+        {
+            string named = sample.Count == 0 ? "" : ": " + string.Join(", ", sample) + (unknown > sample.Count ? ", …" : "");
+            findings.Add(new Evidence(Name, Round(Math.Min(60, 20 + (100 * (share - ThrottleShare)))), $"{I(unknown)} of {I(total)} recipients this hour ({N(Math.Round(share * 100, 1))} %) unknown at the receiving server{named}")
+            {
+                Forces = VerdictAction.Throttle,
+            });
+        }
+        else if (unknown >= 5 && share >= 0.2)
+        {
+            findings.Add(new Evidence(Name, Round(Math.Min(60, 20 + (100 * (share - 0.2)))), $"{I(unknown)} of {I(total)} smarthost replies in 1 h were 5xx unknown user ({N(Math.Round(share * 100))} %)"));
         }
     }
 }

@@ -37,6 +37,12 @@ internal sealed class AccountActivity
     public HourOfWeekBaseline Baseline { get; } = new();
     public Dictionary<ulong, long> KnownRecipients { get; } = new();
     public Queue<(long Ticks, DownstreamKind Kind)> Downstream { get; }
+
+    /// <summary>The last few recipients the receiving server refused as unknown (last hour, at most <see cref="UnknownSampleSize"/>), for the evidence.</summary>
+    public Queue<(long Ticks, string Address)> UnknownRecipients { get; } = new();
+
+    /// <summary>Refused recipients named in the evidence.</summary>
+    public const int UnknownSampleSize = 3;
     public long CleanMessages { get; set; }
     public DateTimeOffset? ProbationUntil { get; set; }
 
@@ -103,6 +109,11 @@ internal sealed class AccountActivity
         while (Downstream.Count > 0 && Downstream.Peek().Ticks <= oldest)
         {
             Downstream.Dequeue();
+        }
+
+        while (UnknownRecipients.Count > 0 && UnknownRecipients.Peek().Ticks <= oldest)
+        {
+            UnknownRecipients.Dequeue();
         }
     }
 

@@ -24,7 +24,11 @@ public sealed partial class AccountActivityTracker
     {
         _time = timeProvider;
         _options = options ?? new ActivityTrackerOptions();
+        Logins = new LoginScrutiny(_options.Logins);
     }
+
+    /// <summary>Failed and successful AUTHs per account, and the scrutiny they raise (the host's AUTH path feeds it).</summary>
+    public LoginScrutiny Logins { get; }
 
     /// <summary>Accounts currently tracked on this node.</summary>
     public int AccountCount => _accounts.Count;
@@ -189,14 +193,24 @@ public sealed partial class AccountActivityTracker
 
     /// <summary>
     /// Records the smarthost's reply to a message of this account (the Delivery box calls it for every
-    /// reply it gets): 5xx "unknown user" and "blocked" replies feed the downstream-feedback detector.
+    /// reply it gets, one per recipient): 5xx "unknown user" and "blocked" replies feed the downstream-feedback
+    /// detector, and the last few refused <paramref name="recipient"/>s are kept to name them in its evidence.
     /// </summary>
-    public void RecordDownstreamReply(long accountId, int code, string text, DateTimeOffset at)
+    public void RecordDownstreamReply(long accountId, int code, string text, DateTimeOffset at, string? recipient = null)
     {
         AccountActivity a = Get(accountId, string.Empty, at);
         DownstreamKind kind = ClassifyReply(code, text);
         lock (a)
         {
+            if (kind == DownstreamKind.UnknownUser && !string.IsNullOrEmpty(recipient))
+            {
+                a.UnknownRecipients.Enqueue((at.UtcTicks, recipient));
+                while (a.UnknownRecipients.Count > AccountActivity.UnknownSampleSize)
+                {
+                    a.UnknownRecipients.Dequeue();
+                }
+            }
+
             a.Downstream.Enqueue((at.UtcTicks, kind));
             while (a.Downstream.Count > _options.DownstreamRepliesPerAccount)
             {
@@ -293,6 +307,8 @@ public sealed partial class AccountActivityTracker
             CleanMessages = a.CleanMessages,
             ContentFlaggedLastDay = a.ContentFlags.Count,
             Downstream = a.DownstreamCounts(),
+            UnknownRecipientSample = [.. a.UnknownRecipients.Select(u => u.Address)],
+            LoginScrutiny = Logins.Current(a.Id, now),
             LinksToSuspendedAccounts = links,
             ProbationUntil = a.ProbationUntil is { } p && p > now ? p : null,
         };

@@ -12,6 +12,9 @@ public sealed class ActivityTrackerOptions
     /// <summary>Link domains remembered per tenant to tell domains new to the tenant. Default 20000.</summary>
     public int LinkDomainsPerTenant { get; set; } = 20000;
 
+    /// <summary>When a successful AUTH raises an account's scrutiny; see <see cref="LoginScrutinyOptions"/> for the defaults.</summary>
+    public LoginScrutinyOptions Logins { get; set; } = new();
+
     /// <summary>Downstream replies kept per account (last hour). Default 4096.</summary>
     public int DownstreamRepliesPerAccount { get; set; } = 4096;
 

@@ -54,6 +54,7 @@ internal static class ScoringRegistration
         services.AddSingleton<IDetector, CampaignDetector>();
         services.AddSingleton<IDetector, LinkedAccountsDetector>();
         services.AddSingleton<IDetector, DownstreamFeedbackDetector>();
+        services.AddSingleton<IDetector, LoginDetector>();
         services.AddSingleton(_ => new ComplaintLedger(configuration.GetValue<TimeSpan?>("OutboundGuard:FeedbackLoop:Window")));
         services.AddSingleton<IDetector, ComplaintDetector>();
         services.AddSingleton(sp => new ScoringPolicy(sp.GetRequiredService<IOptions<ScoringOptions>>().Value));

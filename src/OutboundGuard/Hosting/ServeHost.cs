@@ -144,6 +144,8 @@ internal static partial class ServeHost
         builder.Services.AddSingleton<OutboundGuard.Relay.Accounts.IAccountActions, OutboundGuard.Relay.Accounts.AccountActions>();
         builder.Services.AddSingleton<AccountGate>();
         builder.Services.AddSingleton<AuthVerificationCache>();
+        builder.Services.AddSingleton<AccountNetworkRepository>();
+        builder.Services.AddSingleton<LoginWatch>();
         builder.Services.AddSingleton<OutboundGuard.Relay.Accounts.IAccountChangeObserver>(sp => sp.GetRequiredService<AuthVerificationCache>());
         builder.Services.AddSingleton<TransactionAccounts>();
         builder.Services.AddSingleton<FeedbackLoopDoor>();

@@ -27,6 +27,7 @@ internal sealed partial class RelayHandler(
     TransactionAccounts transactions,
     MessageSinkFactory sinks,
     FeedbackLoopDoor feedbackLoop,
+    LoginWatch logins,
     IOptions<RelayOptions> options,
     ILogger<RelayHandler> logger) : ISmtpRelayHandler
 {
@@ -77,8 +78,17 @@ internal sealed partial class RelayHandler(
         if (account is null || account.CredentialResetRequired)
         {
             LogAuthFailed(logger, session.SessionId, account is null ? "bad credentials" : "credential reset required");
+            if (account is null && found is not null)
+            {
+                logins.Failed(found.Id, session.RemoteEndPoint.Address);
+            }
+
             return null;
         }
+
+        // Behind a connector or shared platform (a webmail front end) the client network is the front end's: no news.
+        var behindFrontEnd = _sessionTenants.TryGetValue(session, out var frontEnds) && frontEnds.Count > 0;
+        await logins.SucceededAsync(account.Id, session.RemoteEndPoint.Address, behindFrontEnd, cancellationToken);
 
         return new SmtpIdentity(SmtpIdentityKind.Authenticated, account.Tenant, account.Address);
     }

@@ -245,6 +245,6 @@ public sealed class DeliveryHarness : IAsyncDisposable
 
     private sealed class RecordingFeedback(ConcurrentQueue<(long?, Guid, int, string, string)> replies) : IDownstreamFeedback
     {
-        public void OnReply(long? accountId, Guid messageId, int code, string text, string outcome) => replies.Enqueue((accountId, messageId, code, text, outcome));
+        public void OnReply(long? accountId, Guid messageId, int code, string text, string outcome, string? recipient) => replies.Enqueue((accountId, messageId, code, text, outcome));
     }
 }

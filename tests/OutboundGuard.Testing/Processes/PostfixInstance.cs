@@ -24,22 +24,8 @@ public sealed class PostfixInstance : IAsyncDisposable
     private string ConfigDirectory => Path.Combine(_directory, "etc");
 
     /// <summary>Starts an instance relaying to <paramref name="relayPort"/> on 127.0.0.1 with the given SASL credentials, TLS required.</summary>
-    public static async Task<PostfixInstance> StartAsync(int relayPort, string saslUser, string saslPassword)
-    {
-        if (!File.Exists("/usr/sbin/postfix"))
-        {
-            throw new InvalidOperationException("Postfix is missing: apt-get install -y postfix libsasl2-modules");
-        }
-
-        var directory = Path.Combine(Path.GetTempPath(), "og-postfix-" + Guid.NewGuid().ToString("N")[..10]);
-        var port = FreePort.Next();
-        foreach (var sub in new[] { "etc", "queue", "data" })
-        {
-            Directory.CreateDirectory(Path.Combine(directory, sub));
-        }
-
-        File.Copy("/etc/postfix/master.cf", Path.Combine(directory, "etc", "master.cf"));
-        await File.WriteAllTextAsync(Path.Combine(directory, "etc", "main.cf"), $"""
+    public static Task<PostfixInstance> StartAsync(int relayPort, string saslUser, string saslPassword)
+        => StartAsync("og-postfix-", directory => $"""
             compatibility_level = 3.6
             queue_directory = {directory}/queue
             data_directory = {directory}/data
@@ -62,6 +48,27 @@ public sealed class PostfixInstance : IAsyncDisposable
             maximum_backoff_time = 4s
             queue_run_delay = 2s
             """);
+
+    /// <summary>
+    /// Starts an instance in a new temp folder named <paramref name="namePrefix"/>…, its main.cf written by
+    /// <paramref name="mainCf"/> for that folder (queue and data folders inside it), listening on a free loopback port.
+    /// </summary>
+    internal static async Task<PostfixInstance> StartAsync(string namePrefix, Func<string, string> mainCf)
+    {
+        if (!File.Exists("/usr/sbin/postfix"))
+        {
+            throw new InvalidOperationException("Postfix is missing: apt-get install -y postfix libsasl2-modules");
+        }
+
+        var directory = Path.Combine(Path.GetTempPath(), namePrefix + Guid.NewGuid().ToString("N")[..10]);
+        var port = FreePort.Next();
+        foreach (var sub in new[] { "etc", "queue", "data" })
+        {
+            Directory.CreateDirectory(Path.Combine(directory, sub));
+        }
+
+        File.Copy("/etc/postfix/master.cf", Path.Combine(directory, "etc", "master.cf"));
+        await File.WriteAllTextAsync(Path.Combine(directory, "etc", "main.cf"), mainCf(directory));
         var instance = new PostfixInstance(directory, port);
         // The listener on our port; no chroot, so the SASL plugins and TLS libraries are where Postfix looks.
         await instance.PostfixAsync("postconf", "-M", $"127.0.0.1:{port}/inet=127.0.0.1:{port} inet n - n - - smtpd");

@@ -30,8 +30,9 @@ public class RelayFixture : IAsyncLifetime
             ["OutboundGuard__Relay__ConnectorAccountHeader"] = "X-AuthUser",
         };
         Configure(environment);
+        var smarthost = await StartSmarthostAsync();
         Relay = RelayProcess.Start(
-            ["serve", "--smtp", $"127.0.0.1:{SmtpPort}", "--http", $"127.0.0.1:{HttpPort}", "--smarthost", $"127.0.0.1:{Sink.Port}", "--data", DataDirectory],
+            ["serve", "--smtp", $"127.0.0.1:{SmtpPort}", "--http", $"127.0.0.1:{HttpPort}", "--smarthost", $"127.0.0.1:{smarthost}", "--data", DataDirectory],
             environment);
         await Relay.WaitForOutputAsync("OutboundGuard is running.", TimeSpan.FromSeconds(90));
     }
@@ -40,6 +41,12 @@ public class RelayFixture : IAsyncLifetime
     protected virtual void Configure(Dictionary<string, string> environment)
     {
     }
+
+    /// <summary>Starts what the relay delivers to and returns its port: the smtp-sink itself unless a test class puts a server before it.</summary>
+    protected virtual Task<int> StartSmarthostAsync() => Task.FromResult(Sink.Port);
+
+    /// <summary>Stops what <see cref="StartSmarthostAsync"/> started besides the sink.</summary>
+    protected virtual ValueTask StopSmarthostAsync() => ValueTask.CompletedTask;
 
     /// <summary>Creates an account through the CLI, as an admin would, and returns its password.</summary>
     public async Task<string> AddAccountAsync(string address)
@@ -57,6 +64,7 @@ public class RelayFixture : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await Relay.DisposeAsync();
+        await StopSmarthostAsync();
         await Sink.DisposeAsync();
         try
         {
