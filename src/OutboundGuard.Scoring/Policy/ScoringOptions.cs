@@ -70,6 +70,9 @@ public sealed class ScoringOptions
     /// </summary>
     public TimeSpan ProbationAfterReinstate { get; set; } = TimeSpan.FromDays(7);
 
+    /// <summary>Hold and rescan of young accounts' borderline messages (on by default, 15 min); see <see cref="HoldOptions"/>.</summary>
+    public HoldOptions Hold { get; set; } = new();
+
     /// <summary>Checks the options; the error names the key.</summary>
     /// <exception cref="InvalidOperationException">A threshold is missing, negative or out of order, or a duration is not positive.</exception>
     public void Validate()
@@ -108,6 +111,11 @@ public sealed class ScoringOptions
         if (EstablishedAge < TimeSpan.Zero)
         {
             throw new InvalidOperationException($"{SectionName}:EstablishedAge must not be negative.");
+        }
+
+        if (Hold.Duration <= TimeSpan.Zero || Hold.PollInterval <= TimeSpan.Zero)
+        {
+            throw new InvalidOperationException($"{SectionName}:Hold:Duration and {SectionName}:Hold:PollInterval must be positive.");
         }
 
         if (HysteresisFactor is <= 0 or > 1)
