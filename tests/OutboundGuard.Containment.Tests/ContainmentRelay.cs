@@ -28,14 +28,17 @@ public sealed partial class ContainmentRelay : IAsyncDisposable
 
     public int SmtpPort { get; }
 
-    public static async Task<ContainmentRelay> StartAsync()
+    public static Task<ContainmentRelay> StartAsync() => StartAsync(new Dictionary<string, string>());
+
+    /// <summary>Starts a relay with <paramref name="settings"/> (environment variables) on top of the containment settings.</summary>
+    public static async Task<ContainmentRelay> StartAsync(IReadOnlyDictionary<string, string> settings)
     {
         var sink = await PostfixSmtpSink.StartAsync();
         var data = Path.Combine(Path.GetTempPath(), "og-contain-" + Guid.NewGuid().ToString("N")[..10]);
         var smtp = FreePort.Next();
         var relay = RelayProcess.Start(
             ["serve", "--smtp", $"127.0.0.1:{smtp}", "--http", $"127.0.0.1:{FreePort.Next()}", "--smarthost", $"127.0.0.1:{sink.Port}", "--data", data],
-            new Dictionary<string, string>
+            new Dictionary<string, string>(settings)
             {
                 ["OutboundGuard__Testing__ReplayClock"] = "true",
                 ["OutboundGuard__Delivery__PollInterval"] = "00:00:01",
