@@ -125,6 +125,7 @@ public static class AdminServiceCollectionExtensions
         services.TryAddSingleton<AdminSettingsRepository>();
         services.TryAddSingleton<AlertLogRepository>();
         services.TryAddSingleton<QuarantineRepository>();
+        services.TryAddSingleton<OutboundGuard.Storage.Queue.HoldQueueRepository>();
         services.TryAddSingleton<ActivityRepository>();
         services.TryAddSingleton<IAccountActions, AccountActions>();
 
@@ -153,6 +154,7 @@ public static class AdminServiceCollectionExtensions
         app.MapAccountsApi();
         app.MapReviewApi();
         app.MapQuarantineApi();
+        app.MapHoldQueueApi();
         app.MapTenantsApi();
         app.MapTenantAuthSourceApi();
         app.MapAuditApi();

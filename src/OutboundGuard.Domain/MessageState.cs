@@ -32,4 +32,7 @@ public enum MessageState
 
     /// <summary>Final: deleted by ops from quarantine.</summary>
     Deleted = 8,
+
+    /// <summary>Accepted from a young account and held before delivery until its rescan (hold and rescan); then queued or quarantined.</summary>
+    Held = 9,
 }

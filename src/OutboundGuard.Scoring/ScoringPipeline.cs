@@ -17,7 +17,7 @@ namespace OutboundGuard.Scoring;
 /// suspension it decides also blocks the account's recent fingerprints and links its IPs. Thread-safe; one
 /// instance per node.
 /// </summary>
-public sealed class ScoringPipeline
+public sealed partial class ScoringPipeline
 {
     private readonly IReadOnlyList<IDetector> _detectors;
     private readonly ScoringPolicy _policy;
@@ -220,6 +220,6 @@ public sealed class ScoringPipeline
             _campaigns!.AccountStopped(message.Account.Id, now);
         }
 
-        return new ScoringResult(live, shadow);
+        return new ScoringResult(live, shadow) { Hold = HoldFor(message, live, newDomains, message.Content is null ? [] : MessageText.Of(message.Content).PhishingMatches, now) };
     }
 }

@@ -2,7 +2,7 @@ namespace OutboundGuard.Storage;
 
 /// <summary>
 /// The one mapping between <see cref="MessageState"/> and the text stored in <c>messages.state</c> (the column's
-/// CHECK constraint in Migrations/0001_initial.sql lists the same names). SQL statements name states as literals
+/// CHECK constraint, last set in Migrations/0013_held_messages.sql, lists the same names). SQL statements name states as literals
 /// (<c>WHERE state IN ('queued', 'deferred')</c>) so PostgreSQL can use the partial indexes defined on them.
 /// </summary>
 public static class MessageStates
@@ -29,6 +29,7 @@ public static class MessageStates
         MessageState.Quarantined => "quarantined",
         MessageState.Released => "released",
         MessageState.Deleted => "deleted",
+        MessageState.Held => "held",
         _ => throw new ArgumentOutOfRangeException(nameof(state), state, "Unknown message state."),
     };
 

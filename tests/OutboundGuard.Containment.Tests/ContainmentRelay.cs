@@ -35,7 +35,12 @@ public sealed partial class ContainmentRelay : IAsyncDisposable
     /// Deliver through a Postfix smarthost that refuses <c>gone.*</c> recipients with 550 5.1.1 (stale and harvested
     /// addresses) and passes the rest on to the sink, as a receiving server would; else straight to the sink.
     /// </param>
-    public static async Task<ContainmentRelay> StartAsync(bool knownRecipientsOnly = false)
+    public static Task<ContainmentRelay> StartAsync(bool knownRecipientsOnly = false) => StartAsync(new Dictionary<string, string>(), knownRecipientsOnly);
+
+    /// <summary>Starts a relay with <paramref name="settings"/> (environment variables) on top of the containment settings.</summary>
+    /// <param name="settings">Extra settings.</param>
+    /// <param name="knownRecipientsOnly">As for <see cref="StartAsync(bool)"/>.</param>
+    public static async Task<ContainmentRelay> StartAsync(IReadOnlyDictionary<string, string> settings, bool knownRecipientsOnly = false)
     {
         var sink = await PostfixSmtpSink.StartAsync();
         var smarthost = knownRecipientsOnly ? await PostfixSmarthost.StartAsync(sink.Port) : null;
@@ -43,7 +48,7 @@ public sealed partial class ContainmentRelay : IAsyncDisposable
         var smtp = FreePort.Next();
         var relay = RelayProcess.Start(
             ["serve", "--smtp", $"127.0.0.1:{smtp}", "--http", $"127.0.0.1:{FreePort.Next()}", "--smarthost", $"127.0.0.1:{smarthost?.Port ?? sink.Port}", "--data", data],
-            new Dictionary<string, string>
+            new Dictionary<string, string>(settings)
             {
                 ["OutboundGuard__Testing__ReplayClock"] = "true",
                 ["OutboundGuard__Delivery__PollInterval"] = "00:00:01",

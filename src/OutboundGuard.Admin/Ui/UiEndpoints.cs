@@ -34,6 +34,7 @@ internal static class UiEndpoints
                 : NotFound(user, $"No account {address}"));
         pages.MapGet("/history", (ClaimsPrincipal user, string? account, string? tenant, string? sender, string? recipient, string? subject, string? state, string? from, string? to)
             => UiPage.Render<HistoryPage>(new { User = user, Filter = new HistoryFilter(account, tenant, sender, recipient, subject, state, from, to) }));
+        pages.MapGet("/held", (ClaimsPrincipal user) => UiPage.Render<HeldQueuePage>(new { User = user }));
         pages.MapGet("/quarantine", (string? done, ClaimsPrincipal user, string? tenant, string? account, string? reason, string? age)
             => UiPage.Render<QuarantinePage>(new { User = user, Done = done, Filter = HeldMailFilter.From(tenant, account, reason, age) }));
         pages.MapGet("/quarantine/{id:guid}", async (Guid id, ClaimsPrincipal user, QuarantineRepository quarantine, CampaignService campaigns, IMessageContent content, CancellationToken ct) =>

@@ -14,7 +14,7 @@ namespace OutboundGuard.Replay.Generation;
 public sealed partial class BurstGenerator
 {
     /// <summary>Scenarios generated on demand into one folder each (not part of the reference set).</summary>
-    public static IReadOnlyList<string> Scenarios { get; } = ["precision"];
+    public static IReadOnlyList<string> Scenarios { get; } = ["precision", FreshSignupsVariedName];
 
     /// <summary>The client label of the webmail front end most ordinary users submit through.</summary>
     public const string WebmailLabel = "webmail.provider.example";

@@ -53,6 +53,7 @@ public sealed partial class BurstGenerator
             case "newsletter-peak": NewsletterPeak(w); break;
             case "ordinary-ham": OrdinaryHam(w); break;
             case "precision": Precision(w); break;
+            case FreshSignupsVariedName: FreshSignupsVaried(w); break;
             default: throw new ArgumentException($"Unknown burst {name}; known: {string.Join(", ", Names.Concat(Scenarios))}.", nameof(name));
         }
 

@@ -16,7 +16,7 @@ namespace OutboundGuard.Scoring.Campaigns;
 /// (<see cref="CampaignTrackerOptions.RunLength"/> messages within the window): staff send a notice once, compromised
 /// accounts of one tenant repeat the same text to message after message.
 /// </remarks>
-public sealed class CampaignTracker
+public sealed partial class CampaignTracker
 {
     private readonly CampaignTrackerOptions _options;
     private readonly Lock _lock = new();

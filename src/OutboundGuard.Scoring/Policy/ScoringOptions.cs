@@ -81,6 +81,9 @@ public sealed class ScoringOptions
     /// <summary>Floors, thresholds and weights of the volume detector, section <c>OutboundGuard:Scoring:Volume</c>.</summary>
     public VolumeDetectorOptions Volume { get; set; } = new();
 
+    /// <summary>Hold and rescan of young accounts' borderline messages (on by default, 15 min); see <see cref="HoldOptions"/>.</summary>
+    public HoldOptions Hold { get; set; } = new();
+
     /// <summary>Checks the options; the error names the key.</summary>
     /// <exception cref="InvalidOperationException">A threshold is missing, negative or out of order, or a duration is not positive.</exception>
     public void Validate()
@@ -119,6 +122,11 @@ public sealed class ScoringOptions
         if (EstablishedAge < TimeSpan.Zero)
         {
             throw new InvalidOperationException($"{SectionName}:EstablishedAge must not be negative.");
+        }
+
+        if (Hold.Duration <= TimeSpan.Zero || Hold.PollInterval <= TimeSpan.Zero)
+        {
+            throw new InvalidOperationException($"{SectionName}:Hold:Duration and {SectionName}:Hold:PollInterval must be positive.");
         }
 
         if (HysteresisFactor is <= 0 or > 1)

@@ -186,7 +186,7 @@ public sealed class ScoringPolicy
         _throttles.TryRemove(accountId, out _);
     }
 
-    private (double HighRisk, double Throttle, double Quarantine, double Suspend) ThresholdsFor(AccountProfile account)
+    internal (double HighRisk, double Throttle, double Quarantine, double Suspend) ThresholdsFor(AccountProfile account)
     {
         PolicyThresholds g = _options.Thresholds;
         _options.Tenants.TryGetValue(account.Tenant, out PolicyThresholds? t);

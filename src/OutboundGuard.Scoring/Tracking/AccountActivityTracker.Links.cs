@@ -106,6 +106,20 @@ public sealed partial class AccountActivityTracker
         }
     }
 
+    /// <summary>The account's links to suspended accounts now, without recording anything (a held message's rescan); empty for an account this node has not seen.</summary>
+    public IReadOnlyList<string> LinksToSuspended(long accountId)
+    {
+        if (!_accounts.TryGetValue(accountId, out AccountActivity? a))
+        {
+            return [];
+        }
+
+        lock (a)
+        {
+            return LinksOf(a, _time.GetUtcNow());
+        }
+    }
+
     /// <summary>The account's links to suspended accounts now; called under the account's lock.</summary>
     private List<string> LinksOf(AccountActivity a, DateTimeOffset now)
     {

@@ -178,10 +178,10 @@ public sealed class AccountRepository(NpgsqlDataSource dataSource)
         VALUES (@id, @from, @to, @reason, @actor, @verdictId)
         """;
 
-    /// <summary>Moves an account's queued and deferred mail to quarantine (parameter <c>@id</c>): what a suspension does to mail not yet delivered.</summary>
+    /// <summary>Moves an account's queued, held and deferred mail to quarantine (parameter <c>@id</c>): what a suspension does to mail not yet delivered.</summary>
     internal const string HoldQueuedSql = """
         UPDATE messages SET state = 'quarantined', updated_at = now()
-        WHERE account_id = @id AND state IN ('queued', 'deferred')
+        WHERE account_id = @id AND state IN ('queued', 'held', 'deferred')
         """;
 
     /// <summary>

@@ -76,8 +76,8 @@ public sealed class SpoolCommitter : IAsyncDisposable
 
     private const string InsertSql = """
         INSERT INTO messages (id, account_id, session_id, client_ip, envelope_from, recipients, recipient_notify, dsn_ret, dsn_envid,
-                              size_octets, spool_path, subject, header_from, state, route)
-        VALUES ($1, $2, $3, $4::inet, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+                              size_octets, spool_path, subject, header_from, state, route, next_attempt_at)
+        VALUES ($1, $2, $3, $4::inet, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, now() + coalesce($16, interval '0'))
         """;
 
     private static NpgsqlBatchCommand InsertCommand(SpooledMessage message) => new(InsertSql)
@@ -99,6 +99,7 @@ public sealed class SpoolCommitter : IAsyncDisposable
             new NpgsqlParameter { Value = (object?)message.HeaderFrom ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text },
             new NpgsqlParameter { Value = MessageStates.ToText(message.State), NpgsqlDbType = NpgsqlDbType.Text },
             new NpgsqlParameter { Value = message.Route, NpgsqlDbType = NpgsqlDbType.Text },
+            new NpgsqlParameter { Value = (object?)message.HoldFor ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Interval },
         },
     };
 

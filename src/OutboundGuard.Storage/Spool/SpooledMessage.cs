@@ -17,8 +17,11 @@ public sealed record SpooledMessage
     public string? Subject { get; init; }
     public string? HeaderFrom { get; init; }
 
-    /// <summary><see cref="MessageState.Queued"/> to relay, <see cref="MessageState.Quarantined"/> to hold for review.</summary>
+    /// <summary><see cref="MessageState.Queued"/> to relay, <see cref="MessageState.Held"/> to rescan after <see cref="HoldFor"/> before delivery, <see cref="MessageState.Quarantined"/> to hold for review.</summary>
     public required MessageState State { get; init; }
+
+    /// <summary>For a 'held' message: how long from the commit, by the database clock, until it is rescanned (next_attempt_at). Null: due now.</summary>
+    public TimeSpan? HoldFor { get; init; }
 
     /// <summary>'default' or 'high-risk'.</summary>
     public string Route { get; init; } = "default";

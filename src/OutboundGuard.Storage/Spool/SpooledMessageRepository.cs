@@ -57,7 +57,7 @@ public sealed class SpooledMessageRepository(NpgsqlDataSource dataSource)
 
     private const string MoveAccountQueueSql = """
         UPDATE messages SET state = 'quarantined', updated_at = now()
-        WHERE account_id = @accountId AND state IN ('queued', 'deferred')
+        WHERE account_id = @accountId AND state IN ('queued', 'held', 'deferred')
         """;
 
     /// <summary>Moves an account's not-yet-delivered mail to quarantine (when it is suspended). Returns how many.</summary>

@@ -5,7 +5,10 @@ using OutboundGuard.Relay;
 
 namespace OutboundGuard.Hosting;
 
-/// <summary>The delivery queue, the built-in sink in the data folder, and the feedback of downstream replies to scoring.</summary>
+/// <summary>
+/// The delivery queue, the built-in sink in the data folder, the feedback of downstream replies to scoring, and the
+/// rescan that ends holds (held messages are part of the queue: the nodes that deliver take them when due).
+/// </summary>
 internal static class DeliveryRegistration
 {
     public static IServiceCollection AddRelayDelivery(this IServiceCollection services, IConfiguration configuration, StorageOptions storage)
@@ -20,6 +23,8 @@ internal static class DeliveryRegistration
         });
         services.AddSingleton<IDownstreamFeedback, ScoringDownstreamFeedback>();
         services.AddSingleton<IDeliverySignal, DeliveryQueueSignal>();
+        services.AddSingleton<OutboundGuard.Storage.Queue.HoldQueueRepository>();
+        services.AddHostedService<HeldMessageRescan>();
         return services;
     }
 }

@@ -36,6 +36,7 @@ internal sealed partial class ActionDispatcher(
             var action = verdict.Action < VerdictAction.Throttle && gate.IsThrottled(message.Account) ? VerdictAction.Throttle : verdict.Action;
             var reply = action switch
             {
+                VerdictAction.Relay or VerdictAction.HighRiskRoute when scored.Result.Hold is { } hold => await HoldAsync(message, scored, hold, action, cancellationToken),
                 VerdictAction.Relay => await AcceptAsync(message, scored, MessageState.Queued, "default", cancellationToken),
                 VerdictAction.HighRiskRoute => await AcceptAsync(message, scored, MessageState.Queued, "high-risk", cancellationToken),
                 VerdictAction.Quarantine => await AcceptAsync(message, scored, MessageState.Quarantined, "default", cancellationToken),
@@ -56,7 +57,22 @@ internal sealed partial class ActionDispatcher(
         }
     }
 
-    private async Task<SmtpReply> AcceptAsync(IncomingMessage message, ScoredMessage scored, MessageState state, string route, CancellationToken cancellationToken)
+    /// <summary>
+    /// A young account's borderline message: stored like any accepted message (250 only once the row has committed) in
+    /// state 'held' until its hold ends, with the hold finding among the verdict's evidence; a node that delivers rescans
+    /// it then (<see cref="HeldMessageRescan"/>).
+    /// </summary>
+    private Task<SmtpReply> HoldAsync(IncomingMessage message, ScoredMessage scored, HoldDecision hold, VerdictAction action, CancellationToken cancellationToken)
+    {
+        var verdict = scored.Verdict with { Evidence = [.. scored.Verdict.Evidence, hold.Finding], Reason = hold.Finding.Text };
+        var held = scored with { Result = scored.Result with { Live = verdict } };
+        return AcceptAsync(held, message, MessageState.Held, action == VerdictAction.HighRiskRoute ? "high-risk" : "default", hold.Duration, cancellationToken);
+    }
+
+    private Task<SmtpReply> AcceptAsync(IncomingMessage message, ScoredMessage scored, MessageState state, string route, CancellationToken cancellationToken)
+        => AcceptAsync(scored, message, state, route, null, cancellationToken);
+
+    private async Task<SmtpReply> AcceptAsync(ScoredMessage scored, IncomingMessage message, MessageState state, string route, TimeSpan? holdFor, CancellationToken cancellationToken)
     {
         var envelope = message.Envelope;
         var row = new SpooledMessage
@@ -76,6 +92,7 @@ internal sealed partial class ActionDispatcher(
             HeaderFrom = Truncate(scored.Review.Content?.From?.ToString(), 500),
             State = state,
             Route = route,
+            HoldFor = holdFor,
         };
         // Group commit: the row and its verdict commit with those of concurrent sessions; this returns only after they have.
         await committer.CommitAsync(row, new VerdictRow(message.Account.Id, message.Id, message.Session.SessionId, scored.Verdict,

@@ -41,20 +41,7 @@ internal sealed class MessageScorer(
 
     public async Task<ScoredMessage> ScoreAsync(IncomingMessage message, CancellationToken cancellationToken)
     {
-        MimeMessage? content = null;
-        try
-        {
-            await using var file = FileSpool.OpenRead(message.SpoolPath);
-            await using var stream = await BoundHeaderBlockAsync(file, cancellationToken);
-            await using var window = new ScanWindowStream(stream, ScanWindowOctets);
-            content = await MimeMessage.LoadAsync(Parsing, window, persistent: false, cancellationToken);
-            TruncateLargeHeaders(content);
-            TruncateLargeTextParts(content);
-        }
-        catch (FormatException)
-        {
-            // Unparseable content is scored on the envelope and behaviour alone; it is never dropped.
-        }
+        var content = await LoadAsync(message.SpoolPath, cancellationToken);
 
         var review = new MessageUnderReview
         {
@@ -73,6 +60,29 @@ internal sealed class MessageScorer(
         var result = await pipeline.EvaluateAsync(review, cancellationToken);
         metrics.ScoringTook(Stopwatch.GetElapsedTime(started));
         return new ScoredMessage(review, result);
+    }
+
+    /// <summary>
+    /// Parses a spool file as scoring reads it (its scan window, bounded header block, cut parts): at the end of data and
+    /// again for a held message's rescan. Null when the content cannot be parsed at all: it is scored on the envelope and
+    /// behaviour alone, never dropped.
+    /// </summary>
+    public static async Task<MimeMessage?> LoadAsync(string spoolPath, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var file = FileSpool.OpenRead(spoolPath);
+            await using var stream = await BoundHeaderBlockAsync(file, cancellationToken);
+            await using var window = new ScanWindowStream(stream, ScanWindowOctets);
+            var content = await MimeMessage.LoadAsync(Parsing, window, persistent: false, cancellationToken);
+            TruncateLargeHeaders(content);
+            TruncateLargeTextParts(content);
+            return content;
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
     }
 
     /// <summary>

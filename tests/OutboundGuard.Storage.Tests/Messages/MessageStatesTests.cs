@@ -34,13 +34,13 @@ public sealed class MessageStatesTests(PostgresFixture postgres)
     }
 
     [Theory]
-    [InlineData("held")]
+    [InlineData("parked")]
     [InlineData("Queued")]
     [InlineData("")]
     public void Unknown_stored_text_fails_with_a_message_naming_it_and_the_known_states(string text)
     {
         var error = Assert.Throws<FormatException>(() => MessageStates.Parse(text));
-        Assert.Equal($"Unknown message state '{text}' in messages.state; expected one of queued, delivering, deferred, delivered, bounced, failed, quarantined, released, deleted.", error.Message);
+        Assert.Equal($"Unknown message state '{text}' in messages.state; expected one of queued, delivering, deferred, delivered, bounced, failed, quarantined, released, deleted, held.", error.Message);
     }
 
     [Fact]

@@ -1,7 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using MailKit.Net.Smtp;
-using MailKit.Security;
 using MimeKit;
 using Xunit;
 
@@ -40,29 +38,14 @@ public sealed class ScoringStateTests(RelayFixture relay) : IClassFixture<RelayF
         Assert.True(code == 0, $"outboundguard {string.Join(' ', arguments)} exited {code}: {stdout} {stderr}");
     }
 
-    private async Task<int> SendAsync(string address, string password, string subject)
+    private Task<int> SendAsync(string address, string password, string subject)
     {
-        using var client = new SmtpClient { ServerCertificateValidationCallback = (_, _, _, _) => true, Timeout = 30_000 };
-        await client.ConnectAsync("127.0.0.1", relay.SmtpPort, SecureSocketOptions.StartTls);
-        await client.AuthenticateAsync(address, password);
         var message = new MimeMessage();
         message.From.Add(MailboxAddress.Parse(address));
         message.To.Add(MailboxAddress.Parse("bob@example.org"));
         message.Subject = subject;
         message.Body = new TextPart("plain") { Text = "Hello,\r\n\r\nthe minutes of today's meeting are attached.\r\n" };
-        try
-        {
-            await client.SendAsync(message);
-            return 250;
-        }
-        catch (SmtpCommandException e)
-        {
-            return (int)e.StatusCode;
-        }
-        finally
-        {
-            await client.DisconnectAsync(true);
-        }
+        return Submission.SendAsync(relay.SmtpPort, address, password, message);
     }
 
     private async Task<long> AccountIdAsync(string address)
