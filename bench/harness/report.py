@@ -107,6 +107,7 @@ def _submission(results):
                   f"  flood alone: {fl['refused_per_second']:.0f} refusals/s, {_f(fl['refusals_per_cpu_second'])} per CPU second, "
                   f"{fl['cpu_ms_per_refusal']:.2f} ms CPU each = {ra['refusal_cpu_to_accepted_cpu']:.2f}× an accepted 10 KB message's "
                   f"{ra['accepted_cpu_ms_per_message']:.2f} ms (target ≤0.5×: {'met' if ra['refusal_cpu_to_accepted_cpu'] <= 0.5 else 'not met'})",
+                  f"  without STARTTLS: {r['flood_without_tls']['cpu_ms_per_refusal']:.2f} ms CPU each (the handshake: {ra['tls_cpu_ms_per_session']:.2f} ms per session)",
                   f"  honest account p99 DATA→250: alone {r['honest_before']['p99_ms']:.1f} / {r['honest_after']['p99_ms']:.1f} ms, "
                   f"under the flood {r['honest_under_flood']['p99_ms']:.1f} ms beside {r['flood_beside_honest']['refused_per_second']:.0f} refusals/s: "
                   f"{ra['honest_p99_under_flood_to_alone']:.2f}× (target ≤2×: {'met' if ra['honest_p99_under_flood_to_alone'] <= 2 else 'not met'})", ""]
