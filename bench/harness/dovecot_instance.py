@@ -27,6 +27,8 @@ def start(ctx, name, users, listener=None, listener_owner=None, cache=False):
     with open(os.path.join(d, "users"), "w") as f:
         for login, hashed in users.items():
             f.write(f"{login}:{hashed}\n")
+    # Without `listener`, Dovecot's own auth-client listener in base_dir (naming it by its full path would define it twice).
+    name_in_config = listener or "auth-client"
     socket_path = listener or os.path.join(d, "run", "auth-client")
     owner = f"\n    user = {listener_owner}\n    group = {listener_owner}\n    mode = 0660" if listener_owner else "\n    mode = 0666"
     caching = "auth_cache_size = 10M\nauth_cache_ttl = 1 hour\nauth_cache_negative_ttl = 1 hour\n" if cache else ""
@@ -47,7 +49,7 @@ userdb {{
   args = uid=nobody gid=nogroup home=/nonexistent
 }}
 service auth {{
-  unix_listener {socket_path} {{{owner}
+  unix_listener {name_in_config} {{{owner}
   }}
 }}
 """)
