@@ -17,8 +17,9 @@ if ! command -v npm >/dev/null; then
   packages+=(npm)
 fi
 if [[ "${1:-}" == "--bench" ]]; then
-  # spamd is a package of its own on Debian 12 (the SpamAssassin peer in benchmarks runs it).
-  packages+=(rspamd spamassassin spamd spamc python3-matplotlib afl++ linux-perf)
+  # spamd is a package of its own on Debian 12 (the SpamAssassin peer in benchmarks runs it). openssl: the
+  # submission benchmark's SHA512-CRYPT hashes and its Postfix peer's self-signed certificate.
+  packages+=(rspamd spamassassin spamd spamc python3-matplotlib afl++ linux-perf openssl)
 fi
 
 missing=()

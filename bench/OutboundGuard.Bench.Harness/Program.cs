@@ -3,7 +3,9 @@ using OutboundGuard.Bench;
 // og-bench: the in-process side of bench/run.sh. Every verb is bounded in count and time.
 //   null-relay  --smtp 127.0.0.1:PORT                 OutboundGuard's SMTP server with a handler that discards everything
 //   latency     --port P --count N --concurrency C --size BYTES --from ADDR [--out FILE]
-//                                                     sends N messages, times end-of-DATA to the 250 of each
+//                                                     sends N messages over C sessions kept open, times end-of-DATA to the 250 of each
+//   submit      --port P --count N --concurrency C --size BYTES [--tls] [--users A,B --password PW] [--per-session M]
+//                                                     authenticated submission (new session per message when M is 1); prints JSON
 //   idle        --port P --sessions N --hold SECONDS  opens N sessions (greeting + EHLO) and holds them
 //   sample      --corpus DIR --out DIR --every K --phishing N
 //                                                     picks a corpus sample, generates phishing notifications, writes a model trained on the rest
@@ -16,7 +18,8 @@ try
     return verb switch
     {
         "null-relay" => await NullRelay.RunAsync(options),
-        "latency" => await LatencyClient.RunAsync(options),
+        "latency" => await SubmissionClient.RunAsync(options, sessionsReused: true),
+        "submit" => await SubmissionClient.RunAsync(options, sessionsReused: false),
         "idle" => await IdleSessions.RunAsync(options),
         "sample" => CorpusSample.Run(options),
         "score" => CorpusScoring.Run(options),
@@ -31,6 +34,6 @@ catch (ArgumentException e)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: og-bench null-relay|latency|idle|sample|score --key value ...");
+    Console.Error.WriteLine("usage: og-bench null-relay|latency|submit|idle|sample|score --key value ...");
     return 2;
 }

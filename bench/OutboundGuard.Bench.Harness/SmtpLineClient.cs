@@ -1,14 +1,15 @@
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
 using System.Text;
 
 namespace OutboundGuard.Bench;
 
-/// <summary>A minimal SMTP client over a socket: reads whole (multi-line) replies, writes raw octets.</summary>
+/// <summary>A minimal SMTP client over a socket: reads whole (multi-line) replies, writes raw octets, can start TLS.</summary>
 internal sealed class SmtpLineClient : IAsyncDisposable
 {
     private readonly Socket _socket;
-    private readonly NetworkStream _stream;
+    private Stream _stream;
     private readonly byte[] _buffer = new byte[8192];
     private int _start;
     private int _end;
@@ -38,6 +39,24 @@ internal sealed class SmtpLineClient : IAsyncDisposable
     public ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken) => _stream.WriteAsync(data, cancellationToken);
 
     public ValueTask WriteLineAsync(string line, CancellationToken cancellationToken) => _stream.WriteAsync(Encoding.ASCII.GetBytes(line + "\r\n"), cancellationToken);
+
+    /// <summary>
+    /// Runs the client side of the TLS handshake after a 220 to STARTTLS (RFC 3207) and reads and writes through it from
+    /// then on. The server's certificate is not checked: the benchmark's servers use self-signed ones.
+    /// </summary>
+    public async Task StartTlsAsync(string serverName, CancellationToken cancellationToken)
+    {
+        _start = _end = 0;
+        var tls = new SslStream(_stream, leaveInnerStreamOpen: false);
+#pragma warning disable CA5359 // self-signed certificates of private benchmark servers on 127.0.0.1
+        await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
+        {
+            TargetHost = serverName,
+            RemoteCertificateValidationCallback = (_, _, _, _) => true,
+        }, cancellationToken);
+#pragma warning restore CA5359
+        _stream = tls;
+    }
 
     /// <summary>Reads one reply (all its lines) and returns its code.</summary>
     public async Task<int> ReadReplyAsync(CancellationToken cancellationToken)

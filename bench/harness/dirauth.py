@@ -9,6 +9,7 @@ import subprocess
 import threading
 import time
 
+import dovecot_instance
 import procs
 from relay import OutboundGuard, Sink
 
@@ -17,49 +18,9 @@ USERS = 8
 SUFFIX = "dc=bench,dc=example"
 
 
-def _cli(ctx, og, args, stdin=None):
-    p = subprocess.run(["dotnet", ctx.host_dll, *args, "--data", og.data], input=(stdin or "").encode(), capture_output=True, timeout=180, env=og.env)
-    if p.returncode != 0:
-        raise RuntimeError(f"{' '.join(args)} failed: {(p.stdout + p.stderr).decode(errors='replace')[-500:]}")
-
-
 def _dovecot(ctx, password):
-    d = os.path.join(ctx.work, "dovecot")
-    os.makedirs(os.path.join(d, "run"), exist_ok=True)
-    os.makedirs(os.path.join(d, "state"), exist_ok=True)
-    hashed = subprocess.run(["doveadm", "pw", "-s", "SHA512-CRYPT", "-p", password], capture_output=True, text=True, check=True).stdout.strip()
-    with open(os.path.join(d, "users"), "w") as f:
-        for i in range(USERS):
-            f.write(f"user{i}@dovecot.bench.example:{hashed}\n")
-    with open(os.path.join(d, "dovecot.conf"), "w") as f:
-        f.write(f"""base_dir = {d}/run
-state_dir = {d}/state
-log_path = {d}/dovecot.log
-protocols =
-ssl = no
-auth_mechanisms = plain
-auth_failure_delay = 0
-passdb {{
-  driver = passwd-file
-  args = {d}/users
-}}
-userdb {{
-  driver = static
-  args = uid=nobody gid=nogroup home=/nonexistent
-}}
-service auth {{
-  unix_listener auth-client {{
-    mode = 0666
-  }}
-}}
-""")
-    proc = ctx.reg.start(["/usr/sbin/dovecot", "-F", "-c", os.path.join(d, "dovecot.conf")], log=ctx.log("dovecot.log"))
-    socket_path = os.path.join(d, "run", "auth-client")
-    deadline = time.monotonic() + 30
-    while not os.path.exists(socket_path):
-        if proc.poll() is not None or time.monotonic() > deadline:
-            raise RuntimeError("dovecot did not start")
-        time.sleep(0.1)
+    [hashed] = dovecot_instance.sha512_crypt([password])
+    _, socket_path = dovecot_instance.start(ctx, "dovecot", {f"user{i}@dovecot.bench.example": hashed for i in range(USERS)})
     return socket_path
 
 
@@ -131,12 +92,12 @@ def run(ctx):
     og = OutboundGuard(ctx, sink.port, extra_env={"OUTBOUNDGUARD__SMTP__LIMITS__MAXAUTHFAILURESPERIP": "100000"})
     socket_path = _dovecot(ctx, password)
     ldap_url = _slapd(ctx, password)
-    _cli(ctx, og, ["tenants", "add", "dovecot.bench.example"])
-    _cli(ctx, og, ["tenants", "auth-source", "dovecot.bench.example", "--source", "dovecot", "--endpoint", "unix:" + socket_path])
-    _cli(ctx, og, ["tenants", "add", "ldap.bench.example"])
-    _cli(ctx, og, ["tenants", "auth-source", "ldap.bench.example", "--source", "ldap", "--endpoint", ldap_url, "--ldap-bind-dn", f"uid={{local}},ou=people,{SUFFIX}"])
+    og.cli(["tenants", "add", "dovecot.bench.example"])
+    og.cli(["tenants", "auth-source", "dovecot.bench.example", "--source", "dovecot", "--endpoint", "unix:" + socket_path])
+    og.cli(["tenants", "add", "ldap.bench.example"])
+    og.cli(["tenants", "auth-source", "ldap.bench.example", "--source", "ldap", "--endpoint", ldap_url, "--ldap-bind-dn", f"uid={{local}},ou=people,{SUFFIX}"])
     for i in range(USERS):
-        _cli(ctx, og, ["accounts", "add", f"user{i}@local.bench.example", "--password-stdin"], stdin=password + "\n")
+        og.cli(["accounts", "add", f"user{i}@local.bench.example", "--password-stdin"], stdin=password + "\n")
     sources = {name: [f"user{i}@{name}.bench.example" for i in range(USERS)] for name in ("local", "dovecot", "ldap")}
     # Warm-up: the first AUTH of each directory user creates its account; the runtime compiles the hot paths.
     for users in sources.values():

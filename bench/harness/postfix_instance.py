@@ -64,8 +64,15 @@ postlog   unix-dgram n  -       n       -       1       postlogd
 """
 
 
+def _configure(text, overrides):
+    """main.cf with some parameters set otherwise (each replaces its line, or is added)."""
+    lines = [line for line in text.splitlines() if line.split("=", 1)[0].strip() not in overrides]
+    return "\n".join(lines + [f"{k} = {v}" for k, v in overrides.items()]) + "\n"
+
+
 class Instance:
-    def __init__(self, ctx, sink_port):
+    def __init__(self, ctx, sink_port, main_cf=None):
+        """main_cf: parameters that replace the relay defaults above (TLS, SASL, ...); `{dir}` names the instance's folder."""
         self.ctx = ctx
         self.port = procs.free_port()
         self.dir = os.path.join(ctx.work, f"postfix-{self.port}")
@@ -73,7 +80,7 @@ class Instance:
         os.makedirs(os.path.join(self.dir, "data"))
         shutil.chown(os.path.join(self.dir, "data"), "postfix", "postfix")
         with open(os.path.join(self.dir, "main.cf"), "w") as f:
-            f.write(MAIN_CF.format(dir=self.dir, sink=sink_port))
+            f.write(_configure(MAIN_CF.format(dir=self.dir, sink=sink_port), {k: v.format(dir=self.dir) for k, v in (main_cf or {}).items()}))
         with open(os.path.join(self.dir, "master.cf"), "w") as f:
             f.write(MASTER_CF.format(port=self.port))
         open(os.path.join(self.dir, "maillog"), "a").close()

@@ -79,6 +79,17 @@ class OutboundGuard:
         if rc != 0:
             raise RuntimeError(f"tenants add failed: {out}")
 
+    def cli(self, args, stdin=""):
+        """Runs a CLI verb against this relay's data folder (it attaches to the running cluster); returns its standard
+        output, raises with the output's end when it fails."""
+        p = subprocess.run(["dotnet", self.ctx.host_dll, *args, "--data", self.data], input=stdin, capture_output=True, text=True,
+                           timeout=1800, env=self.env)
+        with open(self.ctx.log("cli.log"), "a") as f:
+            f.write(f"$ outboundguard {' '.join(args)}\n{p.stdout[-2000:]}{p.stderr[-2000:]}\n")
+        if p.returncode != 0:
+            raise RuntimeError(f"outboundguard {' '.join(args)} failed: {(p.stdout + p.stderr)[-500:]}")
+        return p.stdout
+
     def _log(self):
         with open(self.logfile, errors="replace") as f:
             return f.read()
