@@ -1,3 +1,4 @@
+using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Logging;
@@ -7,20 +8,53 @@ namespace OutboundGuard.Smtp.Hosting;
 
 /// <summary>
 /// Provides the server certificate for STARTTLS and implicit TLS: from PEM files, or a generated
-/// self-signed one in development mode, or none (then TLS is not offered). Loaded once, on first use.
+/// self-signed one in development mode, or none (then TLS is not offered). Loaded once, on first use, with the
+/// handshake context built once too: every STARTTLS reuses it instead of building the certificate's chain again.
 /// </summary>
 public sealed class SmtpCertificateLoader
 {
     private readonly Lazy<X509Certificate2?> _certificate;
+    private readonly Lazy<SslStreamCertificateContext?> _context;
 
     public SmtpCertificateLoader(IOptions<SmtpOptions> options, ILogger<SmtpCertificateLoader> logger)
     {
         var value = options.Value;
         _certificate = new Lazy<X509Certificate2?>(() => Load(value, logger));
+        _context = new Lazy<SslStreamCertificateContext?>(() => Certificate is { } certificate
+            ? SslStreamCertificateContext.Create(certificate, Intermediates(value.CertificatePath, certificate), offline: true)
+            : null);
     }
 
     /// <summary>The server certificate with its private key, or null when TLS is not configured.</summary>
     public X509Certificate2? Certificate => _certificate.Value;
+
+    /// <summary>
+    /// The handshake context of <see cref="Certificate"/> (its chain, with the intermediates the PEM file holds after
+    /// the server certificate, sent to clients), or null when TLS is not configured.
+    /// </summary>
+    public SslStreamCertificateContext? Context => _context.Value;
+
+    /// <summary>The certificates after the server's own in its PEM file (the chain to send), or none.</summary>
+    private static X509Certificate2Collection? Intermediates(string? certificatePath, X509Certificate2 certificate)
+    {
+        if (string.IsNullOrEmpty(certificatePath))
+        {
+            return null;
+        }
+
+        var all = new X509Certificate2Collection();
+        all.ImportFromPemFile(certificatePath);
+        var rest = new X509Certificate2Collection();
+        foreach (var c in all)
+        {
+            if (c.Thumbprint != certificate.Thumbprint)
+            {
+                rest.Add(c);
+            }
+        }
+
+        return rest.Count == 0 ? null : rest;
+    }
 
     /// <summary>Loads a PEM certificate and key, re-imported as PKCS#12 so that SslStream can use the key on every platform.</summary>
     public static X509Certificate2 LoadPem(string certificatePath, string? privateKeyPath)

@@ -52,7 +52,7 @@ internal sealed partial class SmtpSession
     /// <summary>Runs the server side of the TLS handshake over the raw transport and swaps the session's pipes to the TLS stream.</summary>
     private async Task<bool> TryStartTlsAsync()
     {
-        var certificate = _server.Certificates.Certificate;
+        var certificate = _server.Certificates.Context;
         if (certificate is null)
         {
             Log.TlsFailed(_logger, "no certificate configured");
@@ -71,7 +71,7 @@ internal sealed partial class SmtpSession
 #pragma warning disable CA5359
         var options = new SslServerAuthenticationOptions
         {
-            ServerCertificate = certificate,
+            ServerCertificateContext = certificate,
             // Ask for a certificate (clients without one carry on): connectors may be known by it.
             ClientCertificateRequired = _server.Options.RequestClientCertificate,
             CertificateRevocationCheckMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck,
