@@ -127,6 +127,7 @@ public static class AdminServiceCollectionExtensions
         services.TryAddSingleton<AlertLogRepository>();
         services.TryAddSingleton<QuarantineRepository>();
         services.TryAddSingleton<ActivityRepository>();
+        services.TryAddSingleton<RefusedAttemptRepository>();
         services.TryAddSingleton<IAccountActions, AccountActions>();
 
         services.TryAddSingleton(sp => new CampaignService(sp.GetRequiredService<CampaignFingerprintRepository>(), sp.GetRequiredService<TimeProvider>(), sp.GetService<CampaignTracker>()));
