@@ -127,6 +127,7 @@ public static class AdminServiceCollectionExtensions
         services.TryAddSingleton<QuarantineRepository>();
         services.TryAddSingleton<OutboundGuard.Storage.Queue.HoldQueueRepository>();
         services.TryAddSingleton<ActivityRepository>();
+        services.TryAddSingleton<RefusedAttemptRepository>();
         services.TryAddSingleton<IAccountActions, AccountActions>();
 
         services.TryAddSingleton<CampaignService>();

@@ -161,12 +161,14 @@ public sealed partial class ScoringPipeline
         AccountHistory history = _tracker.RecordAttempt(message);
         List<string> newDomains = domains.Count == 0 ? [] : _tracker.ObserveTenantDomains(message.Account.Tenant, domains);
         CampaignObservation? campaign = null;
+        ulong? bodyFingerprint = null;
         if (_campaigns is not null && message.Content is not null)
         {
             long fingerprintStarted = ScoringMetrics.Start();
             MessageText text = MessageText.Of(message.Content);
             if (BodyFingerprint.Compute(text.Subject, text.Body, out int words) is { } fingerprint)
             {
+                bodyFingerprint = fingerprint;
                 bool established = history.Now - message.Account.CreatedAt >= _campaigns.Options.EstablishedAge;
                 // The tenant-template guard holds only for clean templates: no bad URL and no phishing phrasing.
                 bool bad = (_urls is not null && urls.Any(u => _urls.IsBad(u, listed)))
@@ -220,6 +222,6 @@ public sealed partial class ScoringPipeline
             _campaigns!.AccountStopped(message.Account.Id, now);
         }
 
-        return new ScoringResult(live, shadow) { Hold = HoldFor(message, live, newDomains, message.Content is null ? [] : MessageText.Of(message.Content).PhishingMatches, now) };
+        return new ScoringResult(live, shadow) { BodyFingerprint = bodyFingerprint, Hold = HoldFor(message, live, newDomains, message.Content is null ? [] : MessageText.Of(message.Content).PhishingMatches, now) };
     }
 }

@@ -27,6 +27,7 @@ public static class AccountsApi
             .Accepts<string>(ImportRequest.MediaTypes[0], ImportRequest.MediaTypes[1..])
             .WithSummary("Create or update accounts from JSON Lines or CSV (upsert by address); ?check=true writes nothing");
         group.MapPut("/{address}/limits", SetLimitsAsync).RequireAuthorization(AdminAuth.CanOperate).WithSummary("Set the account's own limits (null = default)");
+        group.MapDelete("/{address}", RemoveAsync).RequireAuthorization(AdminAuth.CanAdminister).WithSummary("Remove the account (reason in the query): its queued mail is held, its history stays, it no longer exists for SMTP");
         group.MapPost("/{address}/suspend", SuspendAsync).RequireAuthorization(AdminAuth.CanOperate).WithSummary("Suspend (reason required)");
         group.MapPost("/{address}/reinstate", ReinstateAsync).RequireAuthorization(AdminAuth.CanOperate).WithSummary("Reinstate (reason required)");
         group.MapPost("/{address}/password", SetPasswordAsync).RequireAuthorization(AdminAuth.CanOperate).WithSummary("Set a new password (clears a required credential reset; reason required)");
@@ -211,6 +212,23 @@ public static class AccountsApi
 
         await actions.SetPasswordAsync(account.Id, request.Password!, request.Reason!, user.Actor(), cancellationToken);
         return TypedResults.Ok(AccountSummary.From((await accounts.FindByIdAsync(account.Id, cancellationToken))!));
+    }
+
+    public static async Task<Results<Ok<AccountRemoval>, ValidationProblem, NotFound<ProblemDetails>>> RemoveAsync(string address, string? reason, AccountRepository accounts, IAccountActions actions, ClaimsPrincipal user, CancellationToken cancellationToken)
+    {
+        if (ApiValidation.CheckReason(reason) is { } problem)
+        {
+            return problem;
+        }
+
+        // A removed account's tombstone address is found, but there is nothing left to remove.
+        if (await accounts.FindAsync(address, cancellationToken) is not { } account
+            || await actions.RemoveAsync(account.Id, reason!, user.Actor(), cancellationToken) is not { } removal)
+        {
+            return ApiValidation.NotFound($"No account {address}.");
+        }
+
+        return TypedResults.Ok(removal);
     }
 
     private static async Task<Results<Ok<AccountSummary>, ValidationProblem, NotFound<ProblemDetails>>> ActAsync(string address, ReasonRequest request, AccountRepository accounts, Func<long, string, Task<AccountStateChangeResult?>> act, CancellationToken cancellationToken)

@@ -9,8 +9,10 @@ using OutboundGuard.Admin.Lists;
 using OutboundGuard.Admin.Quarantine;
 using OutboundGuard.Admin.Review;
 using OutboundGuard.Admin.Security;
+using OutboundGuard.Admin.Ui.Pages;
 using OutboundGuard.Relay.Accounts;
 using OutboundGuard.Storage.Accounts;
+using OutboundGuard.Storage.Admin;
 using OutboundGuard.Storage.Audit;
 using OutboundGuard.Storage.Quarantine;
 using OutboundGuard.Storage.Security;
@@ -35,6 +37,7 @@ internal static class UiActions
         actions.MapPost("/campaigns/action", CampaignActionAsync);
         actions.MapPost("/url-lists/action", UrlListActionAsync);
         app.MapPost("/tenants/connectors", ConnectorActionAsync).RequireAuthorization(AdminAuth.CanAdminister).ExcludeFromDescription();
+        app.MapPost("/users/action", UserActionAsync).RequireAuthorization(AdminAuth.CanAdminister).ExcludeFromDescription();
     }
 
     private static async Task<IResult> AccountActionAsync(string address, IFormCollection form, ClaimsPrincipal user, AccountRepository accounts, IAccountActions actions, ReviewService review, CancellationToken ct)
@@ -62,6 +65,13 @@ internal static class UiActions
                 await actions.SuspendAsync(account.Id, reason, user.Actor(), cancellationToken: ct);
                 done = UiNotices.Suspended;
                 break;
+            case "remove" when !user.IsInRole(AdminRoles.Admin):
+                return Results.Forbid();
+            case "remove":
+                // The page of the removed account lives on under its tombstone address.
+                return await actions.RemoveAsync(account.Id, reason, user.Actor(), ct) is { } removal
+                    ? Back(UiFormat.AccountPath(removal.Tombstone), UiNotices.AccountRemoved)
+                    : Results.NotFound();
             case "credential-reset":
                 await actions.RequireNewPasswordAsync(account.Id, reason, user.Actor(), ct);
                 done = UiNotices.CredentialReset;
@@ -198,6 +208,44 @@ internal static class UiActions
                 ? Back("/tenants", UiNotices.ConnectorRemoved) : Back("/tenants", UiNotices.BadNetwork),
             _ => Results.BadRequest(),
         };
+    }
+
+    /// <summary>
+    /// Adds a UI user (the password rule, audited <c>user.create</c>) or creates an API key through the API's handler; a new
+    /// key is shown once, in this reply's page (never in a URL, never again).
+    /// </summary>
+    private static async Task<IResult> UserActionAsync(IFormCollection form, ClaimsPrincipal user, AdminUserRepository users, ApiKeyRepository keys, TimeProvider time, CancellationToken ct)
+    {
+        var name = form["name"].ToString();
+        var role = form["role"].ToString();
+        switch (form["action"].ToString())
+        {
+            case "add-user":
+                try
+                {
+                    await users.AddAsync(name, form["password"].ToString(), role, user.Actor(), ct);
+                    return Back("/users", UiNotices.UserAdded);
+                }
+                catch (ArgumentException)
+                {
+                    return Back("/users", UiNotices.UserRefused);
+                }
+                catch (DuplicateNameException)
+                {
+                    return Back("/users", UiNotices.NameTaken);
+                }
+
+            case "add-key":
+                var expires = form["expires"].ToString();
+                return (await ApiKeysApi.CreateAsync(new CreateApiKeyRequest(name, role, expires.Length == 0 ? null : expires), keys, time, user, ct)).Result switch
+                {
+                    Created<ApiKeysApi.CreatedApiKey> created => UiPage.Render<UsersPage>(new { User = user, NewKey = created.Value }),
+                    Conflict<ProblemDetails> => Back("/users", UiNotices.NameTaken),
+                    _ => Back("/users", UiNotices.KeyRefused),
+                };
+            default:
+                return Results.BadRequest();
+        }
     }
 
     private static string FilterQuery(HeldMailFilter f)

@@ -69,7 +69,7 @@ internal static class UiEndpoints
         pages.MapGet("/url-lists", (string? done, ClaimsPrincipal user) => UiPage.Render<UrlListsPage>(new { User = user, Done = done }));
         pages.MapGet("/tenants", (string? done, ClaimsPrincipal user) => UiPage.Render<TenantsPage>(new { User = user, Done = done }));
         pages.MapGet("/alerts", (ClaimsPrincipal user) => UiPage.Render<AlertsPage>(new { User = user }));
-        app.MapGet("/users", (ClaimsPrincipal user) => UiPage.Render<UsersPage>(new { User = user })).RequireAuthorization(AdminAuth.CanAdminister).ExcludeFromDescription();
+        app.MapGet("/users", (string? done, ClaimsPrincipal user) => UiPage.Render<UsersPage>(new { User = user, Done = done })).RequireAuthorization(AdminAuth.CanAdminister).ExcludeFromDescription();
 
         UiActions.Map(app);
 

@@ -26,12 +26,18 @@ internal static class UiNotices
     public const string ConnectorRemoved = "connector-removed";
     public const string BadNetwork = "bad-network";
     public const string NothingMatched = "nothing-matched";
+    public const string AccountRemoved = "account-removed";
+    public const string UserAdded = "user-added";
+    public const string UserRefused = "user-refused";
+    public const string KeyRefused = "key-refused";
+    public const string NameTaken = "name-taken";
 
     private static readonly Dictionary<string, string> Texts = new(StringComparer.Ordinal)
     {
         [ReasonRequired] = "Nothing done: a reason is required.",
         [Reinstated] = "Reinstated.",
         [Suspended] = "Suspended.",
+        [AccountRemoved] = "Removed: its queued mail is held, it no longer exists for SMTP; its history stays on this page.",
         [CredentialReset] = "A new password is now required.",
         [Reviewed] = "Review recorded: the account's state, its held mail and the blocks are shown below and in the audit log.",
         [Released] = "Released to delivery.",
@@ -49,13 +55,17 @@ internal static class UiNotices
         [ConnectorRemoved] = "Connector removed.",
         [BadNetwork] = "Nothing done: give an IP address or CIDR range of that tenant.",
         [NothingMatched] = "Nothing done: no held message matches the filters.",
+        [UserAdded] = "User added; they sign in with the password you gave them.",
+        [UserRefused] = "Nothing done: give a name (1 to 100 characters), a role and a password of at least 12 characters that is not a common one.",
+        [KeyRefused] = "Nothing done: give a name (1 to 100 characters), a role and an expiry such as 30d, 12h or 2027-01-31 (or none).",
+        [NameTaken] = "Nothing done: that name is taken.",
     };
 
     /// <summary>The text for <paramref name="key"/>, or null for no key or one that is not in the table.</summary>
     public static string? Text(string? key) => key is not null && Texts.TryGetValue(key, out var text) ? text : null;
 
     /// <summary>Whether the key says nothing was done (shown as an error, not a success).</summary>
-    public static bool IsProblem(string? key) => key is ReasonRequired or SelectAndReason or PasswordRefused or BadFingerprint or BadDomain or BadNetwork or NothingMatched;
+    public static bool IsProblem(string? key) => key is ReasonRequired or SelectAndReason or PasswordRefused or BadFingerprint or BadDomain or BadNetwork or NothingMatched or UserRefused or KeyRefused or NameTaken;
 
     /// <summary><paramref name="path"/> with the banner key.</summary>
     public static string Redirect(string path, string key) => path + (path.Contains('?', StringComparison.Ordinal) ? "&done=" : "?done=") + key;

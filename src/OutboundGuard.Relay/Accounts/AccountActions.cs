@@ -44,6 +44,13 @@ public sealed class AccountActions(AccountRepository accounts, IEnumerable<IAcco
         return done;
     }
 
+    public async Task<AccountRemoval?> RemoveAsync(long accountId, string reason, string actor, CancellationToken cancellationToken = default)
+    {
+        var removal = await accounts.RemoveAsync(accountId, Required(reason), actor, cancellationToken);
+        Notify(accountId, removal is not null);
+        return removal;
+    }
+
     private async Task<AccountStateChangeResult?> ChangeAsync(AccountStateChangeRequest request, CancellationToken cancellationToken)
     {
         var result = await accounts.ChangeStateAsync(request, cancellationToken);

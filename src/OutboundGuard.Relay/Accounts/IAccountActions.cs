@@ -36,4 +36,12 @@ public interface IAccountActions
     /// <summary>Sets a new password (clearing a required reset). False when the account does not exist.</summary>
     /// <exception cref="ArgumentException">The password breaks the password rule.</exception>
     Task<bool> SetPasswordAsync(long accountId, string password, string reason, string actor, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Removes the account: its queued mail moves to quarantine, its history, verdicts, messages and audit trail stay
+    /// (under the address <c>ADDRESS#removed-ID</c>), and on every node it no longer exists for SMTP (AUTH fails as for an
+    /// unknown address; its open sessions end). The address may be given to a new account afterwards. One audit entry,
+    /// <c>account.remove</c>. Null when there is no such account (or it was removed already).
+    /// </summary>
+    Task<AccountRemoval?> RemoveAsync(long accountId, string reason, string actor, CancellationToken cancellationToken = default);
 }

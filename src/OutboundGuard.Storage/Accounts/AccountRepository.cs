@@ -7,7 +7,7 @@ using OutboundGuard.Storage.Tenants;
 namespace OutboundGuard.Storage.Accounts;
 
 /// <summary>Sending accounts: creation, look-up, credentials, limits and state changes (each audited).</summary>
-public sealed class AccountRepository(NpgsqlDataSource dataSource)
+public sealed partial class AccountRepository(NpgsqlDataSource dataSource)
 {
     /// <summary>The LISTEN/NOTIFY channel on which every state change is announced (payload: account id).</summary>
     public const string StateChannel = "outboundguard_account_state";
@@ -107,12 +107,12 @@ public sealed class AccountRepository(NpgsqlDataSource dataSource)
 
     private const string ListSql = $"""
         SELECT {SelectColumns} FROM accounts a JOIN tenants t ON t.id = a.tenant_id
-        WHERE (@tenant::text IS NULL OR t.domain = @tenant) AND (@state::text IS NULL OR a.state = @state)
+        WHERE (@tenant::text IS NULL OR t.domain = @tenant) AND (@state::text IS NULL OR a.state = @state) AND a.removed_at IS NULL
         ORDER BY a.address
         LIMIT @limit
         """;
 
-    /// <summary>Accounts, optionally of one tenant and in one state, ordered by address.</summary>
+    /// <summary>Accounts, optionally of one tenant and in one state, ordered by address; removed accounts are left out.</summary>
     public async Task<IReadOnlyList<AccountRecord>> ListAsync(string? tenant = null, AccountState? state = null, int limit = 1000, CancellationToken cancellationToken = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);

@@ -51,16 +51,25 @@ public sealed partial class CampaignFingerprintRepository(NpgsqlDataSource dataS
         return (await connection.QueryAsync<CampaignFingerprint>(new CommandDefinition(ListSql, cancellationToken: cancellationToken))).AsList();
     }
 
-    private const string RecordSql = """
-        INSERT INTO message_fingerprints (message_id, account_id, fingerprint) VALUES (@messageId, @accountId, @fingerprint)
-        ON CONFLICT (message_id) DO NOTHING
-        """;
+    /// <summary>The insert of a message's fingerprint as one command of a batch (the spool's group commit writes it beside the message row).</summary>
+    public static NpgsqlBatchCommand RecordCommand(Guid messageId, long? accountId, string fingerprint) => new(RecordBatchSql)
+    {
+        Parameters =
+        {
+            new NpgsqlParameter { Value = messageId, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid },
+            new NpgsqlParameter { Value = (object?)accountId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bigint },
+            new NpgsqlParameter { Value = Normalize(fingerprint), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text },
+        },
+    };
 
-    /// <summary>Remembers a held message's fingerprint.</summary>
+    private const string RecordBatchSql = "INSERT INTO message_fingerprints (message_id, account_id, fingerprint) VALUES ($1, $2, $3) ON CONFLICT (message_id) DO NOTHING";
+
+    /// <summary>Remembers a held message's fingerprint (when scoring computed none at the time, e.g. before this was stored at scoring time).</summary>
     public async Task RecordSightingAsync(Guid messageId, long? accountId, string fingerprint, CancellationToken cancellationToken = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(RecordSql, new { messageId, accountId, fingerprint = Normalize(fingerprint) }, cancellationToken: cancellationToken));
+        await using var batch = new NpgsqlBatch(connection) { BatchCommands = { RecordCommand(messageId, accountId, fingerprint) } };
+        await batch.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private const string SightingsSql = """

@@ -1,5 +1,6 @@
 using Npgsql;
 using NpgsqlTypes;
+using OutboundGuard.Storage.Campaigns;
 using OutboundGuard.Storage.Postgres;
 using OutboundGuard.Storage.Verdicts;
 
@@ -59,6 +60,10 @@ public sealed class SpoolCommitter : IAsyncDisposable
             if (pending.Verdict is { } verdict)
             {
                 command.BatchCommands.Add(VerdictRepository.InsertCommand(verdict));
+                if (verdict.BodyFingerprint is not null)
+                {
+                    command.BatchCommands.Add(CampaignFingerprintRepository.RecordCommand(pending.Message.Id, verdict.AccountId, verdict.BodyFingerprint));
+                }
             }
 
             queued |= pending.Message.State == MessageState.Queued;

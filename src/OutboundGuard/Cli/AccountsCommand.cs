@@ -23,6 +23,7 @@ internal static class AccountsCommand
         command.Subcommands.Add(AccountsLearnCommand.Create(JsonOutput));
         command.Subcommands.Add(ChangeState("suspend", AccountState.Suspended, "Suspend an account: every further message is refused with 550 5.7.1"));
         command.Subcommands.Add(ChangeState("reinstate", AccountState.Active, "Reinstate a suspended or throttled account"));
+        command.Subcommands.Add(Remove());
         return command;
     }
 
@@ -124,10 +125,8 @@ internal static class AccountsCommand
         command.SetAction((parse, ct) => CliRunner.RunAsync(parse, async (db, _, token) =>
         {
             var accounts = new AccountRepository(db.DataSource);
-            var account = await accounts.FindAsync(parse.GetValue(address)!, token);
-            if (account is null)
+            if (await FindOrSayAsync(accounts, parse.GetValue(address)!, token) is not { } account)
             {
-                await Console.Error.WriteLineAsync($"error: no account {parse.GetValue(address)}.");
                 return CliRunner.ExitFailure;
             }
 
@@ -148,6 +147,50 @@ internal static class AccountsCommand
             return CliRunner.ExitOk;
         }, ct));
         return command;
+    }
+
+    private static Command Remove()
+    {
+        var address = new Argument<string>("address") { Description = "The account's mailbox" };
+        var reason = new Option<string>("--reason") { Description = "Why (kept in the audit log)", Required = true };
+        var command = new Command("remove", "Remove an account: its queued mail is held, its history and audit trail stay, and it no longer exists for SMTP") { address, reason };
+        command.SetAction((parse, ct) => CliRunner.RunAsync(parse, async (db, _, token) =>
+        {
+            if (string.IsNullOrWhiteSpace(parse.GetValue(reason)))
+            {
+                await Console.Error.WriteLineAsync("error: --reason must say why (it is kept in the audit log).");
+                return CliRunner.ExitUsage;
+            }
+
+            var accounts = new AccountRepository(db.DataSource);
+            if (await FindOrSayAsync(accounts, parse.GetValue(address)!, token) is not { } account)
+            {
+                return CliRunner.ExitFailure;
+            }
+
+            var removal = await new AccountActions(accounts, []).RemoveAsync(account.Id, parse.GetValue(reason)!, Actor, token);
+            if (removal is null)
+            {
+                await Console.Error.WriteLineAsync($"error: {account.Address} was removed meanwhile.");
+                return CliRunner.ExitFailure;
+            }
+
+            Console.WriteLine($"Removed {removal.Address}; {removal.HeldMessages} queued message(s) moved to quarantine; its history stays under {removal.Tombstone}.");
+            return CliRunner.ExitOk;
+        }, ct));
+        return command;
+    }
+
+    /// <summary>The account, or null after telling standard error there is none.</summary>
+    private static async Task<AccountRecord?> FindOrSayAsync(AccountRepository accounts, string address, CancellationToken cancellationToken)
+    {
+        var account = await accounts.FindAsync(address, cancellationToken);
+        if (account is null)
+        {
+            await Console.Error.WriteLineAsync($"error: no account {address}.");
+        }
+
+        return account;
     }
 
     /// <summary>Who the audit log names for CLI changes: the operating-system user.</summary>

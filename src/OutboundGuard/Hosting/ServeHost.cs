@@ -143,6 +143,8 @@ internal static partial class ServeHost
         builder.Services.AddDirectoryAuthentication(configuration);
         builder.Services.AddSingleton<OutboundGuard.Relay.Accounts.IAccountActions, OutboundGuard.Relay.Accounts.AccountActions>();
         builder.Services.AddSingleton<AccountGate>();
+        builder.Services.AddSingleton<RefusedAttempts>();
+        builder.Services.AddHostedService<RefusedAttemptWriter>();
         builder.Services.AddSingleton<AuthVerificationCache>();
         builder.Services.AddSingleton<AccountNetworkRepository>();
         builder.Services.AddSingleton<LoginWatch>();

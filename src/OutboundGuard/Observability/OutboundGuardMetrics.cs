@@ -18,6 +18,7 @@ internal sealed class OutboundGuardMetrics
         Sessions = factory.CreateCounter("outboundguard_smtp_sessions_total", "SMTP sessions started on this node.");
         ConnectionsRefused = factory.CreateCounter("outboundguard_smtp_connections_refused_total", "Connections refused before a session started (limit: too many connections; proxy: PROXY protocol refused).", "reason");
         Messages = factory.CreateCounter("outboundguard_messages_total", "Messages decided on this node, by the action taken.", "action");
+        RefusedAttempts = factory.CreateCounter("outboundguard_refused_attempts_total", "Attempts refused at MAIL FROM on this node because the account was suspended (550) or throttled (451), by that state; no message was read.", "state");
         Replies = factory.CreateCounter("outboundguard_message_replies_total", "Replies to the end of DATA on this node, by class (2xx accepted, 4xx deferred, 5xx refused).", "class");
         Scoring = factory.CreateHistogram("outboundguard_scoring_duration_seconds", "Time to score one message (all detectors and the policy).",
             new HistogramConfiguration { Buckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5] });
@@ -47,6 +48,9 @@ internal sealed class OutboundGuardMetrics
     public Counter Messages { get; }
 
     public Counter Replies { get; }
+
+    /// <summary>Attempts refused at MAIL FROM, labelled state (suspended, throttled); fed by <c>Relay/RefusedAttempts</c>.</summary>
+    public Counter RefusedAttempts { get; }
 
     public Histogram Scoring { get; }
 

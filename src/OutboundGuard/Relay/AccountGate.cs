@@ -11,9 +11,10 @@ namespace OutboundGuard.Relay;
 /// account gets 550 5.7.1, a throttled one 451 4.7.1 until its cool-down ends, after which the account is released
 /// automatically. Attempts refused during a cool-down are counted here, in memory on this node, and named in the
 /// release's history row ("throttle cool-down ended; 412 attempt(s) refused during it"), so the account's history still
-/// shows whether it backed off; they never extend the cool-down.
+/// shows whether it backed off; they never extend the cool-down. Every refusal, suspended or throttled, is also counted
+/// per account and minute for the console (<see cref="RefusedAttempts"/>, in memory; no I/O here).
 /// </summary>
-internal sealed class AccountGate(IAccountActions actions, TimeProvider time)
+internal sealed class AccountGate(IAccountActions actions, RefusedAttempts refusals, TimeProvider time)
 {
     private readonly ConcurrentDictionary<long, int> _refusedDuringCoolDown = new();
 
@@ -34,9 +35,11 @@ internal sealed class AccountGate(IAccountActions actions, TimeProvider time)
         switch (account.StateValue)
         {
             case AccountState.Suspended:
+                refusals.Record(account.Id, AccountState.Suspended);
                 return SmtpReplies.Suspended.WithText($"Account {account.Address} is suspended for suspected abuse; contact your administrator");
             case AccountState.Throttled when IsThrottled(account):
                 _refusedDuringCoolDown.AddOrUpdate(account.Id, 1, (_, count) => count + 1);
+                refusals.Record(account.Id, AccountState.Throttled);
                 return ThrottledReply(account.Address, account.ThrottledUntil, account.StateReason);
             case AccountState.Throttled:
                 _refusedDuringCoolDown.TryRemove(account.Id, out var refused);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OutboundGuard.Observability;
@@ -96,7 +97,7 @@ internal sealed partial class ActionDispatcher(
         };
         // Group commit: the row and its verdict commit with those of concurrent sessions; this returns only after they have.
         await committer.CommitAsync(row, new VerdictRow(message.Account.Id, message.Id, message.Session.SessionId, scored.Verdict,
-            envelope.ReversePath, envelope.Recipients.Count, row.Subject));
+            envelope.ReversePath, envelope.Recipients.Count, row.Subject) { BodyFingerprint = scored.Result.BodyFingerprint?.ToString("x16", CultureInfo.InvariantCulture) });
         if (state == MessageState.Queued)
         {
             delivery.MessageQueued();

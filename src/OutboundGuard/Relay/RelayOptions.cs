@@ -34,4 +34,11 @@ public sealed class RelayOptions
 
     /// <summary>Most AUTH successes remembered, and as many failures (about 100 bytes each). Defaults to 20,000.</summary>
     public int AuthCacheMaxEntries { get; set; } = 20_000;
+
+    /// <summary>
+    /// How often this node adds the attempts it refused at MAIL FROM (suspended or throttled account; counted in memory)
+    /// to the per-account-minute rows the console reads (<see cref="RefusedAttemptWriter"/>). Defaults to 10 s: the
+    /// refused series of a chart lags at most this much, and a node writes at most one statement per interval.
+    /// </summary>
+    public TimeSpan RefusedAttemptFlushInterval { get; set; } = TimeSpan.FromSeconds(10);
 }

@@ -40,13 +40,37 @@ public sealed class Browser : IDisposable
         return wait.Until(d => d.FindElement(by));
     }
 
-    /// <summary>Saves a PNG of the page and returns its path.</summary>
+    /// <summary>Set to 1, screenshots are also copied into the repository's docs/img, where docs/admin.md shows them.</summary>
+    public const string DocsImagesVariable = "OUTBOUNDGUARD_SCREENSHOTS_TO_DOCS";
+
+    /// <summary>Saves a PNG of the page (and copies it to docs/img when <see cref="DocsImagesVariable"/> is 1) and returns its path.</summary>
     public string Screenshot(string name)
     {
         Directory.CreateDirectory(ScreenshotDirectory);
         var path = Path.Combine(ScreenshotDirectory, name + ".png");
         Driver.GetScreenshot().SaveAsFile(path);
+        if (Environment.GetEnvironmentVariable(DocsImagesVariable) == "1")
+        {
+            File.Copy(path, Path.Combine(DocsImages, name + ".png"), overwrite: true);
+        }
+
         return path;
+    }
+
+    private static string DocsImages
+    {
+        get
+        {
+            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            {
+                if (File.Exists(Path.Combine(dir.FullName, "OutboundGuard.sln")))
+                {
+                    return Path.Combine(dir.FullName, "docs", "img");
+                }
+            }
+
+            throw new InvalidOperationException($"{DocsImagesVariable}=1 but no repository (OutboundGuard.sln) is above {AppContext.BaseDirectory}.");
+        }
     }
 
     public void Dispose()

@@ -56,6 +56,9 @@ public sealed partial class SignInClient : IDisposable
         return await _http.PostAsync(action, new FormUrlEncodedContent(new Dictionary<string, string>(fields) { ["__og_af"] = WebUtility.HtmlDecode(token) }));
     }
 
+    /// <summary>Reads a page with this client's cookies (signed in after <see cref="SignInAsync"/>).</summary>
+    public Task<string> GetStringAsync(string path) => _http.GetStringAsync(path);
+
     public void Dispose() => _http.Dispose();
 
     [GeneratedRegex("name=\"__og_af\" value=\"([^\"]*)\"")]

@@ -1,8 +1,12 @@
+using System.Net;
+using System.Net.Http.Headers;
 using OpenQA.Selenium;
 using OpenQA.Selenium.Support.UI;
 using OutboundGuard.Admin.Tests.Support;
+using OutboundGuard.Admin.Ui;
 using OutboundGuard.Scoring.Policy;
 using OutboundGuard.Storage.Accounts;
+using OutboundGuard.Storage.Activity;
 using OutboundGuard.Storage.Admin;
 using OutboundGuard.Storage.Audit;
 using OutboundGuard.Storage.Campaigns;
@@ -16,7 +20,11 @@ using EvidenceItem = OutboundGuard.Domain.Evidence;
 
 namespace OutboundGuard.Admin.Tests.Ui;
 
-/// <summary>An admin walks every page of the web UI in headless Chromium against the real endpoints and database, and each change is checked in the database and the audit log.</summary>
+/// <summary>
+/// An admin walks every page of the web UI in headless Chromium against the real endpoints and database, and each change
+/// is checked in the database and the audit log; then reads a suspended account's refused attempts, removes it, and
+/// creates a user and an API key with the forms.
+/// </summary>
 [Collection(PostgresCollection.Name)]
 public sealed class EveryPageInBrowserTests(PostgresFixture postgres) : IAsyncLifetime
 {
@@ -43,9 +51,24 @@ public sealed class EveryPageInBrowserTests(PostgresFixture postgres) : IAsyncLi
     private void Submit(IWebElement form, string reason, string expected)
     {
         form.FindElement(By.Name("reason")).SendKeys(reason);
+        Confirm(form);
+        WaitForBanner(expected);
+    }
+
+    /// <summary>Submits the form and accepts its confirmation prompt.</summary>
+    private void Confirm(IWebElement form)
+    {
         form.FindElement(By.CssSelector("button[type=submit]")).Click();
         Driver.SwitchTo().Alert().Accept();
-        WaitForBanner(expected);
+    }
+
+    private void SignIn(string name, string password)
+    {
+        Go("/login");
+        Driver.FindElement(By.Id("name")).SendKeys(name);
+        Driver.FindElement(By.Id("password")).SendKeys(password);
+        Driver.FindElement(By.Id("sign-in")).Click();
+        _browser.WaitFor(By.CssSelector("h1.dashboard"));
     }
 
     private void WaitForBanner(string expected)
@@ -65,11 +88,7 @@ public sealed class EveryPageInBrowserTests(PostgresFixture postgres) : IAsyncLi
         await _host.Get<VerdictRepository>().InsertAsync(linked.Id, null, "s-link", new Verdict(VerdictAction.Quarantine, 20, [linkEvidence], "quarantined: linked"), linked.Address, 1, "Verify your account");
         var audit = _host.Get<AuditLogRepository>();
 
-        Go("/login");
-        Driver.FindElement(By.Id("name")).SendKeys("ada");
-        Driver.FindElement(By.Id("password")).SendKeys("ada-password-123");
-        Driver.FindElement(By.Id("sign-in")).Click();
-        _browser.WaitFor(By.CssSelector("h1.dashboard"));
+        SignIn("ada", "ada-password-123");
         Assert.NotEmpty(Driver.FindElements(By.CssSelector("#suspended a")));
         _browser.Screenshot("ui-dashboard");
 
@@ -192,5 +211,71 @@ public sealed class EveryPageInBrowserTests(PostgresFixture postgres) : IAsyncLi
         Assert.Equal("at,actor,action,target,reason,details", lines[0]);
         Assert.Contains(",user:ada,tenant.connector.remove,tenant.example,office moved,", lines[1], StringComparison.Ordinal);
         Assert.Equal(2, lines.Length);
+    }
+
+    [Fact]
+    public async Task An_admin_sees_refused_attempts_removes_an_account_and_creates_a_user_and_an_api_key()
+    {
+        var admin = "adm" + Guid.NewGuid().ToString("N")[..8];
+        await _host.Get<AdminUserRepository>().AddAsync(admin, "admin-password-123", AdminRoles.Admin, "test");
+        var (bot, _) = await Seed.SuspendedAccountAsync(_host, address: $"bot{Guid.NewGuid():N}"[..11] + "@tenant.example", held: 1);
+        // What the relay's writer adds after a suspended account kept trying: 81 attempts in one minute, 12 in the next.
+        var minute = ChartData.Floor(DateTimeOffset.UtcNow, TimeSpan.FromMinutes(1));
+        await _host.Get<RefusedAttemptRepository>().AddAsync([new RefusedAttemptCount(bot.Id, minute, 81, 0), new RefusedAttemptCount(bot.Id, minute.AddMinutes(-1), 12, 0)], default);
+
+        SignIn(admin, "admin-password-123");
+
+        // The refused series in both charts of the account, and the timeline's line for the 10-min window(s).
+        Go("/accounts/" + Uri.EscapeDataString(bot.Address));
+        _browser.WaitFor(By.Id("account"));
+        var legends = Driver.FindElements(By.CssSelector("figcaption.legend")).Select(l => l.Text).ToList();
+        Assert.Equal(2, legends.Count);
+        Assert.All(legends, l => Assert.Contains("refused attempts (suspended or throttled) (93)", l, StringComparison.Ordinal));
+        var timeline = Driver.FindElement(By.Id("timeline")).FindElements(By.CssSelector("tr.refused")).Select(r => r.Text).ToList();
+        Assert.InRange(timeline.Count, 1, 2);
+        Assert.All(timeline, t => Assert.Contains("while suspended (at MAIL FROM, within 10 min)", t, StringComparison.Ordinal));
+        _browser.Screenshot("ui-account-refused");
+
+        // Remove it: the button asks for a reason and a confirmation; the page lives on under the tombstone address.
+        var remove = Driver.FindElement(By.Id("remove"));
+        Assert.Contains("history, verdicts and audit trail stay", remove.Text, StringComparison.Ordinal);
+        Submit(remove, "customer left", "Removed: its queued mail is held, it no longer exists for SMTP; its history stays on this page.");
+        Assert.Equal(AccountRepository.Tombstone(bot.Address, bot.Id), Driver.FindElement(By.Id("account")).Text);
+        Assert.Empty(Driver.FindElements(By.Id("remove")));
+        Assert.Null(await _host.Get<AccountRepository>().FindAsync(bot.Address));
+        Assert.Single(await _host.Get<AuditLogRepository>().ListAsync(bot.Address), e => e.Action == "account.remove" && e.Actor == "user:" + admin);
+
+        // A user through the form: the password rule holds, the role is the one chosen.
+        Go("/users");
+        var addUser = _browser.WaitFor(By.Id("add-user"));
+        var userName = "bea" + Guid.NewGuid().ToString("N")[..6];
+        addUser.FindElement(By.Name("name")).SendKeys(userName);
+        addUser.FindElement(By.CssSelector($"select[name=role] option[value={AdminRoles.Operator}]")).Click();
+        addUser.FindElement(By.Name("password")).SendKeys("Bea-Signs-In-2024!");
+        Confirm(addUser);
+        WaitForBanner("User added; they sign in with the password you gave them.");
+        Assert.Equal(AdminRoles.Operator, (await _host.Get<AdminUserRepository>().FindAsync(userName))!.Role);
+        Assert.Contains(userName, Driver.FindElement(By.Id("users")).Text, StringComparison.Ordinal);
+
+        // An API key through the form: shown once on the reply page, and it works.
+        var addKey = Driver.FindElement(By.Id("add-key"));
+        var keyName = "nightly" + Guid.NewGuid().ToString("N")[..6];
+        addKey.FindElement(By.Name("name")).SendKeys(keyName);
+        addKey.FindElement(By.CssSelector($"select[name=role] option[value={AdminRoles.Viewer}]")).Click();
+        addKey.FindElement(By.Name("expires")).SendKeys("30d");
+        Confirm(addKey);
+        var key = _browser.WaitFor(By.Id("new-key-value")).Text;
+        Assert.StartsWith("ogk_", key, StringComparison.Ordinal);
+        _browser.Screenshot("ui-users-new-key");
+        using (var api = new HttpClient { BaseAddress = _host.BaseAddress })
+        {
+            api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+            Assert.Equal(HttpStatusCode.OK, (await api.GetAsync("/api/accounts")).StatusCode);
+        }
+
+        Go("/users");
+        Assert.Contains(keyName, _browser.WaitFor(By.Id("keys")).Text, StringComparison.Ordinal);
+        Assert.DoesNotContain(key, Driver.PageSource, StringComparison.Ordinal);
+        Assert.Empty(Driver.FindElements(By.Id("new-key-value")));
     }
 }

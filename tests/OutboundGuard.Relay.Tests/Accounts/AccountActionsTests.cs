@@ -37,19 +37,29 @@ public sealed class AccountActionsTests(PostgresFixture postgres)
         return account;
     }
 
-    [Fact]
-    public async Task Suspend_holds_queued_and_deferred_mail_and_writes_state_history_audit_and_notification_together()
+    /// <summary>A connection listening on the state channel, and the payloads it has heard.</summary>
+    private async Task<(NpgsqlConnection Listener, List<string> Announced)> ListenAsync()
     {
-        var account = await NewAccountAsync(queued: 3);
-        var observer = new RecordingObserver();
-        var actions = new AccountActions(new AccountRepository(postgres.DataSource), [observer]);
-        await using var listener = await postgres.DataSource.OpenConnectionAsync();
+        var listener = await postgres.DataSource.OpenConnectionAsync();
         var announced = new List<string>();
         listener.Notification += (_, e) => announced.Add(e.Payload);
         await using (var listen = new NpgsqlCommand($"LISTEN {AccountRepository.StateChannel}", listener))
         {
             await listen.ExecuteNonQueryAsync();
         }
+
+        return (listener, announced);
+    }
+
+    [Fact]
+    public async Task Suspend_holds_queued_and_deferred_mail_and_writes_state_history_audit_and_notification_together()
+    {
+        var account = await NewAccountAsync(queued: 3);
+        var observer = new RecordingObserver();
+        var actions = new AccountActions(new AccountRepository(postgres.DataSource), [observer]);
+        var listening = await ListenAsync();
+        await using var listener = listening.Listener;
+        var announced = listening.Announced;
 
         var outcome = await actions.SuspendAsync(account.Id, "61 messages in 1 min, limit 30", "cli:ops");
 
@@ -137,5 +147,55 @@ public sealed class AccountActionsTests(PostgresFixture postgres)
         await Assert.ThrowsAsync<ArgumentException>(() => actions.SuspendAsync(account.Id, "  ", "user:ops"));
         Assert.Null(await actions.SuspendAsync(-1, "no such account", "user:ops"));
         Assert.False(await actions.RequireNewPasswordAsync(-1, "no such account", "user:ops"));
+    }
+
+    [Fact]
+    public async Task Remove_holds_queued_mail_keeps_the_history_under_a_tombstone_frees_the_address_and_writes_one_audit_entry()
+    {
+        var account = await NewAccountAsync(queued: 2);
+        var accounts = new AccountRepository(postgres.DataSource);
+        var observer = new RecordingObserver();
+        var actions = new AccountActions(accounts, [observer]);
+        await actions.SuspendAsync(account.Id, "phishing burst", "policy");
+        var listening = await ListenAsync();
+        await using var listener = listening.Listener;
+        var announced = listening.Announced;
+
+        var removal = await actions.RemoveAsync(account.Id, "customer left", "user:ana");
+
+        Assert.Equal((account.Address, $"{account.Address}#removed-{account.Id}"), (removal!.Address, removal.Tombstone));
+        // Suspension held both messages already; nothing was left to hold.
+        Assert.Equal(0, removal.HeldMessages);
+        Assert.Equal(2, (await new SpooledMessageRepository(postgres.DataSource).CountByStateAsync(account.Id))["quarantined"]);
+        Assert.Null(await accounts.FindAsync(account.Address));
+        var kept = await accounts.FindAsync(removal.Tombstone);
+        Assert.Equal((account.Id, AccountState.Suspended, null), (kept!.Id, kept.StateValue, kept.PasswordHash));
+        Assert.DoesNotContain(await accounts.ListAsync(tenant: "actions.example"), a => a.Id == account.Id);
+        var history = await accounts.HistoryAsync(account.Id);
+        Assert.Equal(("suspended", "removed: customer left", "user:ana"), (history[0].ToState, history[0].Reason, history[0].Actor));
+        Assert.Equal(2, history.Count);
+        var audit = await new AuditLogRepository(postgres.DataSource).ListAsync(account.Address);
+        Assert.Single(audit, e => e.Action == "account.remove" && e.Actor == "user:ana" && e.Reason == "customer left");
+        Assert.Equal([account.Id, account.Id], observer.Changed);
+        await listener.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Contains(account.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), announced);
+
+        // Removed once: a second removal finds nothing, and the address is free for a new account.
+        Assert.Null(await actions.RemoveAsync(account.Id, "again", "user:ana"));
+        var again = await accounts.AddAsync(account.Address, "actions.example", null, "test");
+        Assert.NotEqual(account.Id, again.Id);
+    }
+
+    [Fact]
+    public async Task Removing_an_active_account_holds_its_queued_and_deferred_mail()
+    {
+        var account = await NewAccountAsync(queued: 3);
+        var removal = await new AccountActions(new AccountRepository(postgres.DataSource), []).RemoveAsync(account.Id, "duplicate account", "cli:ops");
+
+        Assert.Equal(3, removal!.HeldMessages);
+        var counts = await new SpooledMessageRepository(postgres.DataSource).CountByStateAsync(account.Id);
+        Assert.Equal(3, counts["quarantined"]);
+        Assert.Single(counts);
+        await Assert.ThrowsAsync<ArgumentException>(() => new AccountActions(new AccountRepository(postgres.DataSource), []).RemoveAsync(account.Id, " ", "cli:ops"));
     }
 }
