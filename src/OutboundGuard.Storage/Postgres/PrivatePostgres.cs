@@ -91,12 +91,20 @@ public sealed class PrivatePostgres : IAsyncDisposable
 
         // A cluster already running in this folder belongs to another OutboundGuard process (e.g. `serve`
         // while the CLI manages accounts): use it, and leave it running.
-        var running = RunningPort(dataDirectory);
-        if (running is int runningPort)
+        // One that is still starting, or shutting down (its owner was killed and the watchdog is stopping it), refuses
+        // connections for a moment: wait, then attach to it or start a new one once it is gone.
+        for (var waited = 0; RunningPort(dataDirectory) is int runningPort; waited++)
         {
             var attached = new PrivatePostgres(binaries, clusterDirectory, runningPort, secret, deleteOnStop: false, logger) { _owned = false };
-            await attached.EnsureDatabaseAsync(cancellationToken).ConfigureAwait(false);
-            return attached;
+            try
+            {
+                await attached.EnsureDatabaseAsync(cancellationToken).ConfigureAwait(false);
+                return attached;
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.CannotConnectNow && waited < 60)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
+            }
         }
 
         // A stale pid file of a cluster that is gone: let pg_ctl clean up.
