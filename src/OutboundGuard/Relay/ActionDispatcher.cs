@@ -67,13 +67,10 @@ internal sealed partial class ActionDispatcher(
     {
         var verdict = scored.Verdict with { Evidence = [.. scored.Verdict.Evidence, hold.Finding], Reason = hold.Finding.Text };
         var held = scored with { Result = scored.Result with { Live = verdict } };
-        return AcceptAsync(held, message, MessageState.Held, action == VerdictAction.HighRiskRoute ? "high-risk" : "default", hold.Duration, cancellationToken);
+        return AcceptAsync(message, held, MessageState.Held, action == VerdictAction.HighRiskRoute ? "high-risk" : "default", cancellationToken, hold.Duration);
     }
 
-    private Task<SmtpReply> AcceptAsync(IncomingMessage message, ScoredMessage scored, MessageState state, string route, CancellationToken cancellationToken)
-        => AcceptAsync(scored, message, state, route, null, cancellationToken);
-
-    private async Task<SmtpReply> AcceptAsync(ScoredMessage scored, IncomingMessage message, MessageState state, string route, TimeSpan? holdFor, CancellationToken cancellationToken)
+    private async Task<SmtpReply> AcceptAsync(IncomingMessage message, ScoredMessage scored, MessageState state, string route, CancellationToken cancellationToken, TimeSpan? holdFor = null)
     {
         var envelope = message.Envelope;
         var row = new SpooledMessage
