@@ -14,7 +14,7 @@ using OutboundGuard.Admin.Quarantine;
 using OutboundGuard.Admin.Review;
 using OutboundGuard.Admin.Security;
 using OutboundGuard.Admin.Ui;
-using OutboundGuard.Relay.Accounts;
+using OutboundGuard.Accounts;
 using OutboundGuard.Storage.Accounts;
 using OutboundGuard.Storage.Activity;
 using OutboundGuard.Storage.Admin;

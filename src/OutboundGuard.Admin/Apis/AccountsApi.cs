@@ -7,7 +7,7 @@ using OutboundGuard.Admin.Security;
 using OutboundGuard.Storage.Accounts;
 using OutboundGuard.Storage.Import;
 
-using OutboundGuard.Relay.Accounts;
+using OutboundGuard.Accounts;
 using OutboundGuard.Storage.Admin;
 using OutboundGuard.Storage.Security;
 using OutboundGuard.Storage.Tenants;

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 using OutboundGuard.Admin.Campaigns;
 using OutboundGuard.Admin.Content;
 using OutboundGuard.Admin.Quarantine;
-using OutboundGuard.Relay.Accounts;
+using OutboundGuard.Accounts;
 using OutboundGuard.Storage.Accounts;
 using OutboundGuard.Storage.Audit;
 using OutboundGuard.Storage.Campaigns;

@@ -10,7 +10,7 @@ using OutboundGuard.Admin.Quarantine;
 using OutboundGuard.Admin.Review;
 using OutboundGuard.Admin.Security;
 using OutboundGuard.Admin.Ui.Pages;
-using OutboundGuard.Relay.Accounts;
+using OutboundGuard.Accounts;
 using OutboundGuard.Storage.Accounts;
 using OutboundGuard.Storage.Admin;
 using OutboundGuard.Storage.Audit;

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
-using OutboundGuard.Relay.Accounts;
+using OutboundGuard.Accounts;
 using OutboundGuard.Scoring.Accounts;
 using OutboundGuard.Storage.Accounts;
 using OutboundGuard.Storage.Security;

@@ -9,6 +9,7 @@ internal static class ObservabilityRegistration
     public static IServiceCollection AddObservability(this IServiceCollection services)
     {
         services.AddSingleton<OutboundGuardMetrics>();
+        services.AddSingleton<OutboundGuard.Relay.IRelayMetrics>(sp => sp.GetRequiredService<OutboundGuardMetrics>());
         services.AddSingleton<StatusRepository>();
         services.AddSingleton<ReadinessProbe>();
         services.AddHostedService<SmtpMeterBridge>();

@@ -1,4 +1,5 @@
 using OutboundGuard.Scoring.Policy;
+using OutboundGuard.Relay;
 using Prometheus;
 
 namespace OutboundGuard.Observability;
@@ -8,7 +9,7 @@ namespace OutboundGuard.Observability;
 /// messages by action and reply class, scoring latency (whole and per detector), downstream replies, and — read from PostgreSQL
 /// when scraped — the queue by state, its oldest message per route and accounts by state.
 /// </summary>
-internal sealed class OutboundGuardMetrics
+internal sealed class OutboundGuardMetrics : IRelayMetrics
 {
     public OutboundGuardMetrics()
     {
@@ -34,8 +35,13 @@ internal sealed class OutboundGuardMetrics
         NotificationHubUp = factory.CreateGauge("outboundguard_notification_hub_up", "1 while this node's notification hub listens (account states, scoring lists, delivery wake-up), else 0.");
         NotificationHubReconnects = factory.CreateCounter("outboundguard_notification_hub_reconnects_total", "Times this node's notification hub connected again after losing its connection; each is followed by every subscriber's resync.");
         SharedSyncs = factory.CreateGauge("outboundguard_shared_counter_sync_total", "Messages whose counts were shared synchronously because their account was near its limits (this node).");
+        _refusedSuspended = RefusedAttempts.WithLabels("suspended");
+        _refusedThrottled = RefusedAttempts.WithLabels("throttled");
         DatabaseUp = factory.CreateGauge("outboundguard_database_up", "1 when the last scrape could read PostgreSQL, else 0.");
     }
+
+    private readonly Counter.Child _refusedSuspended;
+    private readonly Counter.Child _refusedThrottled;
 
     public CollectorRegistry Registry { get; }
 
@@ -85,6 +91,8 @@ internal sealed class OutboundGuardMetrics
     }
 
     public void ScoringTook(TimeSpan elapsed) => Scoring.Observe(elapsed.TotalSeconds);
+
+    public void AttemptRefused(AccountState state) => (state == AccountState.Suspended ? _refusedSuspended : _refusedThrottled).Inc();
 
     public void DownstreamReply(int code) => Downstream.WithLabels(code <= 0 ? "none" : ReplyClass(code)).Inc();
 

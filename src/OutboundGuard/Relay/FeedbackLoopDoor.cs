@@ -9,7 +9,7 @@ namespace OutboundGuard.Relay;
 /// reports to the relay's report address (<see cref="FeedbackLoopOptions.Address"/>) and to no other recipient;
 /// the content goes to <see cref="ComplaintService"/>, never to the spool or the smarthost.
 /// </summary>
-internal sealed class FeedbackLoopDoor(FeedbackLoopOptions options, ComplaintService intake)
+internal sealed class FeedbackLoopDoor(FeedbackLoopOptions options, ComplaintService intake) : IFeedbackLoopDoor
 {
     /// <summary>The session identity of a feedback-loop source, or null when the client is none (or the door is closed).</summary>
     public SmtpIdentity? Identify(SmtpSessionInfo session)

@@ -20,13 +20,48 @@ public sealed partial class SourceRulesTests
         Assert.Equal(["OutboundGuard.Storage/Notifications/NotificationHub.cs"], issuing);
     }
 
-    [Fact]
-    public void Admin_holds_no_reference_to_Scoring()
+    [Theory]
+    [InlineData("OutboundGuard.Admin", "OutboundGuard.Scoring")]
+    [InlineData("OutboundGuard.Admin", "OutboundGuard.Relay")]
+    [InlineData("OutboundGuard.Accounts", "OutboundGuard.Scoring")]
+    [InlineData("OutboundGuard.Storage", "OutboundGuard.Scoring")]
+    [InlineData("OutboundGuard.Storage", "OutboundGuard.Smtp")]
+    [InlineData("OutboundGuard.Scoring", "OutboundGuard.Storage")]
+    public void A_project_does_not_reach_another_even_through_its_references(string project, string unreachable)
     {
-        var project = File.ReadAllText(Path.Combine(RepositoryRoot(), "src", "OutboundGuard.Admin", "OutboundGuard.Admin.csproj"));
+        var reached = ProjectClosure(project);
 
-        Assert.DoesNotContain("OutboundGuard.Scoring", project, StringComparison.Ordinal);
-        Assert.Contains("OutboundGuard.Storage", project, StringComparison.Ordinal);
+        Assert.Contains("OutboundGuard.Domain", reached);
+        Assert.DoesNotContain(unreachable, reached);
+    }
+
+    [Fact]
+    public void Admin_and_the_relay_share_the_account_actions()
+    {
+        Assert.Contains("OutboundGuard.Accounts", ProjectClosure("OutboundGuard.Admin"));
+        Assert.Contains("OutboundGuard.Accounts", ProjectClosure("OutboundGuard.Relay"));
+    }
+
+    /// <summary>Every project <paramref name="project"/> references, directly or through others (by its ProjectReference lines).</summary>
+    private static HashSet<string> ProjectClosure(string project)
+    {
+        var src = Path.Combine(RepositoryRoot(), "src");
+        var reached = new HashSet<string>(StringComparer.Ordinal);
+        var pending = new Stack<string>([project]);
+        while (pending.TryPop(out var name))
+        {
+            var file = Path.Combine(src, name, name + ".csproj");
+            Assert.True(File.Exists(file), $"{file} not found");
+            foreach (Match reference in ProjectReference().Matches(File.ReadAllText(file)))
+            {
+                if (reached.Add(reference.Groups["name"].Value))
+                {
+                    pending.Push(reference.Groups["name"].Value);
+                }
+            }
+        }
+
+        return reached;
     }
 
     private static string RepositoryRoot()
@@ -41,6 +76,9 @@ public sealed partial class SourceRulesTests
 
         throw new InvalidOperationException("OutboundGuard.sln not found above " + AppContext.BaseDirectory);
     }
+
+    [GeneratedRegex("<ProjectReference\\s+Include=\"[^\"]*?(?<name>[A-Za-z.]+)\\.csproj\"", RegexOptions.CultureInvariant)]
+    private static partial Regex ProjectReference();
 
     /// <summary>A LISTEN statement inside a string literal (plain or interpolated), case-insensitive as SQL is.</summary>
     [GeneratedRegex("\"[^\"]*\\bLISTEN\\s", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]

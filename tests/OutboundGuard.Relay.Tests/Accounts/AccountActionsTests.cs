@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Npgsql;
-using OutboundGuard.Relay.Accounts;
+using OutboundGuard.Accounts;
 using OutboundGuard.Storage.Accounts;
 using OutboundGuard.Storage.Audit;
 using OutboundGuard.Storage.Spool;

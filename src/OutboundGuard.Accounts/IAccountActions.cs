@@ -1,6 +1,6 @@
 using OutboundGuard.Storage.Accounts;
 
-namespace OutboundGuard.Relay.Accounts;
+namespace OutboundGuard.Accounts;
 
 /// <summary>
 /// Everything that changes an account's standing, in one place: the policy, the CLI, the admin API and the web UI

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using OutboundGuard.Observability;
 using OutboundGuard.Storage.Activity;
 
 namespace OutboundGuard.Relay;
@@ -9,7 +8,7 @@ namespace OutboundGuard.Relay;
 /// minute, in memory: recording one is a dictionary lookup and an interlocked increment, never I/O.
 /// <see cref="RefusedAttemptWriter"/> drains the counts into <c>refused_attempts</c> in one statement per flush.
 /// </summary>
-internal sealed class RefusedAttempts(TimeProvider time, OutboundGuardMetrics metrics)
+internal sealed class RefusedAttempts(TimeProvider time, IRelayMetrics metrics)
 {
     private sealed class Tally
     {
@@ -18,8 +17,6 @@ internal sealed class RefusedAttempts(TimeProvider time, OutboundGuardMetrics me
     }
 
     private readonly ConcurrentDictionary<(long AccountId, long MinuteTicks), Tally> _tallies = new();
-    private readonly Prometheus.Counter.Child _suspended = metrics.RefusedAttempts.WithLabels("suspended");
-    private readonly Prometheus.Counter.Child _throttled = metrics.RefusedAttempts.WithLabels("throttled");
 
     /// <summary>Counts one refused attempt of the account in the current minute.</summary>
     public void Record(long accountId, AccountState state)
@@ -28,13 +25,13 @@ internal sealed class RefusedAttempts(TimeProvider time, OutboundGuardMetrics me
         if (state == AccountState.Suspended)
         {
             Interlocked.Increment(ref tally.Suspended);
-            _suspended.Inc();
         }
         else
         {
             Interlocked.Increment(ref tally.Throttled);
-            _throttled.Inc();
         }
+
+        metrics.AttemptRefused(state);
     }
 
     /// <summary>

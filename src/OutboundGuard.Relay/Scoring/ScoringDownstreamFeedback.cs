@@ -1,5 +1,4 @@
 using OutboundGuard.Delivery;
-using OutboundGuard.Observability;
 using OutboundGuard.Scoring.Tracking;
 
 namespace OutboundGuard.Relay;
@@ -9,7 +8,7 @@ namespace OutboundGuard.Relay;
 /// for one account is evidence that it sends spam, and the refused recipients are named in it. Connection failures
 /// (code 0) say nothing about the account. The replies are this node's (the node that delivered the message).
 /// </summary>
-internal sealed class ScoringDownstreamFeedback(AccountActivityTracker tracker, TimeProvider time, OutboundGuardMetrics metrics) : IDownstreamFeedback
+internal sealed class ScoringDownstreamFeedback(AccountActivityTracker tracker, TimeProvider time, IRelayMetrics metrics) : IDownstreamFeedback
 {
     public void OnReply(long? accountId, Guid messageId, int code, string text, string outcome, string? recipient)
     {

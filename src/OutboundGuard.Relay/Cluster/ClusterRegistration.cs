@@ -19,11 +19,11 @@ internal static class ClusterRegistration
         services.AddSingleton<SharedActivity>();
         services.AddHostedService<SharedActivityService>();
         services.AddSingleton<AccountStateCache>();
-        services.AddSingleton<OutboundGuard.Relay.Accounts.IAccountChangeObserver>(sp => sp.GetRequiredService<AccountStateCache>());
+        services.AddSingleton<OutboundGuard.Accounts.IAccountChangeObserver>(sp => sp.GetRequiredService<AccountStateCache>());
         services.AddSingleton<ScoringStateSync>();
         services.AddHostedService(sp => sp.GetRequiredService<ScoringStateSync>());
         services.AddSingleton<SuspendedSessionCloser>();
-        services.AddSingleton<OutboundGuard.Relay.Accounts.IAccountChangeObserver>(sp => sp.GetRequiredService<SuspendedSessionCloser>());
+        services.AddSingleton<OutboundGuard.Accounts.IAccountChangeObserver>(sp => sp.GetRequiredService<SuspendedSessionCloser>());
         services.AddHostedService(sp => sp.GetRequiredService<SuspendedSessionCloser>());
         services.AddOptions<NotificationHubOptions>()
             .Bind(configuration.GetSection(NotificationHubOptions.Section))

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using MimeKit;
 using OutboundGuard.Cluster;
-using OutboundGuard.Observability;
 using OutboundGuard.Scoring;
 using OutboundGuard.Scoring.Accounts;
 using OutboundGuard.Scoring.Messages;
@@ -14,7 +13,7 @@ namespace OutboundGuard.Relay;
 internal sealed class MessageScorer(
     ScoringPipeline pipeline,
     SharedActivity shared,
-    OutboundGuardMetrics metrics,
+    IRelayMetrics metrics,
     Microsoft.Extensions.Options.IOptions<AccountLimits> defaultLimits) : IMessageScorer
 {
     /// <summary>

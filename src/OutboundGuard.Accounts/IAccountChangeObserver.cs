@@ -1,4 +1,4 @@
-namespace OutboundGuard.Relay.Accounts;
+namespace OutboundGuard.Accounts;
 
 /// <summary>
 /// Told at once of a change this process made, before the PostgreSQL notification reaches every node (e.g. the

@@ -26,7 +26,7 @@ internal sealed partial class RelayHandler(
     AuthVerificationCache verifications,
     TransactionAccounts transactions,
     MessageSinkFactory sinks,
-    FeedbackLoopDoor feedbackLoop,
+    IFeedbackLoopDoor feedbackLoop,
     LoginWatch logins,
     IOptions<RelayOptions> options,
     ILogger<RelayHandler> logger) : ISmtpRelayHandler

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using OutboundGuard.Relay.Accounts;
+using OutboundGuard.Accounts;
 using OutboundGuard.Scoring.Accounts;
 using OutboundGuard.Smtp.Protocol;
 using OutboundGuard.Storage.Accounts;

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
-using OutboundGuard.Relay.Accounts;
+using OutboundGuard.Accounts;
 
 namespace OutboundGuard.Relay;
 

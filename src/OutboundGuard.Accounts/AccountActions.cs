@@ -1,7 +1,7 @@
 using OutboundGuard.Storage.Accounts;
 using OutboundGuard.Storage.Security;
 
-namespace OutboundGuard.Relay.Accounts;
+namespace OutboundGuard.Accounts;
 
 /// <summary>
 /// The one implementation of <see cref="IAccountActions"/>. What each action means is decided here and nowhere

@@ -1,11 +1,10 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using OutboundGuard.Observability;
 using OutboundGuard.Scoring.Accounts;
 using OutboundGuard.Scoring.Policy;
 using OutboundGuard.Smtp.Protocol;
-using OutboundGuard.Relay.Accounts;
+using OutboundGuard.Accounts;
 using OutboundGuard.Storage.Spool;
 using OutboundGuard.Storage.Verdicts;
 
@@ -24,7 +23,7 @@ internal sealed partial class ActionDispatcher(
     AccountGate gate,
     IOptions<ScoringOptions> scoring,
     TimeProvider time,
-    OutboundGuardMetrics metrics,
+    IRelayMetrics metrics,
     ILogger<ActionDispatcher> logger)
 {
     public async Task<SmtpReply> ApplyAsync(IncomingMessage message, ScoredMessage scored, CancellationToken cancellationToken)

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
-using OutboundGuard.Relay.Accounts;
+using OutboundGuard.Accounts;
 using OutboundGuard.Storage.Accounts;
 
 namespace OutboundGuard.Cluster;
