@@ -1,7 +1,7 @@
 """Authenticated submission, the way customers' MTAs hand mail to a hosted relay: STARTTLS, AUTH PLAIN, then mail.
 `outboundguard serve` (its development certificate, accounts' passwords Argon2id, the AUTH outcome cache on) next to
-a private Postfix with Dovecot SASL (SHA512-CRYPT passwd-file, Dovecot's auth cache on, a self-signed RSA 2048
-certificate), both relaying into smtp-sink and fed by the same client (`og-bench submit`). Three sections share the
+a private Postfix with Dovecot SASL (SHA512-CRYPT passwd-file, Dovecot's auth cache on, a self-signed ECDSA P-256
+certificate, the same kind as the relay's generated one), both relaying into smtp-sink and fed by the same client (`og-bench submit`). Three sections share the
 two relays:
   submission  a new connection per message, 10 KB, 20 at a time; TLS sessions resumed as MTAs with a TLS session cache
               do (Postfix's smtp client), and again with a full handshake every time
@@ -47,7 +47,7 @@ class Peers:
         self.pf_sink = Sink(ctx, "submit-postfix")
         tls = os.path.join(ctx.work, "submit-tls")
         os.makedirs(tls, exist_ok=True)
-        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "30", "-subj", "/CN=relay.bench.example",
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "30", "-subj", "/CN=relay.bench.example",
                         "-keyout", f"{tls}/key.pem", "-out", f"{tls}/cert.pem"], capture_output=True, check=True, timeout=120)
         self.pf = postfix_instance.Instance(ctx, self.pf_sink.port, main_cf={
             "mynetworks": "127.0.0.2/32",  # nobody relays by address: every session authenticates
