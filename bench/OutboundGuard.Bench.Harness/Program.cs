@@ -4,7 +4,7 @@ using OutboundGuard.Bench;
 //   null-relay  --smtp 127.0.0.1:PORT                 OutboundGuard's SMTP server with a handler that discards everything
 //   latency     --port P --count N --concurrency C --size BYTES --from ADDR [--out FILE]
 //                                                     sends N messages over C sessions kept open, times end-of-DATA to the 250 of each
-//   submit      --port P --count N --concurrency C --size BYTES [--tls] [--users A,B --password PW] [--per-session M]
+//   submit      --port P --count N --concurrency C --size BYTES [--tls [--no-tls-resume]] [--users A,B --password PW] [--per-session M]
 //                                                     authenticated submission (new session per message when M is 1); prints JSON
 //   idle        --port P --sessions N --hold SECONDS  opens N sessions (greeting + EHLO) and holds them
 //   sample      --corpus DIR --out DIR --every K --phishing N

@@ -8,7 +8,7 @@ namespace OutboundGuard.Bench;
 
 /// <summary>
 /// Authenticated submission as a customer's MTA does it: --concurrency workers, each opening a session (EHLO, with --tls
-/// STARTTLS and EHLO again, with --users AUTH PLAIN), sending --per-session messages of --size octets in it and
+/// STARTTLS and EHLO again, resuming the last TLS session the process got from the server unless --no-tls-resume, with --users AUTH PLAIN), sending --per-session messages of --size octets in it and
 /// quitting; 1 per session is a new connection per message. Stops after --count transactions or --seconds, or at
 /// SIGTERM/SIGINT, and prints a JSON summary: accepted, refused (by reply code), DATA→250 percentiles.
 /// A refused MAIL FROM ends the session (the refusal flood: connect, TLS, AUTH, MAIL FROM refused, QUIT).
@@ -24,6 +24,7 @@ internal static class SubmissionClient
         var perSession = Math.Max(1, args.GetInt("per-session", sessionsReused ? int.MaxValue : 1));
         var size = args.GetInt("size", 10 * 1024);
         var tls = args.Flag("tls");
+        var resume = !args.Flag("no-tls-resume");
         var users = args.Get("users", "").Split(',', StringSplitOptions.RemoveEmptyEntries);
         var password = args.Get("password", "");
         var from = args.Get("from", "");
@@ -48,7 +49,7 @@ internal static class SubmissionClient
             {
                 try
                 {
-                    await using var client = await OpenAsync(port, tls, auth, stop.Token);
+                    await using var client = await OpenAsync(port, tls, resume, auth, stop.Token);
                     Interlocked.Increment(ref sessions);
                     for (var i = 0; i < perSession && Interlocked.Increment(ref next) < count && !stop.IsCancellationRequested; i++)
                     {
@@ -107,7 +108,7 @@ internal static class SubmissionClient
     }
 
     /// <summary>Greeting, EHLO, STARTTLS and EHLO again, AUTH PLAIN: a session ready for its first MAIL FROM.</summary>
-    private static async Task<SmtpLineClient> OpenAsync(int port, bool tls, string? auth, CancellationToken cancellationToken)
+    private static async Task<SmtpLineClient> OpenAsync(int port, bool tls, bool resume, string? auth, CancellationToken cancellationToken)
     {
         var client = await SmtpLineClient.ConnectAsync(port, cancellationToken);
         try
@@ -119,7 +120,7 @@ internal static class SubmissionClient
             {
                 await client.WriteLineAsync("STARTTLS", cancellationToken);
                 Expect(await client.ReadReplyAsync(cancellationToken), 220, "STARTTLS");
-                await client.StartTlsAsync("relay.bench.example", cancellationToken);
+                await client.StartTlsAsync("relay.bench.example", resume, cancellationToken);
                 await client.WriteLineAsync("EHLO mta.bench.example", cancellationToken);
                 Expect(await client.ReadReplyAsync(cancellationToken), 250, "EHLO after STARTTLS");
             }

@@ -21,6 +21,15 @@ public sealed class SmtpOptions
     /// <summary>When true and no certificate path is set, a self-signed certificate for <see cref="ServerName"/> is generated at start. Development only.</summary>
     public bool DevelopmentCertificate { get; set; }
 
+    /// <summary>
+    /// Let TLS clients resume an earlier session (TLS 1.3 session tickets, TLS 1.2 session ids and tickets) instead of
+    /// a full handshake with the certificate's signature and a key exchange: an MTA that opens a connection per message
+    /// (Postfix with its TLS session cache, the bench client) then pays the full handshake once per few minutes instead
+    /// of per message. The ticket keys live in this process only (a restart or another node means one full handshake).
+    /// A resumed session keeps its client certificate. Defaults to true.
+    /// </summary>
+    public bool TlsSessionResumption { get; set; } = true;
+
     /// <summary>When true, AUTH is offered and accepted before TLS. Defaults to false: passwords never cross the network in clear text.</summary>
     public bool AllowAuthWithoutTls { get; set; }
 

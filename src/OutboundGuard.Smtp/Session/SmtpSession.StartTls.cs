@@ -72,6 +72,8 @@ internal sealed partial class SmtpSession
         var options = new SslServerAuthenticationOptions
         {
             ServerCertificateContext = certificate,
+            // The handshake context is one object for the process, so OpenSSL's session cache and ticket keys are too.
+            AllowTlsResume = _server.Options.TlsSessionResumption,
             // Ask for a certificate (clients without one carry on): connectors may be known by it.
             ClientCertificateRequired = _server.Options.RequestClientCertificate,
             CertificateRevocationCheckMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck,

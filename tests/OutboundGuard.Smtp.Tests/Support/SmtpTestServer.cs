@@ -116,6 +116,7 @@ public sealed class SmtpTestServer : IAsyncDisposable
         to.DevelopmentCertificate = from.DevelopmentCertificate;
         to.AllowAuthWithoutTls = from.AllowAuthWithoutTls;
         to.RequestClientCertificate = from.RequestClientCertificate;
+        to.TlsSessionResumption = from.TlsSessionResumption;
         to.Limits = from.Limits;
         to.TrustedProxies = from.TrustedProxies;
         to.ProxyHeaderTimeout = from.ProxyHeaderTimeout;
