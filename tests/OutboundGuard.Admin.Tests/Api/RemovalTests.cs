@@ -175,6 +175,26 @@ public sealed class RemovalTests(PostgresFixture postgres) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_users_page_tells_an_expired_key_from_a_live_one_and_shows_each_expiry()
+    {
+        await _host.Get<AdminUserRepository>().AddAsync("ada", Password, AdminRoles.Admin, "test");
+        var keys = _host.Get<ApiKeyRepository>();
+        await keys.CreateAsync("old-script", AdminRoles.Viewer, DateTimeOffset.UtcNow.AddDays(-1), "test");
+        await keys.CreateAsync("new-script", AdminRoles.Viewer, DateTimeOffset.UtcNow.AddDays(30), "test");
+        using var ada = new SignInClient(_host.BaseAddress, IPAddress.Loopback);
+        Assert.Equal(HttpStatusCode.Redirect, (await ada.SignInAsync("ada", Password)).StatusCode);
+
+        var page = await ada.GetStringAsync("/users");
+
+        var rows = System.Text.RegularExpressions.Regex.Matches(page, "<tr><td>(old|new)-script</td>.*?</tr>", System.Text.RegularExpressions.RegexOptions.Singleline)
+            .ToDictionary(m => m.Groups[1].Value, m => m.Value);
+        Assert.Contains("<td class=\"key-status\">expired</td>", rows["old"], StringComparison.Ordinal);
+        Assert.Contains("<td class=\"key-status\">live</td>", rows["new"], StringComparison.Ordinal);
+        Assert.Contains("<th>Expires</th>", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("never</td>", rows["old"], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_accounts_gauge_does_not_count_a_removed_account_as_suspended()
     {
         var accounts = _host.Get<AccountRepository>();
