@@ -49,12 +49,9 @@ public sealed class CliRulesTests
         var addedAgain = await cli(null, "tenants", "add", "globex.example");
         var list = await cli(null, "tenants", "list");
 
-        Assert.Equal(1, withAccount.ExitCode);
-        Assert.Contains("globex.example still has 1 account(s); remove them first", withAccount.StdErr, StringComparison.Ordinal);
-        Assert.True(removed.ExitCode == 0, removed.StdErr);
-        Assert.Contains("Removed tenant globex.example (1 connector(s)", removed.StdOut, StringComparison.Ordinal);
-        Assert.Equal(1, twice.ExitCode);
-        Assert.Contains("no tenant globex.example", twice.StdErr, StringComparison.Ordinal);
+        Refused(withAccount, "globex.example still has 1 account(s); remove them first");
+        Done(removed, "Removed tenant globex.example (1 connector(s)");
+        Refused(twice, "no tenant globex.example");
         Assert.Equal(0, addedAgain.ExitCode);
         Assert.Single(list.StdOut.Split('\n'), line => line.StartsWith("globex.example", StringComparison.Ordinal));
         Assert.DoesNotContain("#removed-", list.StdOut, StringComparison.Ordinal);
@@ -65,13 +62,24 @@ public sealed class CliRulesTests
         var bob = await cli(null, "users", "remove", "bob", "--reason", "left the team");
         var unknown = await cli(null, "users", "remove", "bob", "--reason", "left the team");
 
-        Assert.Equal(1, lastAdmin.ExitCode);
-        Assert.Contains("ana is the last admin who can sign in; add another admin first.", lastAdmin.StdErr, StringComparison.Ordinal);
-        Assert.True(bob.ExitCode == 0, bob.StdErr);
-        Assert.Contains("User bob removed", bob.StdOut, StringComparison.Ordinal);
-        Assert.Equal(1, unknown.ExitCode);
-        Assert.Contains("no user bob", unknown.StdErr, StringComparison.Ordinal);
+        Refused(lastAdmin, "ana is the last admin who can sign in; add another admin first.");
+        Done(bob, "User bob removed");
+        Refused(unknown, "no user bob");
     });
+
+    /// <summary>The command failed (exit code 1) and its standard error says <paramref name="why"/>.</summary>
+    private static void Refused((int ExitCode, string StdOut, string StdErr) result, string why)
+    {
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains(why, result.StdErr, StringComparison.Ordinal);
+    }
+
+    /// <summary>The command succeeded and its standard output says <paramref name="what"/>.</summary>
+    private static void Done((int ExitCode, string StdOut, string StdErr) result, string what)
+    {
+        Assert.True(result.ExitCode == 0, result.StdErr);
+        Assert.Contains(what, result.StdOut, StringComparison.Ordinal);
+    }
 
     /// <summary>Runs <paramref name="test"/> against a fresh data directory (migrated), deleted afterwards.</summary>
     private static async Task WithDataAsync(Func<Cli, Task> test)
