@@ -100,6 +100,7 @@ public static class AdminServiceCollectionExtensions
                     // The API answers 401/403; only UI pages redirect to the sign-in page.
                     OnRedirectToLogin = context => ApiOrRedirect(context, StatusCodes.Status401Unauthorized),
                     OnRedirectToAccessDenied = context => ApiOrRedirect(context, StatusCodes.Status403Forbidden),
+                    OnValidatePrincipal = SessionCheck.ValidateAsync,
                 };
             });
         services.AddAuthorizationBuilder()
@@ -164,6 +165,7 @@ public static class AdminServiceCollectionExtensions
         app.MapUrlListsApi();
         app.MapAlertsApi();
         app.MapApiKeysApi();
+        app.MapUsersApi();
         app.MapSignInApi();
         app.MapComplaintsApi();
         app.MapAdminUi();

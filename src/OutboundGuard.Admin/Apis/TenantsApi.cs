@@ -26,6 +26,7 @@ public static class TenantsApi
         group.MapPost("/import", ImportAsync).RequireAuthorization(AdminAuth.CanAdminister)
             .Accepts<string>(ImportRequest.MediaTypes[0], ImportRequest.MediaTypes[1..])
             .WithSummary("Create or update tenants from JSON Lines or CSV (upsert by domain); ?check=true writes nothing");
+        group.MapDelete("/{domain}", RemoveAsync).RequireAuthorization(AdminAuth.CanAdminister).WithSummary("Remove a tenant that has no account left (reason in the query); its row stays, the domain is free again");
         group.MapPut("/{domain}/admin-email", SetAdminEmailAsync).RequireAuthorization(AdminAuth.CanAdminister).WithSummary("Set the address that receives the tenant's alerts");
         return group;
     }
@@ -140,6 +141,30 @@ public static class TenantsApi
 
         await audit.AppendAsync(user.Actor(), "tenant.connector.remove", domain, string.IsNullOrWhiteSpace(reason) ? null : reason.Trim(), new { network = network.Trim() }, cancellationToken);
         return TypedResults.Ok((await ViewAsync(tenants, domain, cancellationToken))!);
+    }
+
+    /// <summary>
+    /// Removes the tenant (<see cref="TenantRepository.RemoveAsync"/>): 409 naming how many accounts remain, which are
+    /// removed first; 404 for no such tenant.
+    /// </summary>
+    public static async Task<Results<Ok<TenantRemoval>, ValidationProblem, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> RemoveAsync(string domain, string? reason, TenantRepository tenants, ClaimsPrincipal user, CancellationToken cancellationToken)
+    {
+        if (ApiValidation.CheckReason(reason) is { } problem)
+        {
+            return problem;
+        }
+
+        return await tenants.RemoveAsync(domain, reason!.Trim(), user.Actor(), cancellationToken) switch
+        {
+            null => ApiValidation.NotFound($"No tenant {domain}."),
+            { Removed: false } refused => TypedResults.Conflict(new ProblemDetails
+            {
+                Title = "Tenant has accounts",
+                Detail = $"{refused.Domain} still has {refused.AccountsRemaining} account(s); remove them first (DELETE /api/accounts/{{address}}).",
+                Status = StatusCodes.Status409Conflict,
+            }),
+            var removed => TypedResults.Ok(removed),
+        };
     }
 
     public static async Task<Results<Ok<TenantView>, ValidationProblem, NotFound<ProblemDetails>>> SetAdminEmailAsync(string domain, AdminEmailRequest request, TenantRepository tenants, ClaimsPrincipal user, CancellationToken cancellationToken)

@@ -41,6 +41,17 @@ public static class AdminAuth
     /// <summary>The principal's role (viewer, operator or admin).</summary>
     public static string Role(this ClaimsPrincipal user) => user.FindFirstValue(ClaimTypes.Role) ?? AdminRoles.Viewer;
 
+    /// <summary>The claim holding a signed-in person's user id, checked against the users table on every request.</summary>
+    public const string UserIdClaim = "og:uid";
+
+    /// <summary>A signed-in person's principal, carrying their user id.</summary>
+    public static ClaimsPrincipal Principal(AdminUser user)
+    {
+        var principal = Principal(user.Name, user.Role, "user:" + user.Name, CookieScheme);
+        ((ClaimsIdentity)principal.Identity!).AddClaim(new Claim(UserIdClaim, user.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        return principal;
+    }
+
     /// <summary>A principal for a person or a key.</summary>
     public static ClaimsPrincipal Principal(string name, string role, string actor, string scheme) => new(new ClaimsIdentity(
         [new Claim(ClaimTypes.Name, name), new Claim(ClaimTypes.Role, role), new Claim(ActorClaim, actor)], scheme, ClaimTypes.Name, ClaimTypes.Role));

@@ -37,6 +37,7 @@ internal static class UiActions
         actions.MapPost("/campaigns/action", CampaignActionAsync);
         actions.MapPost("/url-lists/action", UrlListActionAsync);
         app.MapPost("/tenants/connectors", ConnectorActionAsync).RequireAuthorization(AdminAuth.CanAdminister).ExcludeFromDescription();
+        app.MapPost("/tenants/remove", TenantRemoveAsync).RequireAuthorization(AdminAuth.CanAdminister).ExcludeFromDescription();
         app.MapPost("/users/action", UserActionAsync).RequireAuthorization(AdminAuth.CanAdminister).ExcludeFromDescription();
     }
 
@@ -210,6 +211,23 @@ internal static class UiActions
         };
     }
 
+    /// <summary>Removes a tenant through the API's handler; refused (with a banner) while it has accounts.</summary>
+    private static async Task<IResult> TenantRemoveAsync(IFormCollection form, ClaimsPrincipal user, TenantRepository tenants, CancellationToken ct)
+    {
+        var reason = form["reason"].ToString().Trim();
+        if (reason.Length == 0)
+        {
+            return Back("/tenants", UiNotices.ReasonRequired);
+        }
+
+        return (await TenantsApi.RemoveAsync(form["domain"].ToString(), reason, tenants, user, ct)).Result switch
+        {
+            Ok<TenantRemoval> => Back("/tenants", UiNotices.TenantRemoved),
+            Conflict<ProblemDetails> => Back("/tenants", UiNotices.TenantHasAccounts),
+            _ => Back("/tenants", UiNotices.NothingMatched),
+        };
+    }
+
     /// <summary>
     /// Adds a UI user (the password rule, audited <c>user.create</c>) or creates an API key through the API's handler; a new
     /// key is shown once, in this reply's page (never in a URL, never again).
@@ -243,6 +261,18 @@ internal static class UiActions
                     Conflict<ProblemDetails> => Back("/users", UiNotices.NameTaken),
                     _ => Back("/users", UiNotices.KeyRefused),
                 };
+            case "remove-user":
+                var reason = form["reason"].ToString().Trim();
+                if (reason.Length == 0)
+                {
+                    return Back("/users", UiNotices.ReasonRequired);
+                }
+
+                return (await UsersApi.RemoveAsync(name, reason, users, user, ct)).Result is NoContent
+                    ? Back("/users", UiNotices.UserRemoved) : Back("/users", UiNotices.UserNotRemoved);
+            case "revoke-key":
+                return (await ApiKeysApi.RevokeAsync(name, keys, user, ct)).Result is NoContent
+                    ? Back("/users", UiNotices.KeyRevoked) : Back("/users", UiNotices.NothingMatched);
             default:
                 return Results.BadRequest();
         }

@@ -112,7 +112,7 @@ internal static class UiEndpoints
 
         await throttle.RecordSuccessAsync(name, client, ct);
         Log.SignedIn(logger, user.Name, user.Role);
-        await context.SignInAsync(AdminAuth.CookieScheme, AdminAuth.Principal(user.Name, user.Role, "user:" + user.Name, AdminAuth.CookieScheme));
+        await context.SignInAsync(AdminAuth.CookieScheme, AdminAuth.Principal(user));
         return Results.Redirect(IsLocal(returnUrl) ? returnUrl : "/");
     }
 

@@ -31,6 +31,11 @@ internal static class UiNotices
     public const string UserRefused = "user-refused";
     public const string KeyRefused = "key-refused";
     public const string NameTaken = "name-taken";
+    public const string TenantRemoved = "tenant-removed";
+    public const string TenantHasAccounts = "tenant-has-accounts";
+    public const string UserRemoved = "user-removed";
+    public const string UserNotRemoved = "user-not-removed";
+    public const string KeyRevoked = "key-revoked";
 
     private static readonly Dictionary<string, string> Texts = new(StringComparer.Ordinal)
     {
@@ -59,13 +64,18 @@ internal static class UiNotices
         [UserRefused] = "Nothing done: give a name (1 to 100 characters), a role and a password of at least 12 characters that is not a common one.",
         [KeyRefused] = "Nothing done: give a name (1 to 100 characters), a role and an expiry such as 30d, 12h or 2027-01-31 (or none).",
         [NameTaken] = "Nothing done: that name is taken.",
+        [TenantRemoved] = "Tenant removed with its connectors; its history stays, and its domain can be added again.",
+        [TenantHasAccounts] = "Nothing done: the tenant still has accounts; remove them first (the tenant's link lists them).",
+        [UserRemoved] = "User removed; their sessions end at their next click.",
+        [UserNotRemoved] = "Nothing done: nobody removes themselves, and the last admin stays.",
+        [KeyRevoked] = "API key revoked; it is refused from now on.",
     };
 
     /// <summary>The text for <paramref name="key"/>, or null for no key or one that is not in the table.</summary>
     public static string? Text(string? key) => key is not null && Texts.TryGetValue(key, out var text) ? text : null;
 
     /// <summary>Whether the key says nothing was done (shown as an error, not a success).</summary>
-    public static bool IsProblem(string? key) => key is ReasonRequired or SelectAndReason or PasswordRefused or BadFingerprint or BadDomain or BadNetwork or NothingMatched or UserRefused or KeyRefused or NameTaken;
+    public static bool IsProblem(string? key) => key is ReasonRequired or SelectAndReason or PasswordRefused or BadFingerprint or BadDomain or BadNetwork or NothingMatched or UserRefused or KeyRefused or NameTaken or TenantHasAccounts or UserNotRemoved;
 
     /// <summary><paramref name="path"/> with the banner key.</summary>
     public static string Redirect(string path, string key) => path + (path.Contains('?', StringComparison.Ordinal) ? "&done=" : "?done=") + key;

@@ -8,7 +8,7 @@ namespace OutboundGuard.Relay.Authentication;
 /// AUTH against the login's tenant's source: the local password hashes, or the tenant's Dovecot or LDAP directory.
 /// An account the directory accepts and the relay has not seen yet is created on the spot, aged by the directory's
 /// <c>createTimestamp</c> or the tenant's "established since" date; an existing account is returned as it is, so its
-/// state (suspended, reset required) still applies.
+/// state (suspended, reset required) still applies. A removed account is not created again by its next AUTH.
 /// </summary>
 public sealed partial class TenantAuthenticator(
     TenantAuthSourceRepository sources,
@@ -42,7 +42,13 @@ public sealed partial class TenantAuthenticator(
 
         try
         {
-            return await directoryAccounts.EnsureAsync(userName, login!, check.DirectoryCreatedAt ?? source.EstablishedSince ?? time.GetUtcNow(), cancellationToken);
+            var created = await directoryAccounts.EnsureAsync(userName, login!, check.DirectoryCreatedAt ?? source.EstablishedSince ?? time.GetUtcNow(), cancellationToken);
+            if (created is null)
+            {
+                LogRemovedRefused(logger, login!.Tenant);
+            }
+
+            return created;
         }
         catch (ArgumentException)
         {
@@ -50,6 +56,9 @@ public sealed partial class TenantAuthenticator(
             return null;
         }
     }
+
+    [LoggerMessage(1402, LogLevel.Information, "The directory of tenant {Tenant} accepted a login whose account was removed; refused until an admin adds the account again")]
+    private static partial void LogRemovedRefused(ILogger logger, string tenant);
 
     [LoggerMessage(1401, LogLevel.Warning, "The {Source} authentication source of tenant {Tenant} is unavailable: {Problem}")]
     private static partial void LogUnavailable(ILogger logger, string tenant, string source, string problem);

@@ -11,7 +11,8 @@ namespace OutboundGuard.Relay;
 /// at full speed, does not cost an Argon2id verification each time. An outcome is found by an HMAC-SHA-256, under a key
 /// drawn at random when the process starts, of the address, the password and the stored hash; nothing else is kept, so
 /// the memory holds no password and nothing that can be checked against one outside this process. A changed stored hash
-/// never matches an old outcome. Successes live <see cref="RelayOptions.AuthSuccessCacheTtl"/>, failures (wrong passwords
+/// never matches an old outcome, nor does another account row (an address refused while unknown or removed and then added
+/// by an admin is checked anew at once). Successes live <see cref="RelayOptions.AuthSuccessCacheTtl"/>, failures (wrong passwords
 /// and unknown addresses alike) <see cref="RelayOptions.AuthFailureCacheTtl"/>, each at most
 /// <see cref="RelayOptions.AuthCacheMaxEntries"/>, kept apart so that a spray of wrong guesses never pushes out a customer's
 /// success. An account's outcomes are dropped when its state or password changes on any node
@@ -27,10 +28,10 @@ internal sealed class AuthVerificationCache(IOptions<RelayOptions> options, Time
     /// <summary>Outcomes held now, successes and failures together.</summary>
     public int Count => _successes.Count + _failures.Count;
 
-    /// <summary>True or false when this address, password and stored hash (null for an unknown address) were checked recently; null when not.</summary>
-    public bool? Find(string address, string password, string? storedHash)
+    /// <summary>True or false when this address, password, stored hash and account (null for an unknown address) were checked recently; null when not.</summary>
+    public bool? Find(string address, string password, string? storedHash, long? accountId)
     {
-        var key = KeyOf(address, password, storedHash);
+        var key = KeyOf(address, password, storedHash, accountId);
         var now = time.GetUtcNow();
         if (_successes.TryGetValue(key, out var success) && success.Until > now)
         {
@@ -61,7 +62,7 @@ internal sealed class AuthVerificationCache(IOptions<RelayOptions> options, Time
             }
         }
 
-        entries[KeyOf(address, password, storedHash)] = new Entry(accountId, now + ttl);
+        entries[KeyOf(address, password, storedHash, accountId)] = new Entry(accountId, now + ttl);
     }
 
     /// <inheritdoc />
@@ -78,11 +79,11 @@ internal sealed class AuthVerificationCache(IOptions<RelayOptions> options, Time
         _failures.Clear();
     }
 
-    private UInt128 KeyOf(string address, string password, string? storedHash)
+    private UInt128 KeyOf(string address, string password, string? storedHash, long? accountId)
     {
         // Lengths first, so that no two different triples are written as the same bytes.
         var normalized = address.Trim().ToLowerInvariant();
-        var text = $"{normalized.Length}:{normalized}{password.Length}:{password}{storedHash}";
+        var text = FormattableString.Invariant($"{accountId}:{normalized.Length}:{normalized}{password.Length}:{password}{storedHash}");
         Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
         HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes(text), mac);
         return new UInt128(BitConverter.ToUInt64(mac), BitConverter.ToUInt64(mac[8..]));

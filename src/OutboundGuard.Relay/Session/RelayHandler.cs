@@ -69,7 +69,7 @@ internal sealed partial class RelayHandler(
         // The account from this node's cache (no query while the state listener runs), the outcome from a recent
         // identical AUTH when there is one: either way no Argon2id verification, whether the password is right or not.
         var found = await cache.FindAsync(userName, cancellationToken);
-        var account = verifications.Find(userName, password, found?.PasswordHash) switch
+        var account = verifications.Find(userName, password, found?.PasswordHash, found?.Id) switch
         {
             true => found,
             false => null,

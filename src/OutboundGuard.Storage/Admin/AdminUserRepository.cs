@@ -6,7 +6,7 @@ using OutboundGuard.Storage.Security;
 namespace OutboundGuard.Storage.Admin;
 
 /// <summary>Ops staff who sign in to the web UI, with Argon2id passwords and a role.</summary>
-public sealed class AdminUserRepository(NpgsqlDataSource dataSource)
+public sealed partial class AdminUserRepository(NpgsqlDataSource dataSource)
 {
     private const string InsertSql = "INSERT INTO admin_users (name, password_hash, role) VALUES (@name, @hash, @role)";
 
@@ -45,7 +45,7 @@ public sealed class AdminUserRepository(NpgsqlDataSource dataSource)
         return (await FindAsync(name, cancellationToken))!;
     }
 
-    private const string ListSql = "SELECT id, name, password_hash, role, disabled, created_at FROM admin_users ORDER BY name";
+    private const string ListSql = "SELECT id, name, password_hash, role, disabled, created_at FROM admin_users WHERE removed_at IS NULL ORDER BY name";
 
     /// <summary>Every user, by name (the password hash is read but never shown).</summary>
     public async Task<IReadOnlyList<AdminUser>> ListAsync(CancellationToken cancellationToken = default)

@@ -11,8 +11,12 @@ public sealed class DirectoryAccountRepository(NpgsqlDataSource dataSource)
     /// <summary>The actor named in the audit entry of an account the directory vouched for.</summary>
     public const string Actor = "directory";
 
+    // An address whose account was removed (its row kept under "ADDRESS#removed-ID") is not created again: only an
+    // admin's `accounts add` brings it back.
     private const string InsertSql = """
-        INSERT INTO accounts (tenant_id, address, created_at, updated_at) VALUES (@tenantId, @address, @createdAt, now())
+        INSERT INTO accounts (tenant_id, address, created_at, updated_at)
+        SELECT @tenantId, @address, @createdAt, now()
+        WHERE NOT EXISTS (SELECT 1 FROM accounts WHERE removed_at IS NOT NULL AND starts_with(address, @address || '#removed-'))
         ON CONFLICT (address) DO NOTHING
         RETURNING id
         """;
@@ -20,10 +24,11 @@ public sealed class DirectoryAccountRepository(NpgsqlDataSource dataSource)
     /// <summary>
     /// Returns the account, creating it (without a password: the directory holds it) in the tenant with
     /// <paramref name="createdAt"/> as its age, with an <c>account.create</c> audit entry, when it does not exist yet.
-    /// An existing account is returned as it is: its state and age are left alone.
+    /// An existing account is returned as it is: its state and age are left alone. Null when the address belonged to an
+    /// account that was removed and no admin has added it again: the directory still knowing a login does not undo a removal.
     /// </summary>
     /// <exception cref="ArgumentException">The login is not a mailbox of the form local@domain.</exception>
-    public async Task<AccountRecord> EnsureAsync(string address, LoginAuthSource login, DateTimeOffset createdAt, CancellationToken cancellationToken = default)
+    public async Task<AccountRecord?> EnsureAsync(string address, LoginAuthSource login, DateTimeOffset createdAt, CancellationToken cancellationToken = default)
     {
         address = AccountRepository.NormalizeAddress(address);
         var accounts = new AccountRepository(dataSource);
@@ -45,6 +50,6 @@ public sealed class DirectoryAccountRepository(NpgsqlDataSource dataSource)
             await transaction.CommitAsync(cancellationToken);
         }
 
-        return (await accounts.FindAsync(address, cancellationToken))!;
+        return await accounts.FindAsync(address, cancellationToken);
     }
 }

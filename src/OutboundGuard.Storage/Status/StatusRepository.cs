@@ -20,11 +20,11 @@ public sealed class StatusRepository(NpgsqlDataSource dataSource)
         return rows.ToDictionary(r => r.Route, r => TimeSpan.FromSeconds(Math.Max(0, r.Seconds)));
     }
 
-    /// <summary>Number of accounts in each state ('active', 'throttled', 'suspended').</summary>
+    /// <summary>Number of accounts in each state ('active', 'throttled', 'suspended'); removed accounts (kept suspended under their tombstone address) are not counted.</summary>
     public async Task<IReadOnlyDictionary<string, long>> AccountsByStateAsync(CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        var rows = await connection.QueryAsync<(string State, long Count)>(new CommandDefinition("SELECT state, count(*) FROM accounts GROUP BY state", cancellationToken: cancellationToken)).ConfigureAwait(false);
+        var rows = await connection.QueryAsync<(string State, long Count)>(new CommandDefinition("SELECT state, count(*) FROM accounts WHERE removed_at IS NULL GROUP BY state", cancellationToken: cancellationToken)).ConfigureAwait(false);
         return rows.ToDictionary(r => r.State, r => r.Count);
     }
 

@@ -5,7 +5,7 @@ using Npgsql;
 namespace OutboundGuard.Storage.Tenants;
 
 /// <summary>Tenants and their connectors (client IP ranges that relay without AUTH).</summary>
-public sealed class TenantRepository(NpgsqlDataSource dataSource)
+public sealed partial class TenantRepository(NpgsqlDataSource dataSource)
 {
     private const string EnsureSql = """
         INSERT INTO tenants (domain) VALUES (@domain)
@@ -85,7 +85,7 @@ public sealed class TenantRepository(NpgsqlDataSource dataSource)
         return await connection.QuerySingleOrDefaultAsync<Tenant>(new CommandDefinition(FindSql, new { domain = Normalize(domain) }, cancellationToken: cancellationToken));
     }
 
-    private const string ListSql = "SELECT id, domain, admin_email, created_at FROM tenants ORDER BY domain";
+    private const string ListSql = "SELECT id, domain, admin_email, created_at FROM tenants WHERE removed_at IS NULL ORDER BY domain";
 
     public async Task<IReadOnlyList<Tenant>> ListAsync(CancellationToken cancellationToken = default)
     {

@@ -4,7 +4,7 @@ using OutboundGuard.Storage.Tenants;
 
 namespace OutboundGuard.Cli;
 
-/// <summary><c>outboundguard tenants add DOMAIN [--connector-ip CIDR ...]</c>, <c>tenants list</c> and <c>tenants import FILE</c>.</summary>
+/// <summary><c>outboundguard tenants add DOMAIN [--connector-ip CIDR ...]</c>, <c>tenants list</c>, <c>tenants remove DOMAIN --reason</c> and <c>tenants import FILE</c>.</summary>
 internal static class TenantsCommand
 {
     public static Command Create()
@@ -71,8 +71,38 @@ internal static class TenantsCommand
         }, ct));
         command.Subcommands.Add(add);
         command.Subcommands.Add(list);
+        command.Subcommands.Add(Remove());
         command.Subcommands.Add(TenantsAuthSourceCommand.Create());
         command.Subcommands.Add(TenantsImportCommand.Create(AccountsCommand.JsonOutput));
+        return command;
+    }
+
+    private static Command Remove()
+    {
+        var domain = new Argument<string>("domain") { Description = "The tenant's domain" };
+        var reason = new Option<string>("--reason") { Description = "Why (kept in the audit log)", Required = true };
+        var command = new Command("remove", "Remove a tenant that has no account left: its connectors, certificates and directory setting go, its row stays, the domain is free again") { domain, reason };
+        command.SetAction((parse, ct) => CliRunner.RunAsync(parse, async (db, _, token) =>
+        {
+            if (string.IsNullOrWhiteSpace(parse.GetValue(reason)))
+            {
+                await Console.Error.WriteLineAsync("error: --reason must say why (it is kept in the audit log).");
+                return CliRunner.ExitUsage;
+            }
+
+            switch (await new TenantRepository(db.DataSource).RemoveAsync(parse.GetValue(domain)!, parse.GetValue(reason)!.Trim(), AccountsCommand.Actor, token))
+            {
+                case null:
+                    await Console.Error.WriteLineAsync($"error: no tenant {parse.GetValue(domain)}.");
+                    return CliRunner.ExitFailure;
+                case { Removed: false } refused:
+                    await Console.Error.WriteLineAsync($"error: {refused.Domain} still has {refused.AccountsRemaining} account(s); remove them first with 'outboundguard accounts remove ADDRESS --reason ...'.");
+                    return CliRunner.ExitFailure;
+                case var removed:
+                    Console.WriteLine($"Removed tenant {removed.Domain} ({removed.WaysInRemoved} connector(s), certificate(s), domain(s) and directory setting removed with it); its row stays under {removed.Tombstone}.");
+                    return CliRunner.ExitOk;
+            }
+        }, ct));
         return command;
     }
 

@@ -6,7 +6,8 @@ namespace OutboundGuard.Cli;
 
 /// <summary>
 /// <c>outboundguard users add NAME --role admin --password-stdin</c>: people who sign in to the web UI;
-/// <c>users unblock NAME [--address IP] --reason TEXT</c> clears failed sign-ins so the next try is checked at once.
+/// <c>users unblock NAME [--address IP] --reason TEXT</c> clears failed sign-ins so the next try is checked at once;
+/// <c>users remove NAME --reason TEXT</c> removes a user.
 /// </summary>
 internal static class UsersCommand
 {
@@ -46,7 +47,38 @@ internal static class UsersCommand
         }, ct));
         command.Subcommands.Add(add);
         command.Subcommands.Add(Unblock());
+        command.Subcommands.Add(Remove());
         return command;
+    }
+
+    private static Command Remove()
+    {
+        var name = new Argument<string>("name") { Description = "The sign-in name" };
+        var reason = new Option<string>("--reason") { Description = "Why, for the audit log", Required = true };
+        var remove = new Command("remove", "Remove a user: they can no longer sign in and their open sessions end (audited; never the last admin)") { name, reason };
+        remove.SetAction((parse, ct) => CliRunner.RunAsync(parse, async (db, _, token) =>
+        {
+            var why = parse.GetValue(reason)!.Trim();
+            if (why.Length == 0)
+            {
+                await Console.Error.WriteLineAsync("error: --reason must say why, for the audit log");
+                return CliRunner.ExitUsage;
+            }
+
+            var user = parse.GetValue(name)!;
+            var outcome = await new AdminUserRepository(db.DataSource).RemoveAsync(user, null, why, "cli:" + Environment.UserName, token);
+            if (outcome == UserRemovalOutcome.Removed)
+            {
+                Console.WriteLine($"User {user.Trim()} removed; their sessions end at their next request.");
+                return CliRunner.ExitOk;
+            }
+
+            await Console.Error.WriteLineAsync(outcome == UserRemovalOutcome.LastAdmin
+                ? $"error: {user} is the last admin who can sign in; add another admin first."
+                : $"error: no user {user}.");
+            return CliRunner.ExitFailure;
+        }, ct));
+        return remove;
     }
 
     private static Command Unblock()

@@ -59,6 +59,9 @@ public sealed partial class SignInClient : IDisposable
     /// <summary>Reads a page with this client's cookies (signed in after <see cref="SignInAsync"/>).</summary>
     public Task<string> GetStringAsync(string path) => _http.GetStringAsync(path);
 
+    /// <summary>Requests a page with this client's cookies and returns the reply as it is (a redirect is not followed).</summary>
+    public Task<HttpResponseMessage> GetAsync(string path) => _http.GetAsync(path);
+
     public void Dispose() => _http.Dispose();
 
     [GeneratedRegex("name=\"__og_af\" value=\"([^\"]*)\"")]

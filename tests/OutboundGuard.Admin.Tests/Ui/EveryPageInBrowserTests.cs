@@ -45,6 +45,10 @@ public sealed class EveryPageInBrowserTests(PostgresFixture postgres) : IAsyncLi
 
     private IWebDriver Driver => _browser.Driver;
 
+    /// <summary>Whether the whole element lies inside the browser window as it is scrolled now.</summary>
+    private bool IsInViewport(IWebElement element) => (bool)_browser.Driver.ExecuteScript(
+        "const r = arguments[0].getBoundingClientRect(); return r.top >= 0 && r.bottom <= window.innerHeight;", element)!;
+
     private void Go(string path) => Driver.Navigate().GoToUrl(new Uri(_host.BaseAddress, path).ToString());
 
     /// <summary>Fills the form's reason, submits, accepts the confirmation and waits for the banner to say <paramref name="expected"/>.</summary>
@@ -174,7 +178,7 @@ public sealed class EveryPageInBrowserTests(PostgresFixture postgres) : IAsyncLi
         // Tenants: add and remove a connector.
         Go("/tenants");
         var tenantRow = _browser.WaitFor(By.Id("tenants")).FindElements(By.TagName("tr")).First(r => r.Text.StartsWith("tenant.example", StringComparison.Ordinal));
-        var addConnector = tenantRow.FindElements(By.TagName("form")).Last();
+        var addConnector = tenantRow.FindElements(By.CssSelector("form[action='/tenants/connectors']")).Last();
         addConnector.FindElement(By.Name("network")).SendKeys("198.51.100.0/24");
         Submit(addConnector, "new office MTA", "Connector added: mail from that network is now the tenant's.");
         var tenant = (await _host.Get<TenantRepository>().FindAsync("tenant.example"))!;
@@ -234,6 +238,10 @@ public sealed class EveryPageInBrowserTests(PostgresFixture postgres) : IAsyncLi
         var timeline = Driver.FindElement(By.Id("timeline")).FindElements(By.CssSelector("tr.refused")).Select(r => r.Text).ToList();
         Assert.InRange(timeline.Count, 1, 2);
         Assert.All(timeline, t => Assert.Contains("while suspended (at MAIL FROM, within 10 min)", t, StringComparison.Ordinal));
+        // The charts sit below the state and the decision forms: bring the first one's heading to the top so the capture shows both.
+        var chart = Driver.FindElement(By.CssSelector("figure.chart"));
+        _browser.Driver.ExecuteScript("arguments[0].scrollIntoView({block: 'start'});", Driver.FindElement(By.XPath("//h2[starts-with(., 'Messages per minute')]")));
+        Assert.True(IsInViewport(chart) && IsInViewport(Driver.FindElement(By.Id("day-chart"))), "the charts are not in the window of the capture");
         _browser.Screenshot("ui-account-refused");
 
         // Remove it: the button asks for a reason and a confirmation; the page lives on under the tombstone address.

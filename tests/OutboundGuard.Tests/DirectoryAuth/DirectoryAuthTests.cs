@@ -161,6 +161,63 @@ public sealed class DirectoryAuthTests(RelayFixture relay, DirectoryFixture dire
     }
 
     [Fact]
+    public async Task A_removed_directory_account_is_not_created_again_by_its_next_auth_until_an_admin_adds_it()
+    {
+        var tenant = NewTenant();
+        await UseSourceAsync(tenant, "--source", "dovecot", "--endpoint", "unix:" + directories.Dovecot.SocketPath);
+        var user = $"eve@{tenant}";
+        var password = NewPassword();
+        await directories.Dovecot.AddUserAsync(user, password);
+        Assert.Contains("Queued as", await SendAsync(user, password), StringComparison.Ordinal);
+        var removed = await relay.CliAsync("accounts", "remove", user, "--reason", "left the company");
+        Assert.True(removed.ExitCode == 0, removed.StdErr);
+
+        // The relay learns of the removal by its state listener; the directory still accepts the password all along.
+        var refused = await UntilAsync(async () => !await AuthenticatesAsync(user, password));
+        var stillRefused = !await AuthenticatesAsync(user, password);
+        var liveAfterRefusal = await QueryAsync<long>("SELECT count(*) FROM accounts WHERE address = @user", new { user });
+        var added = await relay.CliAsync("accounts", "add", user);
+        Assert.True(added.ExitCode == 0, added.StdErr);
+        var back = await UntilAsync(() => AuthenticatesAsync(user, password));
+
+        Assert.True(refused && stillRefused, "a removed directory account authenticated again");
+        Assert.Equal(0L, liveAfterRefusal);
+        Assert.Equal(1L, await QueryAsync<long>("SELECT count(*) FROM accounts WHERE address LIKE @pattern", new { pattern = user + "#removed-%" }));
+        Assert.True(back, "the account an admin added again was refused");
+        Assert.Equal(1L, await QueryAsync<long>("SELECT count(*) FROM audit_log WHERE action = 'account.create' AND target = @user AND actor = 'directory'", new { user }));
+    }
+
+    private async Task<bool> AuthenticatesAsync(string user, string password)
+    {
+        try
+        {
+            await AuthenticateAsync(user, password);
+            return true;
+        }
+        catch (AuthenticationException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Asks again until <paramref name="condition"/> holds, for at most a minute on a loaded machine; whether it held.</summary>
+    private static async Task<bool> UntilAsync(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(1);
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                return false;
+            }
+
+            await Task.Delay(200);
+        }
+
+        return true;
+    }
+
+    [Fact]
     public async Task The_cli_sets_and_shows_the_source_audits_the_change_never_shows_the_search_password_and_names_a_missing_setting()
     {
         var tenant = NewTenant();
