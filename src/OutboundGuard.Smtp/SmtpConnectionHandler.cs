@@ -31,12 +31,13 @@ public sealed class SmtpConnectionHandler : ConnectionHandler
         ClientCertificateTrust clientTrust,
         AuthThrottle throttle,
         SmtpConnectionLimiter limiter,
+        RefusedAddressBudget refusedAddresses,
         SmtpSessionRegistry sessions,
         TimeProvider time,
         ILogger<SmtpConnectionHandler> logger)
     {
         _sessions = sessions;
-        _server = new SmtpServerContext(relay, options.Value, certificates, clientTrust, throttle, limiter, time, logger);
+        _server = new SmtpServerContext(relay, options.Value, certificates, clientTrust, throttle, limiter, refusedAddresses, time, logger);
         _limiter = limiter;
         _proxy = new ProxyProtocolGate(options.Value, time, logger);
         _logger = logger;
@@ -65,6 +66,14 @@ public sealed class SmtpConnectionHandler : ConnectionHandler
             ["SessionId"] = sessionId,
             ["ClientIp"] = remote.Address.ToString(),
         });
+
+        if (!_server.RefusedAddresses.TryAdmit(remote.Address))
+        {
+            // Before the greeting and any TLS handshake: the cheapest answer to an address whose sessions are all refused.
+            SmtpMetrics.Refused.Add(1, new KeyValuePair<string, object?>("reason", "refused-address"));
+            await RefuseAsync(connection, SmtpReplies.RefusedAddress);
+            return;
+        }
 
         if (!_limiter.TryAcquire(remote.Address))
         {
