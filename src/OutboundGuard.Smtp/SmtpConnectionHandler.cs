@@ -67,19 +67,17 @@ public sealed class SmtpConnectionHandler : ConnectionHandler
             ["ClientIp"] = remote.Address.ToString(),
         });
 
-        if (!_server.RefusedAddresses.TryAdmit(remote.Address))
-        {
-            // Before the greeting and any TLS handshake: the cheapest answer to an address whose sessions are all refused.
-            SmtpMetrics.Refused.Add(1, new KeyValuePair<string, object?>("reason", "refused-address"));
-            await RefuseAsync(connection, SmtpReplies.RefusedAddress);
-            return;
-        }
-
         if (!_limiter.TryAcquire(remote.Address))
         {
             Log.ConnectionRefused(_logger, remote.Address.ToString(), _limiter.CountFor(remote.Address), _limiter.Total);
             SmtpMetrics.Refused.Add(1, new KeyValuePair<string, object?>("reason", "limit"));
             await RefuseAsync(connection, SmtpReplies.TooManyConnections);
+            return;
+        }
+
+        if (!_server.RefusedAddresses.TryAdmit(remote.Address))
+        {
+            await RefuseOverBudgetAsync(connection, remote.Address);
             return;
         }
 
@@ -104,6 +102,29 @@ public sealed class SmtpConnectionHandler : ConnectionHandler
         {
             SmtpMetrics.ActiveSessions.Add(-1);
             _limiter.Release(remote.Address);
+        }
+    }
+
+    /// <summary>
+    /// An address whose sessions are all refused, over its budget of new ones: 421 before the greeting and any TLS
+    /// handshake, after <see cref="SmtpLimits.RefusedAddressReplyDelay"/> with the connection's slot held, so a client
+    /// reconnecting in a loop makes a few connections a second per connection it holds, each costing a timer.
+    /// </summary>
+    private async Task RefuseOverBudgetAsync(ConnectionContext connection, IPAddress client)
+    {
+        SmtpMetrics.Refused.Add(1, new KeyValuePair<string, object?>("reason", "refused-address"));
+        try
+        {
+            await Task.Delay(_server.Options.Limits.RefusedAddressReplyDelay, _server.Time, connection.ConnectionClosed);
+            await RefuseAsync(connection, SmtpReplies.RefusedAddress);
+        }
+        catch (OperationCanceledException)
+        {
+            // The client left before its answer.
+        }
+        finally
+        {
+            _limiter.Release(client);
         }
     }
 

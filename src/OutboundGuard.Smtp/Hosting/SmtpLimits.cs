@@ -50,6 +50,14 @@ public sealed class SmtpLimits
     public int RefusedAddressSessionsPerMinute { get; set; } = 30;
 
     /// <summary>
+    /// Wait before the 421 to a budgeted address's session over its budget (see <see cref="RefusedAddressSessionsPerMinute"/>),
+    /// holding the connection's slot (<see cref="MaxConnectionsPerIp"/>): a client reconnecting in a loop then makes one
+    /// connection a second per connection it holds instead of as many as its CPU allows, each costing the relay a timer.
+    /// Defaults to 1 s.
+    /// </summary>
+    public TimeSpan RefusedAddressReplyDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
     /// How long a MAIL FROM accepted from a client address keeps it from ever being budgeted: an address shared with an
     /// honest account (an office NAT, a webmail front end, a mail platform's outbound pool) is never slowed by a suspended
     /// account beside it. Defaults to 1 hour, longer than the queue-run interval of the MTAs we relay for (Postfix retries

@@ -96,9 +96,9 @@ internal sealed class SmtpOptionsValidator : IValidateOptions<SmtpOptions>
             errors.Add($"{Prefix}Limits:MinimumDataRate and {Prefix}Limits:MinimumDataRateGrace must not be negative.");
         }
 
-        if (limits.GreetingDelay < TimeSpan.Zero || limits.AuthFailureDelay < TimeSpan.Zero)
+        if (limits.GreetingDelay < TimeSpan.Zero || limits.AuthFailureDelay < TimeSpan.Zero || limits.RefusedAddressReplyDelay < TimeSpan.Zero)
         {
-            errors.Add($"{Prefix}Limits:GreetingDelay and {Prefix}Limits:AuthFailureDelay must not be negative.");
+            errors.Add($"{Prefix}Limits:GreetingDelay, {Prefix}Limits:AuthFailureDelay and {Prefix}Limits:RefusedAddressReplyDelay must not be negative.");
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

@@ -21,6 +21,7 @@ public sealed class RefusedAddressBudget
     private readonly ConcurrentDictionary<IPAddress, Entry> _entries = new();
     private readonly SmtpLimits _limits;
     private readonly TimeProvider _time;
+    private long _lastPrune;
 
     public RefusedAddressBudget(IOptions<SmtpOptions> options, TimeProvider time)
     {
@@ -75,14 +76,15 @@ public sealed class RefusedAddressBudget
     /// <summary>A session from <paramref name="clientIp"/> had a MAIL FROM accepted: the address is not budgeted for a while.</summary>
     public void NoteAccepted(IPAddress clientIp)
     {
-        // Only an address with refusals is remembered; an honest address costs one failed look-up.
-        if (_entries.TryGetValue(clientIp, out var entry))
+        // Remembered before any refusal too: mail accepted before a flood began shields the address from it.
+        var now = _time.GetTimestamp();
+        var entry = _entries.GetOrAdd(clientIp, static _ => new Entry());
+        lock (entry)
         {
-            lock (entry)
-            {
-                entry.AcceptedAt = _time.GetTimestamp();
-            }
+            entry.AcceptedAt = now;
         }
+
+        Prune(now);
     }
 
     private bool IsBudgeted(Entry entry, long now)
@@ -93,7 +95,10 @@ public sealed class RefusedAddressBudget
 
     private void Prune(long now)
     {
-        if (_entries.Count < PruneThreshold)
+        // At most once a minute, so that many shielded addresses never make each refusal a scan.
+        var last = Interlocked.Read(ref _lastPrune);
+        if (_entries.Count < PruneThreshold || _time.GetElapsedTime(last, now) < TimeSpan.FromMinutes(1)
+            || Interlocked.CompareExchange(ref _lastPrune, now, last) != last)
         {
             return;
         }

@@ -24,6 +24,7 @@ internal sealed class RefusalBrake(IOptions<RelayOptions> options, TimeProvider 
 
     private readonly ConcurrentDictionary<long, StrongBox<MinuteCount>> _accounts = new();
     private readonly ConditionalWeakTable<SmtpSessionInfo, object> _refusedSessions = new();
+    private long _lastPrune;
 
     /// <summary>Accounts remembered now.</summary>
     public int Count => _accounts.Count;
@@ -57,7 +58,10 @@ internal sealed class RefusalBrake(IOptions<RelayOptions> options, TimeProvider 
 
     private void Prune(long now)
     {
-        if (_accounts.Count < PruneThreshold)
+        // At most once a minute, so that many remembered accounts never make each refusal a scan.
+        var last = Interlocked.Read(ref _lastPrune);
+        if (_accounts.Count < PruneThreshold || time.GetElapsedTime(last, now) < TimeSpan.FromMinutes(1)
+            || Interlocked.CompareExchange(ref _lastPrune, now, last) != last)
         {
             return;
         }
