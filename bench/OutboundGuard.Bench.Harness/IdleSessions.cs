@@ -23,7 +23,7 @@ internal static class IdleSessions
             await gate.WaitAsync(deadline.Token);
             try
             {
-                var client = await SmtpLineClient.ConnectAsync(port, deadline.Token);
+                var client = await SmtpLineClient.ConnectAsync(port, null, deadline.Token);
                 clients[i] = client;
                 if (await client.ReadReplyAsync(deadline.Token) != 220)
                 {

@@ -20,11 +20,17 @@ internal sealed class SmtpLineClient : IAsyncDisposable
         _stream = new NetworkStream(socket, ownsSocket: true);
     }
 
-    public static async Task<SmtpLineClient> ConnectAsync(int port, CancellationToken cancellationToken)
+    /// <summary>Connects to 127.0.0.1:<paramref name="port"/>, from <paramref name="bind"/> when given (any address of 127.0.0.0/8).</summary>
+    public static async Task<SmtpLineClient> ConnectAsync(int port, IPAddress? bind, CancellationToken cancellationToken)
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
+            if (bind is not null)
+            {
+                socket.Bind(new IPEndPoint(bind, 0));
+            }
+
             await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port), cancellationToken);
         }
         catch

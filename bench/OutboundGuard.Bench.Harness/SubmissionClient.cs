@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
@@ -29,6 +30,7 @@ internal static class SubmissionClient
         var password = args.Get("password", "");
         var from = args.Get("from", "");
         var to = args.Get("to", "rcpt@example.org");
+        var bind = args.Get("bind", "") is { Length: > 0 } address ? IPAddress.Parse(address) : null;
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(args.GetInt("seconds", 300)));
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
@@ -49,7 +51,7 @@ internal static class SubmissionClient
             {
                 try
                 {
-                    await using var client = await OpenAsync(port, tls, resume, auth, stop.Token);
+                    await using var client = await OpenAsync(port, bind, tls, resume, auth, stop.Token);
                     Interlocked.Increment(ref sessions);
                     for (var i = 0; i < perSession && Interlocked.Increment(ref next) < count && !stop.IsCancellationRequested; i++)
                     {
@@ -73,6 +75,14 @@ internal static class SubmissionClient
                 }
                 catch (OperationCanceledException) when (stop.IsCancellationRequested)
                 {
+                }
+                catch (GreetingRefusedException e)
+                {
+                    // Refused at connect (an address over its budget of refused sessions): a refusal, not a failure.
+                    lock (refused)
+                    {
+                        refused[e.Code] = refused.GetValueOrDefault(e.Code) + 1;
+                    }
                 }
                 catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or System.Security.Authentication.AuthenticationException)
                 {
@@ -108,12 +118,18 @@ internal static class SubmissionClient
     }
 
     /// <summary>Greeting, EHLO, STARTTLS and EHLO again, AUTH PLAIN: a session ready for its first MAIL FROM.</summary>
-    private static async Task<SmtpLineClient> OpenAsync(int port, bool tls, bool resume, string? auth, CancellationToken cancellationToken)
+    private static async Task<SmtpLineClient> OpenAsync(int port, IPAddress? bind, bool tls, bool resume, string? auth, CancellationToken cancellationToken)
     {
-        var client = await SmtpLineClient.ConnectAsync(port, cancellationToken);
+        var client = await SmtpLineClient.ConnectAsync(port, bind, cancellationToken);
         try
         {
-            Expect(await client.ReadReplyAsync(cancellationToken), 220, "greeting");
+            var greeting = await client.ReadReplyAsync(cancellationToken);
+            if (greeting is >= 400 and < 600)
+            {
+                throw new GreetingRefusedException(greeting);
+            }
+
+            Expect(greeting, 220, "greeting");
             await client.WriteLineAsync("EHLO mta.bench.example", cancellationToken);
             Expect(await client.ReadReplyAsync(cancellationToken), 250, "EHLO");
             if (tls)
@@ -166,6 +182,11 @@ internal static class SubmissionClient
         var sent = Stopwatch.GetTimestamp();
         var code = await client.ReadReplyAsync(cancellationToken);
         return (code, Stopwatch.GetElapsedTime(sent).TotalMilliseconds);
+    }
+
+    private sealed class GreetingRefusedException(int code) : Exception($"greeting: {code}")
+    {
+        public int Code { get; } = code;
     }
 
     private static void Expect(int code, int expected, string step)

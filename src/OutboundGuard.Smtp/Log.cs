@@ -26,7 +26,8 @@ internal static partial class Log
     [LoggerMessage(1006, LogLevel.Information, "Message from {ReversePath} refused after end of data: {Reason}")]
     public static partial void MessageRefused(ILogger logger, string reversePath, string reason);
 
-    [LoggerMessage(1007, LogLevel.Information, "AUTH {Mechanism} succeeded for {UserName}")]
+    // Debug: the session's summary (1001) names the identity, so an MTA or a flood reconnecting per message writes one line a session.
+    [LoggerMessage(1007, LogLevel.Debug, "AUTH {Mechanism} succeeded for {UserName}")]
     public static partial void AuthSucceeded(ILogger logger, string mechanism, string userName);
 
     [LoggerMessage(1008, LogLevel.Information, "AUTH {Mechanism} failed for {UserName}")]

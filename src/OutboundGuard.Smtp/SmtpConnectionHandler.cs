@@ -31,12 +31,13 @@ public sealed class SmtpConnectionHandler : ConnectionHandler
         ClientCertificateTrust clientTrust,
         AuthThrottle throttle,
         SmtpConnectionLimiter limiter,
+        RefusedAddressBudget refusedAddresses,
         SmtpSessionRegistry sessions,
         TimeProvider time,
         ILogger<SmtpConnectionHandler> logger)
     {
         _sessions = sessions;
-        _server = new SmtpServerContext(relay, options.Value, certificates, clientTrust, throttle, limiter, time, logger);
+        _server = new SmtpServerContext(relay, options.Value, certificates, clientTrust, throttle, limiter, refusedAddresses, time, logger);
         _limiter = limiter;
         _proxy = new ProxyProtocolGate(options.Value, time, logger);
         _logger = logger;
@@ -74,6 +75,12 @@ public sealed class SmtpConnectionHandler : ConnectionHandler
             return;
         }
 
+        if (!_server.RefusedAddresses.TryAdmit(remote.Address))
+        {
+            await RefuseOverBudgetAsync(connection, remote.Address);
+            return;
+        }
+
         SmtpMetrics.Sessions.Add(1);
         SmtpMetrics.ActiveSessions.Add(1);
         try
@@ -95,6 +102,29 @@ public sealed class SmtpConnectionHandler : ConnectionHandler
         {
             SmtpMetrics.ActiveSessions.Add(-1);
             _limiter.Release(remote.Address);
+        }
+    }
+
+    /// <summary>
+    /// An address whose sessions are all refused, over its budget of new ones: 421 before the greeting and any TLS
+    /// handshake, after <see cref="SmtpLimits.RefusedAddressReplyDelay"/> with the connection's slot held, so a client
+    /// reconnecting in a loop makes a few connections a second per connection it holds, each costing a timer.
+    /// </summary>
+    private async Task RefuseOverBudgetAsync(ConnectionContext connection, IPAddress client)
+    {
+        SmtpMetrics.Refused.Add(1, new KeyValuePair<string, object?>("reason", "refused-address"));
+        try
+        {
+            await Task.Delay(_server.Options.Limits.RefusedAddressReplyDelay, _server.Time, connection.ConnectionClosed);
+            await RefuseAsync(connection, SmtpReplies.RefusedAddress);
+        }
+        catch (OperationCanceledException)
+        {
+            // The client left before its answer.
+        }
+        finally
+        {
+            _limiter.Release(client);
         }
     }
 

@@ -28,6 +28,8 @@ internal sealed partial class RelayHandler(
     MessageSinkFactory sinks,
     IFeedbackLoopDoor feedbackLoop,
     LoginWatch logins,
+    RefusalBrake brake,
+    TimeProvider time,
     IOptions<RelayOptions> options,
     ILogger<RelayHandler> logger) : ISmtpRelayHandler
 {
@@ -43,8 +45,13 @@ internal sealed partial class RelayHandler(
             return new SmtpIdentity(SmtpIdentityKind.Certificate, registration.Tenant, registration.Account);
         }
 
-        var tenants = await connectors.FindByClientAddressAsync(session.RemoteEndPoint.Address, cancellationToken);
-        _sessionTenants.AddOrUpdate(session, tenants);
+        // Asked again after STARTTLS (for a client certificate); the address and so its connector ranges are the same.
+        if (!_sessionTenants.TryGetValue(session, out var tenants))
+        {
+            tenants = await connectors.FindByClientAddressAsync(session.RemoteEndPoint.Address, cancellationToken);
+            _sessionTenants.AddOrUpdate(session, tenants);
+        }
+
         if (tenants.Count == 0)
         {
             return feedbackLoop.Identify(session);
@@ -146,7 +153,7 @@ internal sealed partial class RelayHandler(
                 ?? await accounts.EnsureConnectorAccountAsync(envelope.ReversePath, (await tenants.FindAsync(identity.Tenant, cancellationToken))!, cancellationToken);
         }
 
-        return await AdmitAsync(envelope, TransactionSender.Known(account), cancellationToken);
+        return await AdmitAsync(session, envelope, TransactionSender.Known(account), cancellationToken);
     }
 
     /// <summary>
@@ -165,7 +172,7 @@ internal sealed partial class RelayHandler(
                 return SmtpReplies.RelayDenied.WithText($"Connector of tenant {identity.Tenant} may only send as addresses within it");
             }
 
-            return await AdmitAsync(envelope, await ConnectorSenderAsync(envelope.ReversePath, tenant, cancellationToken), cancellationToken);
+            return await AdmitAsync(session, envelope, await ConnectorSenderAsync(envelope.ReversePath, tenant, cancellationToken), cancellationToken);
         }
 
         if (envelope.ReversePath.Length == 0)
@@ -183,7 +190,7 @@ internal sealed partial class RelayHandler(
         // A tenant's own range (not a shared platform's) holding the client is proof enough, as for a single tenant.
         if (holders.Where(t => !t.SharedPlatform).ToList() is [var own])
         {
-            return await AdmitAsync(envelope, await ConnectorSenderAsync(envelope.ReversePath, own, cancellationToken), cancellationToken);
+            return await AdmitAsync(session, envelope, await ConnectorSenderAsync(envelope.ReversePath, own, cancellationToken), cancellationToken);
         }
 
         var confirmable = holders.Where(t => t.SharedPlatform && t.HeaderNames.Length > 0).ToList();
@@ -203,14 +210,24 @@ internal sealed partial class RelayHandler(
             }
         }
 
-        return await AdmitAsync(envelope, new TransactionSender(envelope.ReversePath, account, null, confirmable), cancellationToken);
+        return await AdmitAsync(session, envelope, new TransactionSender(envelope.ReversePath, account, null, confirmable), cancellationToken);
     }
 
-    /// <summary>The gate's word on a known account; then the transaction remembers its sender.</summary>
-    private async ValueTask<SmtpReply> AdmitAsync(SmtpEnvelope envelope, TransactionSender sender, CancellationToken cancellationToken)
+    /// <summary>
+    /// The gate's word on a known account, a refusal answered after the brake's delay when the account keeps reconnecting;
+    /// then the transaction remembers its sender.
+    /// </summary>
+    private async ValueTask<SmtpReply> AdmitAsync(SmtpSessionInfo session, SmtpEnvelope envelope, TransactionSender sender, CancellationToken cancellationToken)
     {
         if (sender.Account is { } account && await gate.CheckAsync(account, cancellationToken) is { } refusal)
         {
+            // Only a session that is the account's own (AUTH, or a certificate naming it): a connector's session carries
+            // other accounts' mail too, which must never wait for this one.
+            if (session.Identity?.Account is not null && brake.Refused(session, account.Id) is { } delay && delay > TimeSpan.Zero)
+            {
+                await Task.Delay(delay, time, cancellationToken);
+            }
+
             return refusal;
         }
 

@@ -36,6 +36,27 @@ public sealed class RelayOptions
     public int AuthCacheMaxEntries { get; set; } = 20_000;
 
     /// <summary>
+    /// Sessions of one account refused at MAIL FROM (suspended or throttled) within a minute on this node before its
+    /// further sessions' refusals are delayed (<see cref="RefusalBrake"/>). Defaults to 20 and may not be set below it: a
+    /// customer's MTA meeting a throttle with its 20 parallel sessions (Postfix's default destination concurrency) is
+    /// answered at once.
+    /// </summary>
+    public int RefusedSessionsBeforeDelay { get; set; } = 20;
+
+    /// <summary>
+    /// What each refused session over <see cref="RefusedSessionsBeforeDelay"/> adds to the wait before the next one's
+    /// refusal is answered. Defaults to 250 ms, so the wait reaches <see cref="MaxRefusalDelay"/> after 20 more sessions.
+    /// </summary>
+    public TimeSpan RefusalDelayStep { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>
+    /// Longest wait before a refused session's refusal is answered. Defaults to 5 s: 20 sessions reconnecting at full
+    /// speed then cost at most 4 TLS handshakes a second, and the wait stays far below the 5 min an MTA waits for a reply
+    /// (RFC 5321 §4.5.3.2.2). Zero turns the delay off.
+    /// </summary>
+    public TimeSpan MaxRefusalDelay { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
     /// How often this node adds the attempts it refused at MAIL FROM (suspended or throttled account; counted in memory)
     /// to the per-account-minute rows the console reads (<see cref="RefusedAttemptWriter"/>). Defaults to 10 s: the
     /// refused series of a chart lags at most this much, and a node writes at most one statement per interval.

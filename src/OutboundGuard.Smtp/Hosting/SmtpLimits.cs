@@ -32,6 +32,39 @@ public sealed class SmtpLimits
     /// </summary>
     public int MaxSessionsPerAccount { get; set; } = 50;
 
+    /// <summary>
+    /// Sessions from one client address whose MAIL FROM the relay refused (a suspended or throttled account, a sender it
+    /// may not use) within a minute before that address gets a budget of new sessions
+    /// (<see cref="RefusedAddressSessionsPerMinute"/>), unless mail from it was accepted within
+    /// <see cref="AcceptedMailShieldsAddressFor"/>. Defaults to 20: a customer's MTA whose 20 sessions (Postfix's default
+    /// destination concurrency) all meet a throttled account once is not budgeted for it.
+    /// </summary>
+    public int RefusedSessionsBeforeAddressBudget { get; set; } = 20;
+
+    /// <summary>
+    /// New sessions a minute that a budgeted address (see <see cref="RefusedSessionsBeforeAddressBudget"/>) may open; the
+    /// others get 421 4.7.0 at connect, before the greeting and any TLS handshake, so a suspended account reconnecting at
+    /// full speed from its own address costs a refused connect instead of a handshake. Defaults to 30 (one every 2 s),
+    /// enough for an MTA to find that its account was reinstated within seconds. Zero turns the budget off.
+    /// </summary>
+    public int RefusedAddressSessionsPerMinute { get; set; } = 30;
+
+    /// <summary>
+    /// Wait before the 421 to a budgeted address's session over its budget (see <see cref="RefusedAddressSessionsPerMinute"/>),
+    /// holding the connection's slot (<see cref="MaxConnectionsPerIp"/>): a client reconnecting in a loop then makes one
+    /// connection a second per connection it holds instead of as many as its CPU allows, each costing the relay a timer.
+    /// Defaults to 1 s.
+    /// </summary>
+    public TimeSpan RefusedAddressReplyDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How long a MAIL FROM accepted from a client address keeps it from ever being budgeted: an address shared with an
+    /// honest account (an office NAT, a webmail front end, a mail platform's outbound pool) is never slowed by a suspended
+    /// account beside it. Defaults to 1 hour, longer than the queue-run interval of the MTAs we relay for (Postfix retries
+    /// deferred mail every 5 to 66 min, Exchange every 15 min).
+    /// </summary>
+    public TimeSpan AcceptedMailShieldsAddressFor { get; set; } = TimeSpan.FromHours(1);
+
     /// <summary>Concurrent connections in total. Defaults to 2000; more get 421 4.7.0 at connect.</summary>
     public int MaxConnections { get; set; } = 2000;
 

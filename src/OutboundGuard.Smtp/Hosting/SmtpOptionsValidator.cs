@@ -73,6 +73,8 @@ internal sealed class SmtpOptionsValidator : IValidateOptions<SmtpOptions>
         Positive(errors, "MaxConnectionsPerIp", limits.MaxConnectionsPerIp, 1);
         Positive(errors, "MaxConnections", limits.MaxConnections, 1);
         Positive(errors, "MaxSessionsPerAccount", limits.MaxSessionsPerAccount, 20);
+        Positive(errors, "RefusedSessionsBeforeAddressBudget", limits.RefusedSessionsBeforeAddressBudget, 20);
+        Positive(errors, "RefusedAddressSessionsPerMinute", limits.RefusedAddressSessionsPerMinute, 0);
         Positive(errors, "MaxAuthFailures", limits.MaxAuthFailures, 1);
         Positive(errors, "MaxAuthFailuresPerIp", limits.MaxAuthFailuresPerIp, 1);
         foreach (var (key, value) in new[]
@@ -80,7 +82,7 @@ internal sealed class SmtpOptionsValidator : IValidateOptions<SmtpOptions>
             ("InitialTimeout", limits.InitialTimeout), ("MailTimeout", limits.MailTimeout), ("RcptTimeout", limits.RcptTimeout),
             ("DataInitiationTimeout", limits.DataInitiationTimeout), ("DataBlockTimeout", limits.DataBlockTimeout),
             ("DataTerminationTimeout", limits.DataTerminationTimeout), ("ServerTimeout", limits.ServerTimeout), ("AuthLockout", limits.AuthLockout),
-            ("CommandTimeout", limits.CommandTimeout),
+            ("CommandTimeout", limits.CommandTimeout), ("AcceptedMailShieldsAddressFor", limits.AcceptedMailShieldsAddressFor),
         })
         {
             if (value <= TimeSpan.Zero)
@@ -94,9 +96,9 @@ internal sealed class SmtpOptionsValidator : IValidateOptions<SmtpOptions>
             errors.Add($"{Prefix}Limits:MinimumDataRate and {Prefix}Limits:MinimumDataRateGrace must not be negative.");
         }
 
-        if (limits.GreetingDelay < TimeSpan.Zero || limits.AuthFailureDelay < TimeSpan.Zero)
+        if (limits.GreetingDelay < TimeSpan.Zero || limits.AuthFailureDelay < TimeSpan.Zero || limits.RefusedAddressReplyDelay < TimeSpan.Zero)
         {
-            errors.Add($"{Prefix}Limits:GreetingDelay and {Prefix}Limits:AuthFailureDelay must not be negative.");
+            errors.Add($"{Prefix}Limits:GreetingDelay, {Prefix}Limits:AuthFailureDelay and {Prefix}Limits:RefusedAddressReplyDelay must not be negative.");
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

@@ -34,6 +34,7 @@ public static class SmtpServiceCollectionExtensions
         services.TryAddSingleton<ClientCertificateTrust>();
         services.TryAddSingleton<AuthThrottle>();
         services.TryAddSingleton<SmtpConnectionLimiter>();
+        services.TryAddSingleton<RefusedAddressBudget>();
         services.TryAddSingleton<Handoff.SmtpSessionRegistry>();
         services.TryAddSingleton<SmtpConnectionHandler>();
 

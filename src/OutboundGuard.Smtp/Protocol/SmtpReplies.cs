@@ -25,6 +25,9 @@ public static class SmtpReplies
     public static readonly SmtpReply DataTooSlow = new(421, "4.4.2", "Message data arriving too slowly, closing connection");
     public static readonly SmtpReply TooManyErrors = new(421, "4.7.0", "Too many errors, closing connection");
     public static readonly SmtpReply TooManyConnections = new(421, "4.7.0", "Too many connections, try again later");
+
+    /// <summary>At connect, to an address whose recent sessions were all refused and that used its budget of new ones.</summary>
+    public static readonly SmtpReply RefusedAddress = new(421, "4.7.0", "Too many refused sessions from this address, try again later");
     public static readonly SmtpReply AccountSuspendedClosing = new(421, "4.7.1", "Sending account suspended; closing connection");
     public static readonly SmtpReply LocalError = new(451, "4.3.0", "Local error in processing, try again later");
     public static readonly SmtpReply StorageUnavailable = new(451, "4.3.0", "Message storage unavailable, try again later");

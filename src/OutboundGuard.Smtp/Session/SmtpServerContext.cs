@@ -4,7 +4,7 @@ using OutboundGuard.Smtp.Hosting;
 
 namespace OutboundGuard.Smtp.Session;
 
-/// <summary>What every session shares: the relay hand-off, options, certificate, client-certificate trust, AUTH throttle, connection limits, clock and logger.</summary>
+/// <summary>What every session shares: the relay hand-off, options, certificate, client-certificate trust, AUTH throttle, connection limits, refused addresses' budget, clock and logger.</summary>
 internal sealed record SmtpServerContext(
     ISmtpRelayHandler Relay,
     SmtpOptions Options,
@@ -12,5 +12,6 @@ internal sealed record SmtpServerContext(
     ClientCertificateTrust ClientTrust,
     AuthThrottle Throttle,
     SmtpConnectionLimiter Limiter,
+    RefusedAddressBudget RefusedAddresses,
     TimeProvider Time,
     ILogger Logger);

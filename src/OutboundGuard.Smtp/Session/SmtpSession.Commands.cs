@@ -106,6 +106,8 @@ internal sealed partial class SmtpSession
             _transactionRefused = true;
         }
 
+        NoteMailFromOutcome(reply.IsPositive);
+
         return reply;
     }
 

@@ -48,6 +48,8 @@ internal sealed partial class SmtpSession : IDisposable
     /// that moves on to its next queued message in the same session after a 451 keeps its session.
     /// </summary>
     private bool _transactionRefused;
+    private bool _mailAccepted;
+    private bool _mailRefused;
     private int _commands;
     private int _messages;
     private bool _authenticated;
@@ -376,6 +378,24 @@ internal sealed partial class SmtpSession : IDisposable
             case AuthCommand auth:
                 await HandleAuthAsync(auth, refusal);
                 return;
+        }
+    }
+
+    /// <summary>
+    /// Tells <see cref="RefusedAddressBudget"/> the session's first accepted and first refused MAIL FROM: an address whose
+    /// sessions are all refused gets a budget of new sessions, one with mail accepted never does.
+    /// </summary>
+    private void NoteMailFromOutcome(bool accepted)
+    {
+        if (accepted && !_mailAccepted)
+        {
+            _mailAccepted = true;
+            _server.RefusedAddresses.NoteAccepted(Info.RemoteEndPoint.Address);
+        }
+        else if (!accepted && !_mailRefused)
+        {
+            _mailRefused = true;
+            _server.RefusedAddresses.NoteRefused(Info.RemoteEndPoint.Address);
         }
     }
 

@@ -138,12 +138,15 @@ internal static partial class ServeHost
                 o.Listeners.Add(new SmtpListenerOptions());
             }
         });
-        builder.Services.AddOptions<RelayOptions>().Bind(configuration.GetSection(RelayOptions.Section));
+        builder.Services.AddOptions<RelayOptions>().Bind(configuration.GetSection(RelayOptions.Section))
+            .Validate(o => o.RefusedSessionsBeforeDelay >= 20, $"{RelayOptions.Section}:RefusedSessionsBeforeDelay must be at least 20, the sessions a customer's MTA opens.")
+            .ValidateOnStart();
         builder.Services.AddSingleton<ISmtpRelayHandler, RelayHandler>();
         builder.Services.AddDirectoryAuthentication(configuration);
         builder.Services.AddSingleton<OutboundGuard.Accounts.IAccountActions, OutboundGuard.Accounts.AccountActions>();
         builder.Services.AddSingleton<AccountGate>();
         builder.Services.AddSingleton<RefusedAttempts>();
+        builder.Services.AddSingleton<RefusalBrake>();
         builder.Services.AddHostedService<RefusedAttemptWriter>();
         builder.Services.AddSingleton<AuthVerificationCache>();
         builder.Services.AddSingleton<AccountNetworkRepository>();
