@@ -1,5 +1,6 @@
 using OutboundGuard.Accounts;
 using OutboundGuard.Relay.Tests.TestBed;
+using OutboundGuard.Storage.Accounts;
 using OutboundGuard.Testing.Postgres;
 using Xunit;
 
@@ -9,6 +10,16 @@ namespace OutboundGuard.Relay.Tests.Session;
 [Collection(PostgresCollection.Name)]
 public sealed class AccountGateTests(PostgresFixture postgres)
 {
+    private static readonly TimeSpan CoolDown = TimeSpan.FromMinutes(15);
+
+    /// <summary>A new account throttled by the policy for <see cref="CoolDown"/> from the bed's present, as stored.</summary>
+    private static async Task<AccountRecord> ThrottledAccountAsync(RelayBed bed)
+    {
+        var account = await bed.NewAccountAsync();
+        await bed.Actions.ThrottleAsync(account.Id, bed.Time.GetUtcNow() + CoolDown, "12 messages in 10 min", AccountActions.PolicyActor);
+        return await bed.ReloadAsync(account);
+    }
+
     [Fact]
     public async Task A_suspended_account_gets_550_naming_it_and_the_refusal_is_counted()
     {
@@ -32,14 +43,12 @@ public sealed class AccountGateTests(PostgresFixture postgres)
     public async Task A_throttled_account_gets_451_naming_the_end_of_its_cool_down_and_each_refusal_is_counted()
     {
         await using var bed = new RelayBed(postgres);
-        var account = await bed.NewAccountAsync();
-        var until = bed.Time.GetUtcNow().AddMinutes(15);
-        await bed.Actions.ThrottleAsync(account.Id, until, "12 messages in 10 min", AccountActions.PolicyActor);
-        var throttled = await bed.ReloadAsync(account);
+        var until = bed.Time.GetUtcNow() + CoolDown;
+        var account = await ThrottledAccountAsync(bed);
 
-        var first = await bed.Gate.CheckAsync(throttled, CancellationToken.None);
+        var first = await bed.Gate.CheckAsync(account, CancellationToken.None);
         bed.Time.Advance(TimeSpan.FromMinutes(5));
-        var second = await bed.Gate.CheckAsync(throttled, CancellationToken.None);
+        var second = await bed.Gate.CheckAsync(account, CancellationToken.None);
 
         foreach (var reply in new[] { first, second })
         {
@@ -47,7 +56,7 @@ public sealed class AccountGateTests(PostgresFixture postgres)
             Assert.Equal($"Account {account.Address} is throttled until {until.UtcDateTime:HH:mm:ss} UTC: 12 messages in 10 min", reply.Value.Text);
         }
 
-        Assert.True(bed.Gate.IsThrottled(throttled));
+        Assert.True(bed.Gate.IsThrottled(account));
         Assert.Equal(2, bed.Gate.RefusedDuringCoolDown(account.Id));
         Assert.Equal(2, bed.Refusals.Drain().Where(c => c.AccountId == account.Id).Sum(c => c.Throttled));
         Assert.Equal(new[] { AccountState.Throttled, AccountState.Throttled }, bed.Metrics.Refused.ToArray());
@@ -59,16 +68,14 @@ public sealed class AccountGateTests(PostgresFixture postgres)
     public async Task Once_the_cool_down_has_passed_the_account_sends_and_is_reinstated_with_its_refusals_in_the_history()
     {
         await using var bed = new RelayBed(postgres);
-        var account = await bed.NewAccountAsync();
-        await bed.Actions.ThrottleAsync(account.Id, bed.Time.GetUtcNow().AddMinutes(15), "12 messages in 10 min", AccountActions.PolicyActor);
-        var throttled = await bed.ReloadAsync(account);
+        var account = await ThrottledAccountAsync(bed);
         for (var i = 0; i < 3; i++)
         {
-            Assert.NotNull(await bed.Gate.CheckAsync(throttled, CancellationToken.None));
+            Assert.NotNull(await bed.Gate.CheckAsync(account, CancellationToken.None));
         }
 
-        bed.Time.Advance(TimeSpan.FromMinutes(15) + TimeSpan.FromSeconds(1));
-        var reply = await bed.Gate.CheckAsync(throttled, CancellationToken.None);
+        bed.Time.Advance(CoolDown + TimeSpan.FromSeconds(1));
+        var reply = await bed.Gate.CheckAsync(account, CancellationToken.None);
 
         Assert.Null(reply);
         var released = await bed.ReloadAsync(account);
@@ -85,13 +92,11 @@ public sealed class AccountGateTests(PostgresFixture postgres)
     public async Task A_throttle_that_ended_without_refusals_is_released_with_the_plain_reason()
     {
         await using var bed = new RelayBed(postgres);
-        var account = await bed.NewAccountAsync();
-        await bed.Actions.ThrottleAsync(account.Id, bed.Time.GetUtcNow().AddMinutes(15), "12 messages in 10 min", AccountActions.PolicyActor);
-        var throttled = await bed.ReloadAsync(account);
+        var account = await ThrottledAccountAsync(bed);
 
-        bed.Time.Advance(TimeSpan.FromMinutes(16));
+        bed.Time.Advance(CoolDown + TimeSpan.FromMinutes(1));
 
-        Assert.Null(await bed.Gate.CheckAsync(throttled, CancellationToken.None));
+        Assert.Null(await bed.Gate.CheckAsync(account, CancellationToken.None));
         var history = await bed.Accounts.HistoryAsync(account.Id);
         Assert.Equal(("active", "throttle cool-down ended"), (history[0].ToState, history[0].Reason));
     }
