@@ -178,6 +178,26 @@ public sealed class AccountActionEntryPointTests : IAsyncLifetime
         return accepted;
     }
 
+    /// <summary>One action on an account through the CLI (<paramref name="cliVerb"/>), the API (<paramref name="apiAction"/>) or the web UI's form.</summary>
+    private async Task ActThroughAsync(string entryPoint, string address, string reason, string cliVerb, string apiAction, object apiBody, string uiAction, params string[] cliOptions)
+    {
+        switch (entryPoint)
+        {
+            case "cli":
+                var cli = await CliAsync(null, ["accounts", cliVerb, address, "--reason", reason, .. cliOptions]);
+                Assert.True(cli.ExitCode == 0, cli.StdErr);
+                break;
+            case "api":
+                (await _api.PostAsJsonAsync($"/api/accounts/{Uri.EscapeDataString(address)}/{apiAction}", apiBody)).EnsureSuccessStatusCode();
+                break;
+            case "ui":
+                await UiActionAsync(address, uiAction, reason);
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(entryPoint), entryPoint, "cli, api or ui");
+        }
+    }
+
     private async Task UiActionAsync(string address, string action, string reason)
     {
         var reply = await _ui.PostFormAsync($"/accounts/{Uri.EscapeDataString(address)}", $"/accounts/{Uri.EscapeDataString(address)}/action",
@@ -220,21 +240,13 @@ public sealed class AccountActionEntryPointTests : IAsyncLifetime
         foreach (var entryPoint in new[] { "policy", "cli", "api", "ui" })
         {
             var (address, password, accepted) = await NewAccountWithQueuedMailAsync(entryPoint);
-            switch (entryPoint)
+            if (entryPoint == "policy")
             {
-                case "policy":
-                    accepted += await SuspendByPolicyAsync(address, password);
-                    break;
-                case "cli":
-                    var cli = await CliAsync(null, "accounts", "suspend", address, "--reason", reason);
-                    Assert.True(cli.ExitCode == 0, cli.StdErr);
-                    break;
-                case "api":
-                    (await _api.PostAsJsonAsync($"/api/accounts/{Uri.EscapeDataString(address)}/suspend", new { reason })).EnsureSuccessStatusCode();
-                    break;
-                case "ui":
-                    await UiActionAsync(address, "suspend", reason);
-                    break;
+                accepted += await SuspendByPolicyAsync(address, password);
+            }
+            else
+            {
+                await ActThroughAsync(entryPoint, address, reason, "suspend", "suspend", new { reason }, "suspend");
             }
 
             suspended[entryPoint] = (address, password, accepted);
@@ -257,19 +269,8 @@ public sealed class AccountActionEntryPointTests : IAsyncLifetime
         foreach (var entryPoint in new[] { "cli", "api", "ui" })
         {
             var (address, _, accepted) = suspended[entryPoint];
-            switch (entryPoint)
-            {
-                case "cli":
-                    var cli = await CliAsync(null, "accounts", "reinstate", address, "--reason", "new password set with the customer");
-                    Assert.True(cli.ExitCode == 0, cli.StdErr);
-                    break;
-                case "api":
-                    (await _api.PostAsJsonAsync($"/api/accounts/{Uri.EscapeDataString(address)}/reinstate", new { reason = "new password set with the customer" })).EnsureSuccessStatusCode();
-                    break;
-                case "ui":
-                    await UiActionAsync(address, "reinstate", "new password set with the customer");
-                    break;
-            }
+            const string reinstateReason = "new password set with the customer";
+            await ActThroughAsync(entryPoint, address, reinstateReason, "reinstate", "reinstate", new { reason = reinstateReason }, "reinstate");
 
             // Held mail stays held for review whoever reinstates: releasing it is a decision of its own.
             var outcome = await OutcomeAsync(address, "active", "");
@@ -285,21 +286,13 @@ public sealed class AccountActionEntryPointTests : IAsyncLifetime
         foreach (var entryPoint in new[] { "policy", "cli", "api", "ui" })
         {
             var (address, password, accepted) = await NewAccountWithQueuedMailAsync(entryPoint);
-            switch (entryPoint)
+            if (entryPoint == "policy")
             {
-                case "policy":
-                    accepted += await ThrottleByPolicyAsync(address, password);
-                    break;
-                case "cli":
-                    var cli = await CliAsync(null, "accounts", "throttle", address, "--for", "00:15:00", "--reason", reason);
-                    Assert.True(cli.ExitCode == 0, cli.StdErr);
-                    break;
-                case "api":
-                    (await _api.PostAsJsonAsync($"/api/accounts/{Uri.EscapeDataString(address)}/throttle", new { reason, minutes = 15 })).EnsureSuccessStatusCode();
-                    break;
-                case "ui":
-                    await UiActionAsync(address, "throttle", reason);
-                    break;
+                accepted += await ThrottleByPolicyAsync(address, password);
+            }
+            else
+            {
+                await ActThroughAsync(entryPoint, address, reason, "throttle", "throttle", new { reason, minutes = 15 }, "throttle", "--for", "00:15:00");
             }
 
             throttled[entryPoint] = (address, password, accepted);
@@ -337,19 +330,7 @@ public sealed class AccountActionEntryPointTests : IAsyncLifetime
                 await before.DisconnectAsync(true);
             }
 
-            switch (entryPoint)
-            {
-                case "cli":
-                    var cli = await CliAsync(null, "accounts", "require-new-password", address, "--reason", reason);
-                    Assert.True(cli.ExitCode == 0, cli.StdErr);
-                    break;
-                case "api":
-                    (await _api.PostAsJsonAsync($"/api/accounts/{Uri.EscapeDataString(address)}/credential-reset", new { reason })).EnsureSuccessStatusCode();
-                    break;
-                case "ui":
-                    await UiActionAsync(address, "credential-reset", reason);
-                    break;
-            }
+            await ActThroughAsync(entryPoint, address, reason, "require-new-password", "credential-reset", new { reason }, "credential-reset");
 
             using var detail = JsonDocument.Parse(await _api.GetStringAsync($"/api/accounts/{Uri.EscapeDataString(address)}"));
             var account = detail.RootElement.GetProperty("account");
