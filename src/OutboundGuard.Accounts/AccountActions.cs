@@ -14,6 +14,15 @@ public sealed class AccountActions(AccountRepository accounts, IEnumerable<IAcco
     /// <summary>Who the audit log names for the scoring policy's own decisions.</summary>
     public const string PolicyActor = "policy";
 
+    /// <summary>
+    /// How long a throttle set by ops (CLI, API, web UI) lasts when they name no length: 15 min, the default of the
+    /// policy's first cool-down (<c>OutboundGuard:Scoring:ThrottleCoolDown</c>).
+    /// </summary>
+    public static TimeSpan ManualThrottleLength { get; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>The longest throttle ops may set by hand: 7 days (longer is a suspension's business).</summary>
+    public static TimeSpan MaxManualThrottleLength { get; } = TimeSpan.FromDays(7);
+
     public Task<AccountStateChangeResult?> SuspendAsync(long accountId, string reason, string actor, long? verdictId = null, CancellationToken cancellationToken = default)
         => ChangeAsync(new AccountStateChangeRequest(accountId, AccountState.Suspended, Required(reason), actor)
         {

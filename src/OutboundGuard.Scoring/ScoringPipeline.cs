@@ -58,8 +58,10 @@ public sealed partial class ScoringPipeline
         urlOptions ??= new UrlReputationOptions();
         IDetector[] detectors =
         [
-            new RateDetector(options.Rate), new VolumeDetector(options.Volume), new ConcurrencyDetector(), new UrlReputationDetector(urlOptions),
-            new ContentDetector(model, urlOptions), new CampaignDetector(), new LinkedAccountsDetector(), new DownstreamFeedbackDetector(), new LoginDetector(),
+            new RateDetector(options.Rate), new VolumeDetector(options.Volume), new ConcurrencyDetector(options.Concurrency),
+            new UrlReputationDetector(urlOptions, options.UrlReputation), new ContentDetector(model, urlOptions, options.Content),
+            new CampaignDetector(options.Campaign), new LinkedAccountsDetector(options.LinkedAccounts), new DownstreamFeedbackDetector(options.Downstream),
+            new LoginDetector(options.Logins),
         ];
         return new ScoringPipeline(detectors, new ScoringPolicy(options), new AccountActivityTracker(timeProvider), timeProvider,
             new CampaignTracker(), resolver, shadowOptions is null ? null : new ScoringPolicy(shadowOptions));

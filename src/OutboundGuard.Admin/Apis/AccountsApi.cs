@@ -14,7 +14,7 @@ using OutboundGuard.Storage.Tenants;
 
 namespace OutboundGuard.Admin.Apis;
 
-/// <summary>/api/accounts: list and filter, one account with its evidence, create, bulk import, limits, suspend, reinstate, credential reset.</summary>
+/// <summary>/api/accounts: list and filter, one account with its evidence, create, bulk import, limits, suspend, throttle, reinstate, credential reset.</summary>
 public static class AccountsApi
 {
     public static RouteGroupBuilder MapAccountsApi(this IEndpointRouteBuilder app)
@@ -29,6 +29,7 @@ public static class AccountsApi
         group.MapPut("/{address}/limits", SetLimitsAsync).RequireAuthorization(AdminAuth.CanOperate).WithSummary("Set the account's own limits (null = default)");
         group.MapDelete("/{address}", RemoveAsync).RequireAuthorization(AdminAuth.CanAdminister).WithSummary("Remove the account (reason in the query): its queued mail is held, its history stays, it no longer exists for SMTP");
         group.MapPost("/{address}/suspend", SuspendAsync).RequireAuthorization(AdminAuth.CanOperate).WithSummary("Suspend (reason required)");
+        group.MapPost("/{address}/throttle", ThrottleAsync).RequireAuthorization(AdminAuth.CanOperate).WithSummary("Throttle: defer the account's mail with 451 4.7.1 for the given minutes (default 15; reason required)");
         group.MapPost("/{address}/reinstate", ReinstateAsync).RequireAuthorization(AdminAuth.CanOperate).WithSummary("Reinstate (reason required)");
         group.MapPost("/{address}/password", SetPasswordAsync).RequireAuthorization(AdminAuth.CanOperate).WithSummary("Set a new password (clears a required credential reset; reason required)");
         group.MapPost("/{address}/credential-reset", RequireResetAsync).RequireAuthorization(AdminAuth.CanOperate).WithSummary("Require a new password before the account may send (reason required)");
@@ -149,11 +150,6 @@ public static class AccountsApi
 
     public static async Task<Results<Ok<AccountSummary>, ValidationProblem, NotFound<ProblemDetails>>> SetLimitsAsync(string address, SetLimitsRequest request, AccountRepository accounts, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
-        if (ApiValidation.CheckReason(request.Reason) is { } problem)
-        {
-            return problem;
-        }
-
         foreach (var (name, value) in new[] { ("messagesPerMinute", request.MessagesPerMinute), ("messagesPerHour", request.MessagesPerHour), ("recipientsPerMinute", request.RecipientsPerMinute), ("recipientsPerHour", request.RecipientsPerHour), ("recipientsPerDay", request.RecipientsPerDay) })
         {
             if (value is < 0)
@@ -162,36 +158,29 @@ public static class AccountsApi
             }
         }
 
-        if (await accounts.FindAsync(address, cancellationToken) is not { } account)
-        {
-            return ApiValidation.NotFound($"No account {address}.");
-        }
-
-        await accounts.SetLimitsAsync(account.Id, new AccountLimitsUpdate(request.MessagesPerMinute, request.MessagesPerHour, request.RecipientsPerMinute, request.RecipientsPerHour, request.RecipientsPerDay), user.Actor(), request.Reason!, cancellationToken);
-        return TypedResults.Ok(AccountSummary.From((await accounts.FindByIdAsync(account.Id, cancellationToken))!));
+        var limits = new AccountLimitsUpdate(request.MessagesPerMinute, request.MessagesPerHour, request.RecipientsPerMinute, request.RecipientsPerHour, request.RecipientsPerDay);
+        return await ActAsync(address, request.Reason, accounts, (id, reason) => accounts.SetLimitsAsync(id, limits, user.Actor(), reason, cancellationToken), cancellationToken);
     }
 
     public static Task<Results<Ok<AccountSummary>, ValidationProblem, NotFound<ProblemDetails>>> SuspendAsync(string address, ReasonRequest request, AccountRepository accounts, IAccountActions actions, ClaimsPrincipal user, CancellationToken cancellationToken)
-        => ActAsync(address, request, accounts, (id, reason) => actions.SuspendAsync(id, reason, user.Actor(), cancellationToken: cancellationToken), cancellationToken);
+        => ActAsync(address, request.Reason, accounts, (id, reason) => actions.SuspendAsync(id, reason, user.Actor(), cancellationToken: cancellationToken), cancellationToken);
+
+    public static async Task<Results<Ok<AccountSummary>, ValidationProblem, NotFound<ProblemDetails>>> ThrottleAsync(string address, ThrottleRequest request, AccountRepository accounts, IAccountActions actions, TimeProvider time, ClaimsPrincipal user, CancellationToken cancellationToken)
+    {
+        var length = request.Minutes is { } minutes ? TimeSpan.FromMinutes(minutes) : AccountActions.ManualThrottleLength;
+        if (length <= TimeSpan.Zero || length > AccountActions.MaxManualThrottleLength)
+        {
+            return ApiValidation.Problem("minutes", "minutes must be between 1 and 10080 (7 days), or left out for 15.");
+        }
+
+        return await ActAsync(address, request.Reason, accounts, (id, reason) => actions.ThrottleAsync(id, time.GetUtcNow() + length, reason, user.Actor(), cancellationToken: cancellationToken), cancellationToken);
+    }
 
     public static Task<Results<Ok<AccountSummary>, ValidationProblem, NotFound<ProblemDetails>>> ReinstateAsync(string address, ReasonRequest request, AccountRepository accounts, IAccountActions actions, ClaimsPrincipal user, CancellationToken cancellationToken)
-        => ActAsync(address, request, accounts, (id, reason) => actions.ReinstateAsync(id, reason, user.Actor(), cancellationToken), cancellationToken);
+        => ActAsync(address, request.Reason, accounts, (id, reason) => actions.ReinstateAsync(id, reason, user.Actor(), cancellationToken), cancellationToken);
 
-    public static async Task<Results<Ok<AccountSummary>, ValidationProblem, NotFound<ProblemDetails>>> RequireResetAsync(string address, ReasonRequest request, AccountRepository accounts, IAccountActions actions, ClaimsPrincipal user, CancellationToken cancellationToken)
-    {
-        if (ApiValidation.CheckReason(request.Reason) is { } problem)
-        {
-            return problem;
-        }
-
-        if (await accounts.FindAsync(address, cancellationToken) is not { } account)
-        {
-            return ApiValidation.NotFound($"No account {address}.");
-        }
-
-        await actions.RequireNewPasswordAsync(account.Id, request.Reason!, user.Actor(), cancellationToken);
-        return TypedResults.Ok(AccountSummary.From((await accounts.FindByIdAsync(account.Id, cancellationToken))!));
-    }
+    public static Task<Results<Ok<AccountSummary>, ValidationProblem, NotFound<ProblemDetails>>> RequireResetAsync(string address, ReasonRequest request, AccountRepository accounts, IAccountActions actions, ClaimsPrincipal user, CancellationToken cancellationToken)
+        => ActAsync(address, request.Reason, accounts, (id, reason) => actions.RequireNewPasswordAsync(id, reason, user.Actor(), cancellationToken), cancellationToken);
 
     public static async Task<Results<Ok<AccountSummary>, ValidationProblem, NotFound<ProblemDetails>>> SetPasswordAsync(string address, SetPasswordRequest request, AccountRepository accounts, IAccountActions actions, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
@@ -200,18 +189,7 @@ public static class AccountsApi
             return ApiValidation.Problem("password", weak);
         }
 
-        if (ApiValidation.CheckReason(request.Reason) is { } problem)
-        {
-            return problem;
-        }
-
-        if (await accounts.FindAsync(address, cancellationToken) is not { } account)
-        {
-            return ApiValidation.NotFound($"No account {address}.");
-        }
-
-        await actions.SetPasswordAsync(account.Id, request.Password!, request.Reason!, user.Actor(), cancellationToken);
-        return TypedResults.Ok(AccountSummary.From((await accounts.FindByIdAsync(account.Id, cancellationToken))!));
+        return await ActAsync(address, request.Reason, accounts, (id, reason) => actions.SetPasswordAsync(id, request.Password!, reason, user.Actor(), cancellationToken), cancellationToken);
     }
 
     public static async Task<Results<Ok<AccountRemoval>, ValidationProblem, NotFound<ProblemDetails>>> RemoveAsync(string address, string? reason, AccountRepository accounts, IAccountActions actions, ClaimsPrincipal user, CancellationToken cancellationToken)
@@ -231,9 +209,13 @@ public static class AccountsApi
         return TypedResults.Ok(removal);
     }
 
-    private static async Task<Results<Ok<AccountSummary>, ValidationProblem, NotFound<ProblemDetails>>> ActAsync(string address, ReasonRequest request, AccountRepository accounts, Func<long, string, Task<AccountStateChangeResult?>> act, CancellationToken cancellationToken)
+    /// <summary>
+    /// The one preamble and ending of an action on an account: a reason is required, the account must exist, and the
+    /// answer is the account as it is afterwards.
+    /// </summary>
+    private static async Task<Results<Ok<AccountSummary>, ValidationProblem, NotFound<ProblemDetails>>> ActAsync(string address, string? reason, AccountRepository accounts, Func<long, string, Task> act, CancellationToken cancellationToken)
     {
-        if (ApiValidation.CheckReason(request.Reason) is { } problem)
+        if (ApiValidation.CheckReason(reason) is { } problem)
         {
             return problem;
         }
@@ -243,7 +225,7 @@ public static class AccountsApi
             return ApiValidation.NotFound($"No account {address}.");
         }
 
-        await act(account.Id, request.Reason!);
+        await act(account.Id, reason!);
         return TypedResults.Ok(AccountSummary.From((await accounts.FindByIdAsync(account.Id, cancellationToken))!));
     }
 }

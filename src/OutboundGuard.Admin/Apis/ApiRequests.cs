@@ -3,6 +3,9 @@ namespace OutboundGuard.Admin.Apis;
 /// <summary>A state change that needs a reason.</summary>
 public sealed record ReasonRequest(string? Reason);
 
+/// <summary>A throttle set by hand: why, and for how many minutes (default 15, the policy's first cool-down; at most 7 days).</summary>
+public sealed record ThrottleRequest(string? Reason, int? Minutes);
+
 /// <summary>New account.</summary>
 public sealed record CreateAccountRequest(string? Address, string? Tenant, string? Password);
 

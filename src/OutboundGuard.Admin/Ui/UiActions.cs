@@ -41,7 +41,7 @@ internal static class UiActions
         app.MapPost("/users/action", UserActionAsync).RequireAuthorization(AdminAuth.CanAdminister).ExcludeFromDescription();
     }
 
-    private static async Task<IResult> AccountActionAsync(string address, IFormCollection form, ClaimsPrincipal user, AccountRepository accounts, IAccountActions actions, ReviewService review, CancellationToken ct)
+    private static async Task<IResult> AccountActionAsync(string address, IFormCollection form, ClaimsPrincipal user, AccountRepository accounts, IAccountActions actions, ReviewService review, TimeProvider time, CancellationToken ct)
     {
         var reason = form["reason"].ToString().Trim();
         var back = UiFormat.AccountPath(address);
@@ -65,6 +65,10 @@ internal static class UiActions
             case "suspend":
                 await actions.SuspendAsync(account.Id, reason, user.Actor(), cancellationToken: ct);
                 done = UiNotices.Suspended;
+                break;
+            case "throttle":
+                await actions.ThrottleAsync(account.Id, time.GetUtcNow() + AccountActions.ManualThrottleLength, reason, user.Actor(), cancellationToken: ct);
+                done = UiNotices.Throttled;
                 break;
             case "remove" when !user.IsInRole(AdminRoles.Admin):
                 return Results.Forbid();

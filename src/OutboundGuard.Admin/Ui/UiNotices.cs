@@ -9,6 +9,7 @@ internal static class UiNotices
     public const string ReasonRequired = "reason-required";
     public const string Reinstated = "reinstated";
     public const string Suspended = "suspended";
+    public const string Throttled = "throttled";
     public const string CredentialReset = "credential-reset";
     public const string Reviewed = "reviewed";
     public const string Released = "released";
@@ -42,6 +43,7 @@ internal static class UiNotices
         [ReasonRequired] = "Nothing done: a reason is required.",
         [Reinstated] = "Reinstated.",
         [Suspended] = "Suspended.",
+        [Throttled] = "Throttled for 15 min: its mail is deferred with 451 and its MTA retries.",
         [AccountRemoved] = "Removed: its queued mail is held, it no longer exists for SMTP; its history stays on this page.",
         [CredentialReset] = "A new password is now required.",
         [Reviewed] = "Review recorded: the account's state, its held mail and the blocks are shown below and in the audit log.",

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Microsoft.Extensions.Options;
+using OutboundGuard.Storage.Accounts;
 using OutboundGuard.Storage.AuthSources;
 
 namespace OutboundGuard.Relay.Authentication;
@@ -20,7 +21,7 @@ public sealed class DovecotPasswordVerifier(IOptions<DirectoryAuthOptions> optio
 
     public AuthSourceKind Kind => AuthSourceKind.Dovecot;
 
-    public async Task<PasswordCheck> VerifyAsync(TenantAuthSource source, string userName, string password, CancellationToken cancellationToken)
+    public async Task<PasswordCheck> VerifyAsync(TenantAuthSource source, string userName, string password, AccountRecord? account, CancellationToken cancellationToken)
     {
         if (!DovecotEndpoint.TryParse(source.Endpoint, out var endpoint, out var problem))
         {

@@ -2,6 +2,7 @@ using System.DirectoryServices.Protocols;
 using System.Globalization;
 using System.Net;
 using Microsoft.Extensions.Options;
+using OutboundGuard.Storage.Accounts;
 using OutboundGuard.Storage.AuthSources;
 
 namespace OutboundGuard.Relay.Authentication;
@@ -20,7 +21,7 @@ public sealed class LdapPasswordVerifier(IOptions<DirectoryAuthOptions> options)
 
     public AuthSourceKind Kind => AuthSourceKind.Ldap;
 
-    public Task<PasswordCheck> VerifyAsync(TenantAuthSource source, string userName, string password, CancellationToken cancellationToken)
+    public Task<PasswordCheck> VerifyAsync(TenantAuthSource source, string userName, string password, AccountRecord? account, CancellationToken cancellationToken)
     {
         // An empty password would be an unauthenticated bind, which servers answer with success (RFC 4513 §5.1.2).
         if (password.Length == 0)

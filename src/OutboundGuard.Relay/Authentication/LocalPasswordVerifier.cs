@@ -3,13 +3,16 @@ using OutboundGuard.Storage.AuthSources;
 
 namespace OutboundGuard.Relay.Authentication;
 
-/// <summary>The accounts' own password hashes (<see cref="AccountRepository.VerifyPasswordAsync(string, string, CancellationToken)"/>), the default source.</summary>
+/// <summary>
+/// The accounts' own password hashes (<see cref="AccountRepository.VerifyPasswordAsync(AccountRecord, string, CancellationToken)"/>),
+/// the default source: the hash of the account the caller already read, so an AUTH reads the account once.
+/// </summary>
 public sealed class LocalPasswordVerifier(AccountRepository accounts) : IPasswordVerifier
 {
     public AuthSourceKind Kind => AuthSourceKind.Local;
 
-    public async Task<PasswordCheck> VerifyAsync(TenantAuthSource source, string userName, string password, CancellationToken cancellationToken)
-        => await accounts.VerifyPasswordAsync(userName, password, cancellationToken) is { } account
-            ? new PasswordCheck(PasswordCheckOutcome.Accepted, account)
+    public async Task<PasswordCheck> VerifyAsync(TenantAuthSource source, string userName, string password, AccountRecord? account, CancellationToken cancellationToken)
+        => await accounts.VerifyPasswordAsync(account, password, cancellationToken) is { } verified
+            ? new PasswordCheck(PasswordCheckOutcome.Accepted, verified)
             : PasswordCheck.Rejected;
 }

@@ -20,12 +20,16 @@ public sealed partial class TenantAuthenticator(
     private readonly Dictionary<AuthSourceKind, IPasswordVerifier> _verifiers = verifiers.ToDictionary(v => v.Kind);
 
     /// <summary>The account when the password is right; null for a wrong password or an unknown user alike.</summary>
+    /// <param name="userName">The login as the client gave it.</param>
+    /// <param name="password">The password as the client gave it.</param>
+    /// <param name="known">The login's account as the caller already read it, null when there is none; the local source checks its hash.</param>
+    /// <param name="cancellationToken">Ends the check.</param>
     /// <exception cref="DirectoryUnavailableException">The tenant's directory could not be asked; nothing is decided.</exception>
-    public async Task<AccountRecord?> AuthenticateAsync(string userName, string password, CancellationToken cancellationToken)
+    public async Task<AccountRecord?> AuthenticateAsync(string userName, string password, AccountRecord? known, CancellationToken cancellationToken)
     {
         var login = await sources.FindForLoginAsync(userName, cancellationToken);
         var source = login?.Source ?? TenantAuthSource.Local;
-        var check = await _verifiers[source.Kind].VerifyAsync(source, userName, password, cancellationToken);
+        var check = await _verifiers[source.Kind].VerifyAsync(source, userName, password, known, cancellationToken);
         switch (check.Outcome)
         {
             case PasswordCheckOutcome.Unavailable:

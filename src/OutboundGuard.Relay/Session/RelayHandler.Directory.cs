@@ -8,13 +8,14 @@ internal sealed partial class RelayHandler
 {
     /// <summary>
     /// The AUTH check against the login's tenant's source (local hashes, Dovecot or LDAP); a directory that cannot be
-    /// asked becomes the SMTP layer's temporary failure (454 4.7.0).
+    /// asked becomes the SMTP layer's temporary failure (454 4.7.0). <paramref name="found"/> is the account as the node's
+    /// cache gave it (null: none), so the local check does not read it again.
     /// </summary>
-    private async Task<AccountRecord?> VerifyPasswordAsync(string userName, string password, CancellationToken cancellationToken)
+    private async Task<AccountRecord?> VerifyPasswordAsync(string userName, string password, AccountRecord? found, CancellationToken cancellationToken)
     {
         try
         {
-            return await authenticator.AuthenticateAsync(userName, password, cancellationToken);
+            return await authenticator.AuthenticateAsync(userName, password, found, cancellationToken);
         }
         catch (DirectoryUnavailableException e)
         {

@@ -104,7 +104,7 @@ internal sealed partial class RelayHandler(
     {
         // The tenant's source decides (local hash, Dovecot or LDAP); a directory's answers are remembered like local ones.
         var storedHash = found?.PasswordHash;
-        var account = await VerifyPasswordAsync(userName, password, cancellationToken);
+        var account = await VerifyPasswordAsync(userName, password, found, cancellationToken);
         verifications.Remember(userName, password, account?.PasswordHash ?? storedHash, found?.Id, account is not null);
         return account;
     }

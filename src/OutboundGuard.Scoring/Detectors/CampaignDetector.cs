@@ -12,10 +12,13 @@ namespace OutboundGuard.Scoring.Detectors;
 /// fingerprint confirmed as abuse suspends whoever sends it. The tenant-template guard (one tenant, only
 /// established accounts, no bad URL or phishing phrasing, not repeated in runs by several accounts) keeps a
 /// tenant's own templates out; clean text from established accounts weighs at most 30 (high-risk route, never a
-/// throttle on its own) unless three or more accounts of one tenant each repeat it in a run.
+/// throttle on its own) unless three or more accounts of one tenant each repeat it in a run. Thresholds and weights:
+/// <see cref="CampaignDetectorOptions"/>.
 /// </summary>
-public sealed class CampaignDetector : IDetector
+public sealed class CampaignDetector(CampaignDetectorOptions? options = null) : IDetector
 {
+    private readonly CampaignDetectorOptions _o = options ?? new();
+
     public string Name => "campaign";
 
     public void Inspect(MessageUnderReview message, AccountHistory history, ICollection<Evidence> findings)
@@ -30,8 +33,8 @@ public sealed class CampaignDetector : IDetector
             // Confirmed by ops: decisive for anyone. Blocked by a suspension: a signal shared with another account, which the
             // policy's ladder keeps from quarantining or suspending an established account on its own.
             findings.Add(c.BlockConfirmed
-                ? new Evidence(Name, 100, $"body fingerprint {c.Fingerprint} is blocked as abuse ({c.BlockedReason})") { Forces = VerdictAction.Suspend, Decisive = true }
-                : new Evidence(Name, 100, $"body fingerprint {c.Fingerprint} was blocked when its sender was stopped ({c.BlockedReason})"));
+                ? new Evidence(Name, _o.BlockedWeight, $"body fingerprint {c.Fingerprint} is blocked as abuse ({c.BlockedReason})") { Forces = VerdictAction.Suspend, Decisive = true }
+                : new Evidence(Name, _o.BlockedWeight, $"body fingerprint {c.Fingerprint} was blocked when its sender was stopped ({c.BlockedReason})"));
             return;
         }
 
@@ -50,9 +53,9 @@ public sealed class CampaignDetector : IDetector
             return;
         }
 
-        if (c.Accounts >= 3)
+        if (c.Accounts >= _o.AccountsMin)
         {
-            double w = Math.Min(80, 15.0 * (c.Accounts - 1)) + (c.Tenants >= 2 ? 10 : 0) + (c.FreshAccounts * 2 >= c.Accounts ? 10 : 0);
+            double w = Math.Min(_o.AccountsMaxWeight, _o.WeightPerAccount * (c.Accounts - 1)) + (c.Tenants >= 2 ? _o.AcrossTenantsWeight : 0) + (c.FreshAccounts * 2 >= c.Accounts ? _o.FreshAccountsWeight : 0);
             bool repeatedInOneTenant = c.Tenants == 1 && c.RepeatedInRuns;
             // Established senders across tenants (two or more, a third of all) make it a common text even when young accounts send it too.
             int established = c.Accounts - c.FreshAccounts;
@@ -62,19 +65,19 @@ public sealed class CampaignDetector : IDetector
                 // Mostly established accounts: clean text, or text across tenants (one bad message among many honest
                 // copies makes the whole cluster look bad), is most likely a shared legitimate template (a SaaS
                 // notification, a common notice, boilerplate). It routes to the high-risk pool at most; other signals decide.
-                w = Math.Min(w, 15);
+                w = Math.Min(w, _o.CommonTextMaxWeight);
             }
 
             string tenants = c.Tenants >= 2 ? $" across {I(c.Tenants)} tenants" : string.Empty;
             string fresh = c.FreshAccounts > 0 ? $", {I(c.FreshAccounts)} of them new" : string.Empty;
             string runs = repeatedInOneTenant ? $", {I(c.RepeatingAccounts)} of them repeating it" : string.Empty;
-            findings.Add(new Evidence(Name, Round(Math.Min(100, w)), $"same body fingerprint sent by {I(c.Accounts)} accounts{tenants} in {minutes} min{fresh}{runs}"));
+            findings.Add(new Evidence(Name, Round(Math.Min(_o.MaxWeight, w)), $"same body fingerprint sent by {I(c.Accounts)} accounts{tenants} in {minutes} min{fresh}{runs}"));
         }
-        else if (c.UrlSetAccounts >= 5)
+        else if (c.UrlSetAccounts >= _o.UrlSetAccountsMin)
         {
             // Only uncommon domains count (not popular sites, nor domains established accounts of other tenants link to);
             // alone it stays below a throttle.
-            findings.Add(new Evidence(Name, Round(Math.Min(30, 5.0 * (c.UrlSetAccounts - 2))), $"same set of uncommon link domains sent by {I(c.UrlSetAccounts)} accounts in {minutes} min"));
+            findings.Add(new Evidence(Name, Round(Math.Min(_o.UrlSetMaxWeight, _o.UrlSetWeightPerAccount * (c.UrlSetAccounts - 2))), $"same set of uncommon link domains sent by {I(c.UrlSetAccounts)} accounts in {minutes} min"));
         }
     }
 }

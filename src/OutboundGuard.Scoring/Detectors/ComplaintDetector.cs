@@ -11,21 +11,11 @@ namespace OutboundGuard.Scoring.Detectors;
 /// DKIM signature verified). The large providers treat a complaint rate of 0.3 % as a hard ceiling and ask senders to
 /// stay under 0.1 %. Complaints are about the account's own messages, so the decision ladder counts them with its
 /// url and content findings: alone they throttle; a high rate with other findings about its mail may quarantine
-/// or suspend once the account has taken its first step.
+/// or suspend once the account has taken its first step. Rates and weights: <see cref="ComplaintDetectorOptions"/>.
 /// </summary>
-public sealed class ComplaintDetector(ComplaintLedger ledger) : IDetector
+public sealed class ComplaintDetector(ComplaintLedger ledger, ComplaintDetectorOptions? options = null) : IDetector
 {
-    /// <summary>The providers' hard ceiling (0.3 %).</summary>
-    public const double Ceiling = 0.003;
-
-    /// <summary>What providers ask senders to stay under (0.1 %).</summary>
-    public const double Recommended = 0.001;
-
-    /// <summary>Complaints needed before the rate may throttle: one complaint may be a recipient's slip.</summary>
-    public const int MinimumToThrottle = 2;
-
-    /// <summary>A tenant's complaints needed before its rate tightens its accounts' scoring.</summary>
-    public const int MinimumForTenant = 5;
+    private readonly ComplaintDetectorOptions _o = options ?? new();
 
     public string Name => "complaints";
 
@@ -36,22 +26,23 @@ public sealed class ComplaintDetector(ComplaintLedger ledger) : IDetector
         {
             double rate = account.Rate;
             string counts = $"{I(account.Complaints)} complaint(s) from feedback loops in {days} days over {I(Math.Max(account.Messages, account.Complaints))} messages ({Percent(rate)} %";
-            if (account.Complaints >= MinimumToThrottle && rate >= Ceiling)
+            string ceiling = $"ceiling {Percent(_o.Ceiling)} %";
+            if (account.Complaints >= _o.MinimumToThrottle && rate >= _o.Ceiling)
             {
-                // 40 at the ceiling, 50 from 1 %: alone a throttle (also under hysteresis, where quarantine needs 56).
-                double w = 40 + (10 * Math.Min(1, (rate - Ceiling) / (0.01 - Ceiling)));
-                findings.Add(new Evidence(Name, Round(w), counts + ", ceiling 0.3 %)") { Forces = VerdictAction.Throttle });
+                // By default 40 at the ceiling, 50 from 1 %: alone a throttle (also under hysteresis, where quarantine needs 56).
+                double w = _o.CeilingWeight + ((_o.HighRateWeight - _o.CeilingWeight) * Math.Min(1, (rate - _o.Ceiling) / (_o.HighRate - _o.Ceiling)));
+                findings.Add(new Evidence(Name, Round(w), $"{counts}, {ceiling})") { Forces = VerdictAction.Throttle });
             }
-            else if (rate >= Recommended)
+            else if (rate >= _o.Recommended)
             {
-                findings.Add(new Evidence(Name, 15, counts + (rate >= Ceiling ? ", ceiling 0.3 %; one complaint does not throttle)" : ", above the 0.1 % providers ask for)")));
+                findings.Add(new Evidence(Name, _o.RecommendedWeight, counts + (rate >= _o.Ceiling ? $", {ceiling}; one complaint does not throttle)" : $", above the {Percent(_o.Recommended)} % providers ask for)")));
             }
         }
 
-        if (ledger.ForTenant(message.Account.Tenant) is { } tenant && tenant.Complaints >= MinimumForTenant && tenant.Rate >= Ceiling)
+        if (ledger.ForTenant(message.Account.Tenant) is { } tenant && tenant.Complaints >= _o.MinimumForTenant && tenant.Rate >= _o.Ceiling)
         {
-            findings.Add(new Evidence(Name, 10,
-                $"tenant {message.Account.Tenant}: {I(tenant.Complaints)} complaints from feedback loops in {days} days over {I(Math.Max(tenant.Messages, tenant.Complaints))} messages ({Percent(tenant.Rate)} %, ceiling 0.3 %)"));
+            findings.Add(new Evidence(Name, _o.TenantWeight,
+                $"tenant {message.Account.Tenant}: {I(tenant.Complaints)} complaints from feedback loops in {days} days over {I(Math.Max(tenant.Messages, tenant.Complaints))} messages ({Percent(tenant.Rate)} %, ceiling {Percent(_o.Ceiling)} %)"));
         }
     }
 

@@ -12,6 +12,7 @@ namespace OutboundGuard.Scoring.Detectors;
 /// <see cref="NaiveBayesModel"/> is given), phishing phrasing rules, and header anomalies — a From domain the
 /// tenant does not own, a Reply-To to free mail, a display name imitating a protected brand — and, for low-and-slow
 /// abuse, how many of the account's messages in the last day were already stopped for their content or links.
+/// Thresholds and weights: <see cref="ContentDetectorOptions"/>.
 /// </summary>
 public sealed class ContentDetector : IDetector
 {
@@ -23,13 +24,16 @@ public sealed class ContentDetector : IDetector
 
     private readonly NaiveBayesModel? _model;
     private readonly UrlReputationOptions _brands;
+    private readonly ContentDetectorOptions _o;
 
     /// <param name="model">A trained classifier, or null to use only the rules.</param>
     /// <param name="brands">The protected brands (shared with the URL detector); defaults when null.</param>
-    public ContentDetector(NaiveBayesModel? model = null, UrlReputationOptions? brands = null)
+    /// <param name="options">Thresholds and weights; defaults when null.</param>
+    public ContentDetector(NaiveBayesModel? model = null, UrlReputationOptions? brands = null, ContentDetectorOptions? options = null)
     {
         _model = model;
         _brands = brands ?? new UrlReputationOptions();
+        _o = options ?? new ContentDetectorOptions();
     }
 
     public string Name => "content";
@@ -45,9 +49,10 @@ public sealed class ContentDetector : IDetector
         if (_model is { IsTrained: true })
         {
             double p = _model.SpamProbability(text.Subject, text.Body);
-            if (p >= 0.8)
+            if (p >= _o.ClassifierMinProbability)
             {
-                findings.Add(new Evidence(Name, Round(10 + (30 * (p - 0.8) / 0.2)), $"content classifier: {N(Math.Floor(p * 100))} % spam"));
+                double w = _o.ClassifierMinWeight + (_o.ClassifierWeightSpan * (p - _o.ClassifierMinProbability) / (1 - _o.ClassifierMinProbability));
+                findings.Add(new Evidence(Name, Round(w), $"content classifier: {N(Math.Floor(p * 100))} % spam"));
             }
         }
 
@@ -55,7 +60,7 @@ public sealed class ContentDetector : IDetector
         if (matches.Count > 0)
         {
             double phrasing = matches.Sum(m => m.Weight);
-            findings.Add(new Evidence(Name, Round(Math.Min(50, phrasing)), $"phishing phrasing: {string.Join(", ", matches.Select(m => $"\"{m.Label}\""))}"));
+            findings.Add(new Evidence(Name, Round(Math.Min(_o.PhishingMaxWeight, phrasing)), $"phishing phrasing: {string.Join(", ", matches.Select(m => $"\"{m.Label}\""))}"));
         }
 
         HeaderAnomalies(message, content, findings);
@@ -64,7 +69,7 @@ public sealed class ContentDetector : IDetector
         if (history.ContentFlaggedLastDay > 0)
         {
             int n = history.ContentFlaggedLastDay;
-            findings.Add(new Evidence(Name, Math.Min(60, 10 * n), $"{I(n)} earlier message(s) of this account in 24 h were stopped for their content or links"));
+            findings.Add(new Evidence(Name, Math.Min(_o.FlaggedMaxWeight, _o.FlaggedWeightPerMessage * n), $"{I(n)} earlier message(s) of this account in 24 h were stopped for their content or links"));
         }
     }
 
@@ -76,14 +81,14 @@ public sealed class ContentDetector : IDetector
         bool owned = fromDomain == tenant || fromDomain.EndsWith("." + tenant, StringComparison.Ordinal);
         if (from is not null && !owned)
         {
-            findings.Add(new Evidence(Name, 20, $"From domain {fromDomain} is not owned by tenant {tenant}"));
+            findings.Add(new Evidence(Name, _o.ForeignFromWeight, $"From domain {fromDomain} is not owned by tenant {tenant}"));
         }
 
         MailboxAddress? replyTo = content.ReplyTo.Mailboxes.FirstOrDefault();
         if (replyTo is not null && FreeMail.Contains(replyTo.Domain) && !FreeMail.Contains(fromDomain)
             && !string.Equals(replyTo.Domain, fromDomain, StringComparison.OrdinalIgnoreCase))
         {
-            findings.Add(new Evidence(Name, 20, $"Reply-To goes to free mail {replyTo.Domain.ToLowerInvariant()} while From is {fromDomain}"));
+            findings.Add(new Evidence(Name, _o.FreeMailReplyToWeight, $"Reply-To goes to free mail {replyTo.Domain.ToLowerInvariant()} while From is {fromDomain}"));
         }
 
         if (from is not null && !string.IsNullOrWhiteSpace(from.Name) && !_brands.IsBrandDomain(PublicSuffixes.RegistrableDomain(fromDomain)))
@@ -94,7 +99,7 @@ public sealed class ContentDetector : IDetector
                 string b = LookAlike.Skeleton(brand);
                 if (b.Length >= 4 && from.Name.Split(' ', '-', '.', '_').Any(w => LookAlike.Skeleton(w) == b || (b.Length >= 6 && skeleton.Contains(b, StringComparison.Ordinal))))
                 {
-                    findings.Add(new Evidence(Name, 25, $"display name \"{from.Name}\" imitates {brand} from {fromDomain}"));
+                    findings.Add(new Evidence(Name, _o.BrandDisplayNameWeight, $"display name \"{from.Name}\" imitates {brand} from {fromDomain}"));
                     break;
                 }
             }

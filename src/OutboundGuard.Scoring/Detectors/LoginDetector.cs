@@ -6,12 +6,11 @@ namespace OutboundGuard.Scoring.Detectors;
 /// <summary>
 /// The account's raised login scrutiny (<see cref="Tracking.LoginScrutiny"/>): a successful AUTH after a burst of failures
 /// or from a client network the account never used. Its weight only tightens the decision; alone it stays below the
-/// high-risk threshold, and the decision ladder never lets it quarantine or suspend.
+/// high-risk threshold, and the decision ladder never lets it quarantine or suspend. Weight: <see cref="LoginDetectorOptions"/>.
 /// </summary>
-public sealed class LoginDetector : IDetector
+public sealed class LoginDetector(LoginDetectorOptions? options = null) : IDetector
 {
-    /// <summary>The finding's weight: 20, under the default high-risk threshold (25) alone, half a throttle (40) with others.</summary>
-    public const double Weight = 20;
+    private readonly LoginDetectorOptions _o = options ?? new();
 
     public string Name => "logins";
 
@@ -19,7 +18,7 @@ public sealed class LoginDetector : IDetector
     {
         if (history.LoginScrutiny is { } words)
         {
-            findings.Add(new Evidence(Name, Weight, words));
+            findings.Add(new Evidence(Name, _o.Weight, words));
         }
     }
 }

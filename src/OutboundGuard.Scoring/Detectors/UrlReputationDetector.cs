@@ -10,13 +10,21 @@ namespace OutboundGuard.Scoring.Detectors;
 /// The message's links (extracted and normalised by the pipeline with <see cref="UrlExtractor"/>): local
 /// block and allow lists, DNS blocklist answers gathered before the detectors ran, IP-literal hosts,
 /// look-alikes of protected brands, link text naming another domain than the href, shorteners, and link
-/// domains nobody in the tenant used before. Each domain is reported once per kind.
+/// domains nobody in the tenant used before. Each domain is reported once per kind. Weights:
+/// <see cref="UrlReputationDetectorOptions"/>.
 /// </summary>
 public sealed class UrlReputationDetector : IDetector
 {
     private readonly UrlReputationOptions _options;
+    private readonly UrlReputationDetectorOptions _w;
 
-    public UrlReputationDetector(UrlReputationOptions? options = null) => _options = options ?? new UrlReputationOptions();
+    /// <param name="options">The local lists and protected brands (live: the admin refreshes them); defaults when null.</param>
+    /// <param name="weights">The findings' weights; defaults when null.</param>
+    public UrlReputationDetector(UrlReputationOptions? options = null, UrlReputationDetectorOptions? weights = null)
+    {
+        _options = options ?? new UrlReputationOptions();
+        _w = weights ?? new UrlReputationDetectorOptions();
+    }
 
     public string Name => "url";
 
@@ -44,24 +52,24 @@ public sealed class UrlReputationDetector : IDetector
 
             if (_options.Blocklist.Contains(domain) || _options.Blocklist.Contains(url.Host))
             {
-                Add("block:" + domain, 80, $"link to {domain} is on the local blocklist", VerdictAction.Quarantine);
+                Add("block:" + domain, _w.BlocklistWeight, $"link to {domain} is on the local blocklist", VerdictAction.Quarantine);
             }
 
             if (history.ListedDomains.TryGetValue(domain, out string? zone))
             {
-                Add("dnsbl:" + domain, 60, $"link domain {domain} is listed by {zone}");
+                Add("dnsbl:" + domain, _w.DnsBlocklistWeight, $"link domain {domain} is listed by {zone}");
             }
 
             if (url.IsIpLiteral)
             {
-                Add("ip:" + domain, 25, $"link to IP address {domain} instead of a domain name");
+                Add("ip:" + domain, _w.IpLiteralWeight, $"link to IP address {domain} instead of a domain name");
             }
 
             string unicodeDomain = PublicSuffixes.RegistrableDomain(url.UnicodeHost);
             if (_options.ImitatedBrand(domain, unicodeDomain) is { } brand)
             {
                 string shown = unicodeDomain != domain ? $"{domain} ({unicodeDomain})" : domain;
-                Add("brand:" + domain, 50, $"link to {shown} imitates {brand}", VerdictAction.Quarantine);
+                Add("brand:" + domain, _w.LookAlikeWeight, $"link to {shown} imitates {brand}", VerdictAction.Quarantine);
             }
 
             if (TextNamesOtherDomain(url, out string? textDomain))
@@ -69,12 +77,12 @@ public sealed class UrlReputationDetector : IDetector
                 // Click tracking makes ordinary newsletters show one domain and link through another; the mismatch weighs
                 // most when the text names a protected brand the href does not belong to.
                 bool brandText = _options.IsBrandDomain(PublicSuffixes.RegistrableDomain(textDomain!));
-                Add("mismatch:" + domain, brandText ? 40 : 15, $"link text says {textDomain}, href goes to {url.Host}");
+                Add("mismatch:" + domain, brandText ? _w.BrandTextMismatchWeight : _w.TextMismatchWeight, $"link text says {textDomain}, href goes to {url.Host}");
             }
 
             if (url.IsShortener)
             {
-                Add("short:" + domain, 10, $"link through shortener {url.Host} hides its target");
+                Add("short:" + domain, _w.ShortenerWeight, $"link through shortener {url.Host} hides its target");
             }
         }
 
@@ -82,7 +90,7 @@ public sealed class UrlReputationDetector : IDetector
         if (fresh > 0)
         {
             string list = string.Join(", ", history.DomainsNewToTenant.Where(d => !_options.Allowlist.Contains(d)).Take(3));
-            Add("new", Round(Math.Min(15, 5.0 * fresh)), $"{I(fresh)} link domain(s) never seen in tenant {message.Account.Tenant} before: {list}");
+            Add("new", Round(Math.Min(_w.NewDomainsMaxWeight, _w.NewDomainWeight * fresh)), $"{I(fresh)} link domain(s) never seen in tenant {message.Account.Tenant} before: {list}");
         }
     }
 

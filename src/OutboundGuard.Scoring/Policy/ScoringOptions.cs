@@ -81,6 +81,37 @@ public sealed class ScoringOptions
     /// <summary>Floors, thresholds and weights of the volume detector, section <c>OutboundGuard:Scoring:Volume</c>.</summary>
     public VolumeDetectorOptions Volume { get; set; } = new();
 
+    /// <summary>Thresholds and weights of the concurrency detector, section <c>OutboundGuard:Scoring:Concurrency</c>.</summary>
+    public ConcurrencyDetectorOptions Concurrency { get; set; } = new();
+
+    /// <summary>Weights of the URL reputation detector, section <c>OutboundGuard:Scoring:UrlReputation</c> (its lists: <c>Urls</c>).</summary>
+    public UrlReputationDetectorOptions UrlReputation { get; set; } = new();
+
+    /// <summary>Thresholds and weights of the content detector, section <c>OutboundGuard:Scoring:Content</c>.</summary>
+    public ContentDetectorOptions Content { get; set; } = new();
+
+    /// <summary>Thresholds and weights of the campaign detector, section <c>OutboundGuard:Scoring:Campaign</c>.</summary>
+    public CampaignDetectorOptions Campaign { get; set; } = new();
+
+    /// <summary>Weights of the linked-accounts detector, section <c>OutboundGuard:Scoring:LinkedAccounts</c>.</summary>
+    public LinkedAccountsDetectorOptions LinkedAccounts { get; set; } = new();
+
+    /// <summary>Thresholds and weights of the downstream feedback detector, section <c>OutboundGuard:Scoring:Downstream</c>.</summary>
+    public DownstreamFeedbackDetectorOptions Downstream { get; set; } = new();
+
+    /// <summary>Rates and weights of the complaint detector, section <c>OutboundGuard:Scoring:Complaints</c>.</summary>
+    public ComplaintDetectorOptions Complaints { get; set; } = new();
+
+    /// <summary>Weight of the login detector, section <c>OutboundGuard:Scoring:Logins</c>.</summary>
+    public LoginDetectorOptions Logins { get; set; } = new();
+
+    /// <summary>Each detector's options with its key under this section (<c>Rate</c>, <c>Volume</c>, …), in the detectors' order.</summary>
+    public IReadOnlyList<(string Key, object Options)> DetectorOptions() =>
+    [
+        ("Rate", Rate), ("Volume", Volume), ("Concurrency", Concurrency), ("UrlReputation", UrlReputation), ("Content", Content),
+        ("Campaign", Campaign), ("LinkedAccounts", LinkedAccounts), ("Downstream", Downstream), ("Complaints", Complaints), ("Logins", Logins),
+    ];
+
     /// <summary>Hold and rescan of young accounts' borderline messages (on by default, 15 min); see <see cref="HoldOptions"/>.</summary>
     public HoldOptions Hold { get; set; } = new();
 
@@ -142,7 +173,9 @@ public sealed class ScoringOptions
             }
         }
 
-        DetectorOptionsCheck.Validate(Rate, $"{SectionName}:Rate");
-        DetectorOptionsCheck.Validate(Volume, $"{SectionName}:Volume");
+        foreach ((string key, object options) in DetectorOptions())
+        {
+            DetectorOptionsCheck.Validate(options, $"{SectionName}:{key}");
+        }
     }
 }

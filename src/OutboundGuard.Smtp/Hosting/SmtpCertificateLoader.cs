@@ -9,24 +9,25 @@ namespace OutboundGuard.Smtp.Hosting;
 /// <summary>
 /// Provides the server certificate for STARTTLS and implicit TLS: from PEM files, or a generated
 /// self-signed one in development mode, or none (then TLS is not offered). Loaded once, on first use, with the
-/// handshake context built once too: every STARTTLS reuses it instead of building the certificate's chain again.
+/// handshake context built once too: every STARTTLS reuses it instead of building the certificate's chain again. The
+/// PEM file is read once, for the certificate and the intermediates after it alike.
 /// </summary>
 public sealed class SmtpCertificateLoader
 {
-    private readonly Lazy<X509Certificate2?> _certificate;
+    private readonly Lazy<(X509Certificate2 Certificate, X509Certificate2Collection? Intermediates)?> _loaded;
     private readonly Lazy<SslStreamCertificateContext?> _context;
 
     public SmtpCertificateLoader(IOptions<SmtpOptions> options, ILogger<SmtpCertificateLoader> logger)
     {
         var value = options.Value;
-        _certificate = new Lazy<X509Certificate2?>(() => Load(value, logger));
-        _context = new Lazy<SslStreamCertificateContext?>(() => Certificate is { } certificate
-            ? SslStreamCertificateContext.Create(certificate, Intermediates(value.CertificatePath, certificate), offline: true)
+        _loaded = new(() => Load(value, logger));
+        _context = new Lazy<SslStreamCertificateContext?>(() => _loaded.Value is { } loaded
+            ? SslStreamCertificateContext.Create(loaded.Certificate, loaded.Intermediates, offline: true)
             : null);
     }
 
     /// <summary>The server certificate with its private key, or null when TLS is not configured.</summary>
-    public X509Certificate2? Certificate => _certificate.Value;
+    public X509Certificate2? Certificate => _loaded.Value?.Certificate;
 
     /// <summary>
     /// The handshake context of <see cref="Certificate"/> (its chain, with the intermediates the PEM file holds after
@@ -34,16 +35,11 @@ public sealed class SmtpCertificateLoader
     /// </summary>
     public SslStreamCertificateContext? Context => _context.Value;
 
-    /// <summary>The certificates after the server's own in its PEM file (the chain to send), or none.</summary>
-    private static X509Certificate2Collection? Intermediates(string? certificatePath, X509Certificate2 certificate)
+    /// <summary>The certificates after the server's own in its PEM text (the chain to send), or none.</summary>
+    private static X509Certificate2Collection? Intermediates(string certificatePem, X509Certificate2 certificate)
     {
-        if (string.IsNullOrEmpty(certificatePath))
-        {
-            return null;
-        }
-
         var all = new X509Certificate2Collection();
-        all.ImportFromPemFile(certificatePath);
+        all.ImportFromPem(certificatePem);
         var rest = new X509Certificate2Collection();
         foreach (var c in all)
         {
@@ -58,8 +54,15 @@ public sealed class SmtpCertificateLoader
 
     /// <summary>Loads a PEM certificate and key, re-imported as PKCS#12 so that SslStream can use the key on every platform.</summary>
     public static X509Certificate2 LoadPem(string certificatePath, string? privateKeyPath)
+        => LoadPemText(File.ReadAllText(certificatePath), privateKeyPath);
+
+    /// <summary>
+    /// <see cref="LoadPem"/> of PEM text already read; the key is in <paramref name="privateKeyPath"/>, or, when that is
+    /// null, in the text itself.
+    /// </summary>
+    private static X509Certificate2 LoadPemText(string certificatePem, string? privateKeyPath)
     {
-        using var pem = X509Certificate2.CreateFromPemFile(certificatePath, privateKeyPath);
+        using var pem = X509Certificate2.CreateFromPem(certificatePem, privateKeyPath is null ? certificatePem : File.ReadAllText(privateKeyPath));
         return X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), null);
     }
 
@@ -84,20 +87,21 @@ public sealed class SmtpCertificateLoader
         return X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pkcs12), null);
     }
 
-    private static X509Certificate2? Load(SmtpOptions options, ILogger logger)
+    private static (X509Certificate2, X509Certificate2Collection?)? Load(SmtpOptions options, ILogger logger)
     {
         if (!string.IsNullOrEmpty(options.CertificatePath))
         {
-            var certificate = LoadPem(options.CertificatePath, options.PrivateKeyPath);
+            var text = File.ReadAllText(options.CertificatePath);
+            var certificate = LoadPemText(text, options.PrivateKeyPath);
             Log.CertificateLoaded(logger, certificate.Subject, certificate.NotAfter);
-            return certificate;
+            return (certificate, Intermediates(text, certificate));
         }
 
         if (options.DevelopmentCertificate)
         {
             var certificate = CreateSelfSigned(options.ServerName, DateTimeOffset.UtcNow);
             Log.DevelopmentCertificateGenerated(logger, certificate.Subject);
-            return certificate;
+            return (certificate, null);
         }
 
         return null;

@@ -5,7 +5,7 @@ namespace OutboundGuard.Storage.Accounts;
 /// one, read from the table, so a change announced while the node was not listening is still applied. The first
 /// call reads back to when this catch-up was made (the subscriber's start, by the database's clock less the time
 /// since): a change made after the subscriber started but before its first <c>LISTEN</c> was in force is not lost.
-/// Not thread-safe: one per subscriber, called from its resync.
+/// Each call is one statement, the first included. Not thread-safe: one per subscriber, called from its resync.
 /// </summary>
 public sealed class AccountChangeCatchUp(AccountRepository accounts)
 {
@@ -18,13 +18,9 @@ public sealed class AccountChangeCatchUp(AccountRepository accounts)
     /// <summary>The ids of the accounts changed since the last call (on the first, since this catch-up was made).</summary>
     public async Task<IReadOnlyList<long>> NextAsync(CancellationToken cancellationToken)
     {
-        if (_mark is null)
-        {
-            var (databaseNow, _) = await accounts.ChangedSinceAsync(null, cancellationToken);
-            _mark = databaseNow - System.Diagnostics.Stopwatch.GetElapsedTime(_created);
-        }
-
-        var (now, ids) = await accounts.ChangedSinceAsync(_mark - Overlap, cancellationToken);
+        var (now, ids) = _mark is { } mark
+            ? await accounts.ChangedSinceAsync(mark - Overlap, cancellationToken)
+            : await accounts.ChangedWithinAsync(System.Diagnostics.Stopwatch.GetElapsedTime(_created) + Overlap, cancellationToken);
         _mark = now;
         return ids;
     }

@@ -83,26 +83,38 @@ public sealed partial class AccountRepository(NpgsqlDataSource dataSource)
         return await connection.QuerySingleOrDefaultAsync<AccountRecord>(new CommandDefinition(FindByIdSql, new { id }, cancellationToken: cancellationToken));
     }
 
-    private const string NowSql = "SELECT now()";
+    /// <summary>The database's clock and the accounts changed since a time, or (without one) within an interval before that clock.</summary>
+    private const string ChangedSinceSql = """
+        SELECT now() AS now,
+               ARRAY(SELECT id FROM accounts WHERE updated_at >= COALESCE(@since::timestamptz, now() - @back::interval) ORDER BY id) AS ids
+        """;
 
-    private const string ChangedSinceSql = "SELECT id FROM accounts WHERE updated_at >= @since ORDER BY id";
+    private sealed class ChangedAccounts
+    {
+        public DateTime Now { get; set; }
+
+        public long[] Ids { get; set; } = [];
+    }
 
     /// <summary>
     /// The database's clock, and the accounts whose state, limits or password changed at or after
-    /// <paramref name="since"/> (none when it is null): what a node that was not listening may have missed.
+    /// <paramref name="since"/>: what a node that was not listening may have missed. One statement.
     /// </summary>
-    public async Task<(DateTimeOffset Now, IReadOnlyList<long> Ids)> ChangedSinceAsync(DateTimeOffset? since, CancellationToken cancellationToken = default)
+    public Task<(DateTimeOffset Now, IReadOnlyList<long> Ids)> ChangedSinceAsync(DateTimeOffset since, CancellationToken cancellationToken = default)
+        => ChangedAsync(since.ToUniversalTime(), TimeSpan.Zero, cancellationToken);
+
+    /// <summary>
+    /// The database's clock, and the accounts changed within <paramref name="back"/> before it (by the database's clock, so
+    /// a node's own clock does not matter): what a subscriber that started that long ago may have missed. One statement.
+    /// </summary>
+    public Task<(DateTimeOffset Now, IReadOnlyList<long> Ids)> ChangedWithinAsync(TimeSpan back, CancellationToken cancellationToken = default)
+        => ChangedAsync(null, back, cancellationToken);
+
+    private async Task<(DateTimeOffset Now, IReadOnlyList<long> Ids)> ChangedAsync(DateTimeOffset? since, TimeSpan back, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var now = await connection.ExecuteScalarAsync<DateTime>(new CommandDefinition(NowSql, cancellationToken: cancellationToken));
-        var at = new DateTimeOffset(DateTime.SpecifyKind(now, DateTimeKind.Utc));
-        if (since is null)
-        {
-            return (at, []);
-        }
-
-        var ids = await connection.QueryAsync<long>(new CommandDefinition(ChangedSinceSql, new { since = since.Value.ToUniversalTime() }, cancellationToken: cancellationToken));
-        return (at, ids.AsList());
+        var changed = await connection.QuerySingleAsync<ChangedAccounts>(new CommandDefinition(ChangedSinceSql, new { since, back }, cancellationToken: cancellationToken));
+        return (new DateTimeOffset(DateTime.SpecifyKind(changed.Now, DateTimeKind.Utc)), changed.Ids);
     }
 
     private const string ListSql = $"""

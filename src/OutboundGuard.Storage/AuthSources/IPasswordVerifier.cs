@@ -1,3 +1,5 @@
+using OutboundGuard.Storage.Accounts;
+
 namespace OutboundGuard.Storage.AuthSources;
 
 /// <summary>
@@ -14,5 +16,13 @@ public interface IPasswordVerifier
     /// <paramref name="source"/>. Never throws for a wrong password, an unknown user or an unreachable source: those
     /// are outcomes.
     /// </summary>
-    Task<PasswordCheck> VerifyAsync(TenantAuthSource source, string userName, string password, CancellationToken cancellationToken);
+    /// <param name="source">The login's tenant's source.</param>
+    /// <param name="userName">The login as the client gave it.</param>
+    /// <param name="password">The password as the client gave it.</param>
+    /// <param name="account">
+    /// The relay's account of this login as the caller already read it (its node's account cache), null when there is
+    /// none: a source that checks the stored hash checks this one instead of reading the account again.
+    /// </param>
+    /// <param name="cancellationToken">Ends the check.</param>
+    Task<PasswordCheck> VerifyAsync(TenantAuthSource source, string userName, string password, AccountRecord? account, CancellationToken cancellationToken);
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using System.Text.Json;
 using OutboundGuard.Accounts;
 using OutboundGuard.Scoring.Accounts;
@@ -8,7 +9,7 @@ using OutboundGuard.Storage.Tenants;
 
 namespace OutboundGuard.Cli;
 
-/// <summary><c>outboundguard accounts add|import|list|show|suspend|reinstate</c>.</summary>
+/// <summary><c>outboundguard accounts add|import|list|show|suspend|throttle|reinstate|require-new-password|remove</c>.</summary>
 internal static class AccountsCommand
 {
     internal static readonly JsonSerializerOptions JsonOutput = new(JsonSerializerDefaults.Web) { WriteIndented = true };
@@ -22,7 +23,9 @@ internal static class AccountsCommand
         command.Subcommands.Add(AccountsImportCommand.Create(JsonOutput));
         command.Subcommands.Add(AccountsLearnCommand.Create(JsonOutput));
         command.Subcommands.Add(ChangeState("suspend", AccountState.Suspended, "Suspend an account: every further message is refused with 550 5.7.1"));
+        command.Subcommands.Add(Throttle());
         command.Subcommands.Add(ChangeState("reinstate", AccountState.Active, "Reinstate a suspended or throttled account"));
+        command.Subcommands.Add(RequireNewPassword());
         command.Subcommands.Add(Remove());
         return command;
     }
@@ -144,6 +147,55 @@ internal static class AccountsCommand
                 Console.WriteLine(outcome.Changed ? $"Reinstated {account.Address} (was {account.State})." : $"{account.Address} is already active; nothing changed.");
             }
 
+            return CliRunner.ExitOk;
+        }, ct));
+        return command;
+    }
+
+    private static Command Throttle()
+    {
+        var address = new Argument<string>("address") { Description = "The account's mailbox" };
+        var duration = new Option<TimeSpan>("--for") { Description = "How long its mail is deferred with 451 4.7.1, e.g. 00:30:00 (default 15 min, the policy's first cool-down; at most 7 days)", DefaultValueFactory = _ => AccountActions.ManualThrottleLength };
+        var reason = new Option<string>("--reason") { Description = "Why (kept in the audit log)", Required = true };
+        var command = new Command("throttle", "Throttle an account: its mail is deferred with 451 4.7.1 until the time is up (the sender's MTA retries)") { address, duration, reason };
+        command.SetAction((parse, ct) => CliRunner.RunAsync(parse, async (db, _, token) =>
+        {
+            var length = parse.GetValue(duration);
+            if (length <= TimeSpan.Zero || length > AccountActions.MaxManualThrottleLength)
+            {
+                await Console.Error.WriteLineAsync($"error: --for must be more than 0 and at most 7 days, e.g. 00:30:00 (it is {length.ToString("c", CultureInfo.InvariantCulture)}).");
+                return CliRunner.ExitUsage;
+            }
+
+            var accounts = new AccountRepository(db.DataSource);
+            if (await FindOrSayAsync(accounts, parse.GetValue(address)!, token) is not { } account)
+            {
+                return CliRunner.ExitFailure;
+            }
+
+            var until = DateTimeOffset.UtcNow + length;
+            await new AccountActions(accounts, []).ThrottleAsync(account.Id, until, parse.GetValue(reason)!, Actor, cancellationToken: token);
+            Console.WriteLine($"Throttled {account.Address} until {until.ToString("u", CultureInfo.InvariantCulture)}.");
+            return CliRunner.ExitOk;
+        }, ct));
+        return command;
+    }
+
+    private static Command RequireNewPassword()
+    {
+        var address = new Argument<string>("address") { Description = "The account's mailbox" };
+        var reason = new Option<string>("--reason") { Description = "Why (kept in the audit log)", Required = true };
+        var command = new Command("require-new-password", "Require a new password before the account may authenticate again (set it with the API or the web UI)") { address, reason };
+        command.SetAction((parse, ct) => CliRunner.RunAsync(parse, async (db, _, token) =>
+        {
+            var accounts = new AccountRepository(db.DataSource);
+            if (await FindOrSayAsync(accounts, parse.GetValue(address)!, token) is not { } account)
+            {
+                return CliRunner.ExitFailure;
+            }
+
+            await new AccountActions(accounts, []).RequireNewPasswordAsync(account.Id, parse.GetValue(reason)!, Actor, token);
+            Console.WriteLine($"{account.Address} now needs a new password before it may authenticate.");
             return CliRunner.ExitOk;
         }, ct));
         return command;

@@ -39,25 +39,26 @@ internal static class ScoringRegistration
 
         services.AddSingleton(sp => new AccountActivityTracker(sp.GetRequiredService<TimeProvider>(), configuration.GetSection($"{Section}:Tracker").Get<ActivityTrackerOptions>()));
         services.AddSingleton(_ => new CampaignTracker());
-        // Scoring:Rate and Scoring:Volume are bound with the rest of the section (ScoringOptions.Rate, .Volume).
-        services.AddSingleton<IDetector>(sp => new RateDetector(sp.GetRequiredService<IOptions<ScoringOptions>>().Value.Rate));
-        services.AddSingleton<IDetector>(sp => new VolumeDetector(sp.GetRequiredService<IOptions<ScoringOptions>>().Value.Volume));
-        services.AddSingleton<IDetector, ConcurrencyDetector>();
+        // Each detector's limits and weights (Scoring:Rate, Scoring:Volume, …) are bound with the rest of the section.
+        static ScoringOptions Bound(IServiceProvider sp) => sp.GetRequiredService<IOptions<ScoringOptions>>().Value;
+        services.AddSingleton<IDetector>(sp => new RateDetector(Bound(sp).Rate));
+        services.AddSingleton<IDetector>(sp => new VolumeDetector(Bound(sp).Volume));
+        services.AddSingleton<IDetector>(sp => new ConcurrencyDetector(Bound(sp).Concurrency));
         services.AddSingleton(urls); // the live lists: the admin refreshes them from PostgreSQL
         if (!string.IsNullOrWhiteSpace(modelPath))
         {
             services.AddSingleton(_ => LoadModel(modelPath)!); // shared with the admin, which feeds it review decisions
         }
 
-        services.AddSingleton<IDetector>(_ => new UrlReputationDetector(urls));
-        services.AddSingleton<IDetector>(sp => new ContentDetector(sp.GetService<NaiveBayesModel>(), urls));
-        services.AddSingleton<IDetector, CampaignDetector>();
-        services.AddSingleton<IDetector, LinkedAccountsDetector>();
-        services.AddSingleton<IDetector, DownstreamFeedbackDetector>();
-        services.AddSingleton<IDetector, LoginDetector>();
+        services.AddSingleton<IDetector>(sp => new UrlReputationDetector(urls, Bound(sp).UrlReputation));
+        services.AddSingleton<IDetector>(sp => new ContentDetector(sp.GetService<NaiveBayesModel>(), urls, Bound(sp).Content));
+        services.AddSingleton<IDetector>(sp => new CampaignDetector(Bound(sp).Campaign));
+        services.AddSingleton<IDetector>(sp => new LinkedAccountsDetector(Bound(sp).LinkedAccounts));
+        services.AddSingleton<IDetector>(sp => new DownstreamFeedbackDetector(Bound(sp).Downstream));
+        services.AddSingleton<IDetector>(sp => new LoginDetector(Bound(sp).Logins));
         services.AddSingleton(_ => new ComplaintLedger(configuration.GetValue<TimeSpan?>("OutboundGuard:FeedbackLoop:Window")));
-        services.AddSingleton<IDetector, ComplaintDetector>();
-        services.AddSingleton(sp => new ScoringPolicy(sp.GetRequiredService<IOptions<ScoringOptions>>().Value));
+        services.AddSingleton<IDetector>(sp => new ComplaintDetector(sp.GetRequiredService<ComplaintLedger>(), Bound(sp).Complaints));
+        services.AddSingleton(sp => new ScoringPolicy(Bound(sp)));
         services.AddSingleton(sp => new ScoringPipeline(
             sp.GetServices<IDetector>(),
             sp.GetRequiredService<ScoringPolicy>(),

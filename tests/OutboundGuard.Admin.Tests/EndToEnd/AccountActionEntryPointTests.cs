@@ -16,7 +16,10 @@ namespace OutboundGuard.Admin.Tests.EndToEnd;
 /// down (so accepted mail stays queued), an account is suspended by each entry point in turn (the scoring policy,
 /// the CLI, the API and the web UI's form) and each leaves the same outcome: the state, one history row and one audit
 /// entry naming the actor, every queued message moved to quarantine, the alert webhook told, and the next MAIL FROM
-/// refused; reinstating through the CLI, the API and the UI likewise leaves the same outcome.
+/// refused; reinstating through the CLI, the API and the UI likewise leaves the same outcome. Throttling (the policy,
+/// the CLI, the API, the UI) leaves the state, one history row, one audit entry, the queued mail where it was, the alert
+/// and a 451 at the next MAIL FROM; requiring a new password (the CLI, the API, the UI) leaves the flag, one audit entry
+/// and a refused AUTH on the running server.
 /// </summary>
 public sealed class AccountActionEntryPointTests : IAsyncLifetime
 {
@@ -153,6 +156,48 @@ public sealed class AccountActionEntryPointTests : IAsyncLifetime
         return accepted;
     }
 
+    /// <summary>Sends ordinary mail at full speed until the policy throttles the account (451); returns the messages accepted before.</summary>
+    private async Task<int> ThrottleByPolicyAsync(string address, string password)
+    {
+        var accepted = 0;
+        using var client = await ConnectAsync(address, password);
+        for (var i = 0; i < 100; i++)
+        {
+            try
+            {
+                await client.SendAsync(Ordinary(address, i));
+                accepted++;
+            }
+            catch (SmtpCommandException e) when ((int)e.StatusCode == 451)
+            {
+                return accepted;
+            }
+        }
+
+        Assert.Fail($"the policy did not throttle {address}");
+        return accepted;
+    }
+
+    /// <summary>One action on an account through the CLI (<paramref name="cliVerb"/>), the API (<paramref name="apiAction"/>) or the web UI's form.</summary>
+    private async Task ActThroughAsync(string entryPoint, string address, string reason, string cliVerb, string apiAction, object apiBody, string uiAction, params string[] cliOptions)
+    {
+        switch (entryPoint)
+        {
+            case "cli":
+                var cli = await CliAsync(null, ["accounts", cliVerb, address, "--reason", reason, .. cliOptions]);
+                Assert.True(cli.ExitCode == 0, cli.StdErr);
+                break;
+            case "api":
+                (await _api.PostAsJsonAsync($"/api/accounts/{Uri.EscapeDataString(address)}/{apiAction}", apiBody)).EnsureSuccessStatusCode();
+                break;
+            case "ui":
+                await UiActionAsync(address, uiAction, reason);
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(entryPoint), entryPoint, "cli, api or ui");
+        }
+    }
+
     private async Task UiActionAsync(string address, string action, string reason)
     {
         var reply = await _ui.PostFormAsync($"/accounts/{Uri.EscapeDataString(address)}", $"/accounts/{Uri.EscapeDataString(address)}/action",
@@ -195,21 +240,13 @@ public sealed class AccountActionEntryPointTests : IAsyncLifetime
         foreach (var entryPoint in new[] { "policy", "cli", "api", "ui" })
         {
             var (address, password, accepted) = await NewAccountWithQueuedMailAsync(entryPoint);
-            switch (entryPoint)
+            if (entryPoint == "policy")
             {
-                case "policy":
-                    accepted += await SuspendByPolicyAsync(address, password);
-                    break;
-                case "cli":
-                    var cli = await CliAsync(null, "accounts", "suspend", address, "--reason", reason);
-                    Assert.True(cli.ExitCode == 0, cli.StdErr);
-                    break;
-                case "api":
-                    (await _api.PostAsJsonAsync($"/api/accounts/{Uri.EscapeDataString(address)}/suspend", new { reason })).EnsureSuccessStatusCode();
-                    break;
-                case "ui":
-                    await UiActionAsync(address, "suspend", reason);
-                    break;
+                accepted += await SuspendByPolicyAsync(address, password);
+            }
+            else
+            {
+                await ActThroughAsync(entryPoint, address, reason, "suspend", "suspend", new { reason }, "suspend");
             }
 
             suspended[entryPoint] = (address, password, accepted);
@@ -232,23 +269,90 @@ public sealed class AccountActionEntryPointTests : IAsyncLifetime
         foreach (var entryPoint in new[] { "cli", "api", "ui" })
         {
             var (address, _, accepted) = suspended[entryPoint];
-            switch (entryPoint)
-            {
-                case "cli":
-                    var cli = await CliAsync(null, "accounts", "reinstate", address, "--reason", "new password set with the customer");
-                    Assert.True(cli.ExitCode == 0, cli.StdErr);
-                    break;
-                case "api":
-                    (await _api.PostAsJsonAsync($"/api/accounts/{Uri.EscapeDataString(address)}/reinstate", new { reason = "new password set with the customer" })).EnsureSuccessStatusCode();
-                    break;
-                case "ui":
-                    await UiActionAsync(address, "reinstate", "new password set with the customer");
-                    break;
-            }
+            const string reinstateReason = "new password set with the customer";
+            await ActThroughAsync(entryPoint, address, reinstateReason, "reinstate", "reinstate", new { reason = reinstateReason }, "reinstate");
 
             // Held mail stays held for review whoever reinstates: releasing it is a decision of its own.
             var outcome = await OutcomeAsync(address, "active", "");
             Assert.Equal(new Outcome("active", "active", expectedActor[entryPoint], "account.active", expectedActor[entryPoint], 1, 0, accepted, true), outcome);
+        }
+    }
+
+    [Fact]
+    public async Task Throttle_leaves_the_same_outcome_through_every_entry_point()
+    {
+        const string reason = "unusual pace reported by the customer";
+        var throttled = new Dictionary<string, (string Address, string Password, int Accepted)>();
+        foreach (var entryPoint in new[] { "policy", "cli", "api", "ui" })
+        {
+            var (address, password, accepted) = await NewAccountWithQueuedMailAsync(entryPoint);
+            if (entryPoint == "policy")
+            {
+                accepted += await ThrottleByPolicyAsync(address, password);
+            }
+            else
+            {
+                await ActThroughAsync(entryPoint, address, reason, "throttle", "throttle", new { reason, minutes = 15 }, "throttle", "--for", "00:15:00");
+            }
+
+            throttled[entryPoint] = (address, password, accepted);
+        }
+
+        var expectedActor = new Dictionary<string, string> { ["policy"] = "policy", ["cli"] = "cli", ["api"] = "apikey", ["ui"] = "user" };
+        foreach (var (entryPoint, (address, password, accepted)) in throttled)
+        {
+            await Eventually.TrueAsync(() => Task.FromResult(_webhook.Received.Any(b => b.Contains("\"account.throttled\"", StringComparison.Ordinal) && b.Contains(address, StringComparison.Ordinal))), $"the throttle alert of the {entryPoint} account");
+            var outcome = await OutcomeAsync(address, "throttled", "account.throttled");
+            // A throttle holds nothing: the accepted mail stays queued for delivery.
+            Assert.Equal(new Outcome("throttled", "throttled", expectedActor[entryPoint], "account.throttled", expectedActor[entryPoint], 1, accepted, 0, true), outcome);
+
+            // The next message is deferred at MAIL FROM, whoever throttled.
+            using var client = await ConnectAsync(address, password);
+            var deferred = await Assert.ThrowsAsync<SmtpCommandException>(() => client.SendAsync(Ordinary(address, 9)));
+            Assert.Equal(451, (int)deferred.StatusCode);
+        }
+    }
+
+    [Fact]
+    public async Task Require_new_password_leaves_the_same_outcome_through_every_entry_point()
+    {
+        const string reason = "password seen in a phishing kit";
+        var expectedActor = new Dictionary<string, string> { ["cli"] = "cli", ["api"] = "apikey", ["ui"] = "user" };
+        foreach (var entryPoint in new[] { "cli", "api", "ui" })
+        {
+            var address = $"{entryPoint}-{Guid.NewGuid():N}"[..16] + "@equivalence.example";
+            var password = "pw-" + Guid.NewGuid().ToString("N")[..16];
+            var added = await CliAsync(password + "\n", "accounts", "add", address, "--password-stdin");
+            Assert.True(added.ExitCode == 0, added.StdErr);
+            // A successful AUTH first, so the running server remembers it: the refusal below shows it heard of the change.
+            using (var before = await ConnectAsync(address, password))
+            {
+                await before.DisconnectAsync(true);
+            }
+
+            await ActThroughAsync(entryPoint, address, reason, "require-new-password", "credential-reset", new { reason }, "credential-reset");
+
+            using var detail = JsonDocument.Parse(await _api.GetStringAsync($"/api/accounts/{Uri.EscapeDataString(address)}"));
+            var account = detail.RootElement.GetProperty("account");
+            Assert.Equal(("active", true), (account.GetProperty("state").GetString(), account.GetProperty("credentialResetRequired").GetBoolean()));
+            var audit = await _api.GetFromJsonAsync<List<JsonElement>>($"/api/audit?target={Uri.EscapeDataString(address)}&action=account.credential_reset_required");
+            var entry = Assert.Single(audit!);
+            Assert.Equal((expectedActor[entryPoint], reason), (KindOf(entry.GetProperty("actor").GetString()!), entry.GetProperty("reason").GetString()));
+
+            await Eventually.TrueAsync(async () =>
+            {
+                using var client = new SmtpClient { ServerCertificateValidationCallback = (_, _, _, _) => true, Timeout = 30_000 };
+                await client.ConnectAsync("127.0.0.1", _smtpPort, SecureSocketOptions.StartTls);
+                try
+                {
+                    await client.AuthenticateAsync(address, password);
+                    return false;
+                }
+                catch (AuthenticationException)
+                {
+                    return true;
+                }
+            }, $"AUTH refused after the {entryPoint} reset");
         }
     }
 }
