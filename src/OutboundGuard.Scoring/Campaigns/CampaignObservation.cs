@@ -36,6 +36,9 @@ public sealed record CampaignObservation(
     /// <summary>Whether any message of the cluster carried a bad URL or phishing phrasing.</summary>
     public bool BadContent { get; init; }
 
+    /// <summary>Whether any message of the cluster linked to an uncommon domain (neither a popular site nor one other tenants' established accounts link to).</summary>
+    public bool UncommonLinks { get; init; }
+
     /// <summary>Accounts that sent this fingerprint in a run (several messages within the window) — a notice is sent once per account.</summary>
     public int RepeatingAccounts { get; init; }
 

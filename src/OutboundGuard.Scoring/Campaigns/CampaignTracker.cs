@@ -84,6 +84,7 @@ public sealed partial class CampaignTracker
             c.BadUrls |= badUrls;
             c.Rich |= words >= _options.RichWords;
             ulong urlSet = BodyFingerprint.OfUrlSet(UncommonDomains(linkDomains, tenant, established));
+            c.UncommonLinks |= urlSet != 0;
             if (c.Accounts.TryGetValue(accountId, out Sender previous))
             {
                 bool sameRun = t - previous.RunStart <= _options.Window.Ticks;
@@ -142,6 +143,7 @@ public sealed partial class CampaignTracker
                 BlockConfirmed = blockedReason is not null && confirmed,
                 LowInformation = !c.Rich,
                 BadContent = c.BadUrls,
+                UncommonLinks = c.UncommonLinks,
                 NewAccounts = brandNewSenders,
                 RepeatingAccounts = repeating,
                 RepeatedInRuns = repeating >= _options.RunSenders,
@@ -403,6 +405,9 @@ public sealed partial class CampaignTracker
 
         public long LastTicks { get; set; }
         public bool BadUrls { get; set; }
+
+        /// <summary>Whether any message of the cluster linked to a domain that is neither popular nor common elsewhere.</summary>
+        public bool UncommonLinks { get; set; }
         public bool Rich { get; set; }
         public string? BlockedReason { get; set; }
         public bool BlockConfirmed { get; set; }

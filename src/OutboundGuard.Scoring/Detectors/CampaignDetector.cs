@@ -47,9 +47,11 @@ public sealed class CampaignDetector(CampaignDetectorOptions? options = null) : 
         // Mostly brand-new accounts (sign-ups put to use at once) make a campaign even of clean text; young accounts older
         // than that (a new shop on its platform's template) count as ordinary senders here.
         bool mostlyYoung = c.NewAccounts * 2 > c.Accounts;
-        if (c.LowInformation && !c.BadContent && !mostlyYoung)
+        if (c.LowInformation && !c.BadContent && (!mostlyYoung || !c.UncommonLinks))
         {
-            // Short and boilerplate texts ("see attached", signatures, forwarded notices) are alike across unrelated senders.
+            // Short and boilerplate texts ("see attached", "Please find attached the invoice.", signatures, forwarded
+            // notices) are alike across unrelated senders, new customers included; from sign-ups a short clean text tells a
+            // campaign only when it points somewhere uncommon (a lure's link), never as plain boilerplate.
             return;
         }
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
@@ -93,6 +94,9 @@ public sealed class PrivatePostgres : IAsyncDisposable
         // while the CLI manages accounts): use it, and leave it running.
         // One that is still starting, or shutting down (its owner was killed and the watchdog is stopping it), refuses
         // connections for a moment: wait, then attach to it or start a new one once it is gone.
+        // One whose owner was killed is about to be stopped by that owner's watchdog (it looks once a second): wait for
+        // it to go rather than attach to it and lose the connection in the middle of starting up.
+        await WaitForOrphanToStopAsync(clusterDirectory, dataDirectory, cancellationToken).ConfigureAwait(false);
         for (var waited = 0; RunningPort(dataDirectory) is int runningPort; waited++)
         {
             var attached = new PrivatePostgres(binaries, clusterDirectory, runningPort, secret, deleteOnStop: false, logger) { _owned = false };
@@ -128,6 +132,7 @@ public sealed class PrivatePostgres : IAsyncDisposable
             }
 
             var cluster = new PrivatePostgres(binaries, clusterDirectory, port, secret, deleteOnStop, logger);
+            await File.WriteAllTextAsync(OwnerFile(clusterDirectory), Environment.ProcessId.ToString(CultureInfo.InvariantCulture), cancellationToken).ConfigureAwait(false);
             cluster.StartWatchdog();
             await cluster.EnsureDatabaseAsync(cancellationToken).ConfigureAwait(false);
             Log.PrivatePostgresStarted(logger, clusterDirectory, port);
@@ -240,6 +245,33 @@ public sealed class PrivatePostgres : IAsyncDisposable
     }
 
     /// <summary>The port of a live postmaster in this data folder, from its postmaster.pid, or null.</summary>
+    /// <summary>The file naming the process that started the cluster (whose watchdog stops it when that process is gone).</summary>
+    private static string OwnerFile(string clusterDirectory) => Path.Combine(clusterDirectory, "owner.pid");
+
+    /// <summary>
+    /// Waits, at most 30 s, for a running cluster whose owner process is gone to be stopped by that owner's watchdog; returns
+    /// at once when no cluster runs, when its owner lives, or when no owner is recorded.
+    /// </summary>
+    private static async Task WaitForOrphanToStopAsync(string clusterDirectory, string dataDirectory, CancellationToken cancellationToken)
+    {
+        string owner;
+        try
+        {
+            owner = (await File.ReadAllTextAsync(OwnerFile(clusterDirectory), cancellationToken).ConfigureAwait(false)).Trim();
+        }
+        catch (IOException)
+        {
+            return;
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        while (RunningPort(dataDirectory) is not null && !Directory.Exists(Path.Combine("/proc", owner))
+               && Stopwatch.GetElapsedTime(started) < TimeSpan.FromSeconds(30))
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     private static int? RunningPort(string dataDirectory)
     {
         var pidFile = Path.Combine(dataDirectory, "postmaster.pid");

@@ -66,6 +66,39 @@ public class CampaignTrackerTests
     }
 
     [Fact]
+    public void New_customers_short_clean_boilerplate_is_no_campaign_but_a_short_lure_with_an_uncommon_link_from_sign_ups_is()
+    {
+        static List<Evidence> Inspect(CampaignObservation o)
+        {
+            var findings = new List<Evidence>();
+            new CampaignDetector().Inspect(TestData.Message(TestData.Account()), new AccountHistory { Now = TestData.Start, Campaign = o }, findings);
+            return findings;
+        }
+
+        // "Please find attached the invoice." from five brand-new customers of five tenants within minutes: common boilerplate.
+        var tracker = new CampaignTracker();
+        CampaignObservation boilerplate = null!;
+        for (var i = 0; i < 5; i++)
+        {
+            boilerplate = tracker.Observe(F, [], 10 + i, $"t{i}.example", established: false, badUrls: false, TestData.Start.AddMinutes(i), words: 6, brandNew: true);
+        }
+
+        Assert.Equal((5, 5, 5, true), (boilerplate.Accounts, boilerplate.NewAccounts, boilerplate.FreshAccounts, boilerplate.LowInformation));
+        Assert.Empty(Inspect(boilerplate));
+
+        // Three sign-ups sending the same short, clean text pointing to a domain nobody else links to: a campaign, throttled at least.
+        const ulong lure = 0x7edcba9876543210UL;
+        CampaignObservation campaign = null!;
+        for (var i = 0; i < 3; i++)
+        {
+            campaign = tracker.Observe(lure, ["parcel-notice-center.example"], 20 + i, $"s{i}.example", established: false, badUrls: false, TestData.Start.AddMinutes(i), words: 9, brandNew: true);
+        }
+
+        Assert.True(campaign.UncommonLinks);
+        Assert.True(Inspect(campaign).Single().Weight >= 40);
+    }
+
+    [Fact]
     public void Ops_can_block_and_unblock_a_fingerprint()
     {
         var tracker = new CampaignTracker();
