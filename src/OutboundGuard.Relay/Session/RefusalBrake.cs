@@ -20,11 +20,9 @@ namespace OutboundGuard.Relay;
 /// </summary>
 internal sealed class RefusalBrake(IOptions<RelayOptions> options, TimeProvider time)
 {
-    private const int PruneThreshold = 10_000;
-
     private readonly ConcurrentDictionary<long, StrongBox<MinuteCount>> _accounts = new();
     private readonly ConditionalWeakTable<SmtpSessionInfo, object> _refusedSessions = new();
-    private long _lastPrune;
+    private readonly SweepGate _sweep = new(time);
 
     /// <summary>Accounts remembered now.</summary>
     public int Count => _accounts.Count;
@@ -58,10 +56,7 @@ internal sealed class RefusalBrake(IOptions<RelayOptions> options, TimeProvider 
 
     private void Prune(long now)
     {
-        // At most once a minute, so that many remembered accounts never make each refusal a scan.
-        var last = Interlocked.Read(ref _lastPrune);
-        if (_accounts.Count < PruneThreshold || time.GetElapsedTime(last, now) < TimeSpan.FromMinutes(1)
-            || Interlocked.CompareExchange(ref _lastPrune, now, last) != last)
+        if (!_sweep.TryEnter(_accounts.Count, now))
         {
             return;
         }

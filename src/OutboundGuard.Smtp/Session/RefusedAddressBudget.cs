@@ -16,17 +16,16 @@ namespace OutboundGuard.Smtp.Session;
 /// </summary>
 public sealed class RefusedAddressBudget
 {
-    private const int PruneThreshold = 10_000;
-
     private readonly ConcurrentDictionary<IPAddress, Entry> _entries = new();
     private readonly SmtpLimits _limits;
     private readonly TimeProvider _time;
-    private long _lastPrune;
+    private readonly SweepGate _sweep;
 
     public RefusedAddressBudget(IOptions<SmtpOptions> options, TimeProvider time)
     {
         _limits = options.Value.Limits;
         _time = time;
+        _sweep = new SweepGate(time);
     }
 
     /// <summary>Addresses remembered now.</summary>
@@ -89,16 +88,16 @@ public sealed class RefusedAddressBudget
 
     private bool IsBudgeted(Entry entry, long now)
     {
-        var shielded = entry.AcceptedAt is { } accepted && _time.GetElapsedTime(accepted, now) < _limits.AcceptedMailShieldsAddressFor;
-        return !shielded && entry.Refused.PerMinute(now, _time.TimestampFrequency) > _limits.RefusedSessionsBeforeAddressBudget;
+        return !IsShielded(entry, now) && entry.Refused.PerMinute(now, _time.TimestampFrequency) > _limits.RefusedSessionsBeforeAddressBudget;
     }
+
+    /// <summary>Whether the address had mail accepted recently enough never to be budgeted.</summary>
+    private bool IsShielded(Entry entry, long now)
+        => entry.AcceptedAt is { } accepted && _time.GetElapsedTime(accepted, now) < _limits.AcceptedMailShieldsAddressFor;
 
     private void Prune(long now)
     {
-        // At most once a minute, so that many shielded addresses never make each refusal a scan.
-        var last = Interlocked.Read(ref _lastPrune);
-        if (_entries.Count < PruneThreshold || _time.GetElapsedTime(last, now) < TimeSpan.FromMinutes(1)
-            || Interlocked.CompareExchange(ref _lastPrune, now, last) != last)
+        if (!_sweep.TryEnter(_entries.Count, now))
         {
             return;
         }
@@ -108,8 +107,7 @@ public sealed class RefusedAddressBudget
             lock (entry)
             {
                 var quiet = entry.Refused.PerMinute(now, _time.TimestampFrequency) < 1;
-                var unshielded = entry.AcceptedAt is not { } accepted || _time.GetElapsedTime(accepted, now) >= _limits.AcceptedMailShieldsAddressFor;
-                if (quiet && unshielded)
+                if (quiet && !IsShielded(entry, now))
                 {
                     _entries.TryRemove(address, out _);
                 }
