@@ -114,29 +114,19 @@ public static class AccountsApi
             return ApiValidation.Problem("password", weak);
         }
 
-        var explicitTenant = !string.IsNullOrWhiteSpace(request.Tenant);
-        var tenant = explicitTenant ? request.Tenant!.Trim() : address[(address.LastIndexOf('@') + 1)..];
-        if (TenantRepository.DomainProblem(tenant) is { } badTenant)
+        var choice = await NewAccountTenant.ResolveAsync(tenants, address, request.Tenant, user.Actor(), mayCreate: user.IsInRole(AdminRoles.Admin), cancellationToken);
+        switch (choice.Outcome)
         {
-            return ApiValidation.Problem(explicitTenant ? "tenant" : "address", badTenant);
-        }
-
-        if (await tenants.FindAsync(tenant, cancellationToken) is null)
-        {
-            if (explicitTenant)
-            {
-                return ApiValidation.Problem("tenant", $"No tenant {tenant}; create it first (POST /api/tenants or outboundguard tenants add {tenant}, admin role).");
-            }
-
-            if (!user.IsInRole(AdminRoles.Admin))
-            {
+            case NewAccountTenantOutcome.BadDomain:
+                return ApiValidation.Problem(choice.Named ? "tenant" : "address", choice.Problem!);
+            case NewAccountTenantOutcome.NamedTenantMissing:
+                return ApiValidation.Problem("tenant", $"No tenant {choice.Domain}; create it first (POST /api/tenants or outboundguard tenants add {choice.Domain}, admin role).");
+            case NewAccountTenantOutcome.CreationNotAllowed:
                 return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Tenant does not exist",
-                    detail: $"No tenant {tenant}; creating a tenant needs the admin role. Ask an admin to create it first (POST /api/tenants or outboundguard tenants add {tenant}).");
-            }
-
-            await tenants.AddAsync(tenant, user.Actor(), cancellationToken);
+                    detail: $"No tenant {choice.Domain}; creating a tenant needs the admin role. Ask an admin to create it first (POST /api/tenants or outboundguard tenants add {choice.Domain}).");
         }
 
+        var tenant = choice.Domain;
         try
         {
             var created = await accounts.AddAsync(address, tenant, request.Password, user.Actor(), cancellationToken);

@@ -39,7 +39,9 @@ public sealed partial class TenantAuthenticator(
                 return null;
         }
 
-        if (check.Account is { } account)
+        // The local source returns the account it verified; a directory vouches for a login, whose account the caller
+        // has already read when it exists: it is not read again.
+        if ((check.Account ?? known) is { } account)
         {
             return account;
         }

@@ -56,27 +56,18 @@ internal static class AccountsCommand
                 }
             }
 
-            // A tenant named with --tenant must exist (tenants add); only the address's own domain is created on the way.
-            var tenants = new TenantRepository(db.DataSource);
-            var named = parse.GetValue(tenant);
-            var domain = string.IsNullOrWhiteSpace(named) ? mailbox[(mailbox.LastIndexOf('@') + 1)..] : named.Trim();
-            if (TenantRepository.DomainProblem(domain) is { } bad)
+            var tenantChoice = await NewAccountTenant.ResolveAsync(new TenantRepository(db.DataSource), mailbox, parse.GetValue(tenant), Actor, mayCreate: true, token);
+            switch (tenantChoice.Outcome)
             {
-                await Console.Error.WriteLineAsync("error: " + bad);
-                return CliRunner.ExitUsage;
-            }
-
-            if (await tenants.FindAsync(domain, token) is null)
-            {
-                if (!string.IsNullOrWhiteSpace(named))
-                {
-                    await Console.Error.WriteLineAsync($"error: no tenant {domain}; create it first with: outboundguard tenants add {domain}");
+                case NewAccountTenantOutcome.BadDomain:
+                    await Console.Error.WriteLineAsync("error: " + tenantChoice.Problem);
                     return CliRunner.ExitUsage;
-                }
-
-                await tenants.AddAsync(domain, Actor, token);
+                case NewAccountTenantOutcome.NamedTenantMissing:
+                    await Console.Error.WriteLineAsync($"error: no tenant {tenantChoice.Domain}; create it first with: outboundguard tenants add {tenantChoice.Domain}");
+                    return CliRunner.ExitUsage;
             }
 
+            var domain = tenantChoice.Domain;
             var created = await new AccountRepository(db.DataSource).AddAsync(mailbox, domain, password, Actor, token);
             if (parse.GetValue(CommonOptions.Json))
             {
