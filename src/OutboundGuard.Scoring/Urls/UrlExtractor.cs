@@ -44,10 +44,17 @@ public static partial class UrlExtractor
         }
     });
 
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<MimeMessage, IReadOnlyList<ExtractedUrl>> Cache = new();
+    /// <summary>Extracts the normalised links of <paramref name="message"/>; empty when it has no body. Cached per parsed message (with its <see cref="MessageBody"/>).</summary>
+    public static IReadOnlyList<ExtractedUrl> Extract(MimeMessage? message)
+    {
+        if (message is null)
+        {
+            return [];
+        }
 
-    /// <summary>Extracts the normalised links of <paramref name="message"/>; empty when it has no body. Cached per parsed message.</summary>
-    public static IReadOnlyList<ExtractedUrl> Extract(MimeMessage? message) => message is null ? [] : Cache.GetValue(message, m => ExtractFrom(MessageBody.Of(m)));
+        MessageBody body = MessageBody.Of(message);
+        return body.Urls ??= ExtractFrom(body);
+    }
 
     /// <summary>Extracts the normalised links of a message body, without the cache.</summary>
     public static IReadOnlyList<ExtractedUrl> ExtractFrom(MessageBody body)
