@@ -45,35 +45,7 @@ internal static class CorpusScoring
         // from a fresh account (as before), and the later passes see the same accounts again, so the trackers' state
         // stays the size of the sample, as a relay's does for a steady set of accounts, instead of growing by one new
         // account per message scored (which made later passes a test of the garbage collector).
-        Verdict ScoreOne(int index)
-        {
-            var bytes = messages[index].Bytes;
-            MimeMessage? content = null;
-            try
-            {
-                using var stream = new MemoryStream(bytes, writable: false);
-                content = MimeMessage.Load(Parsing, stream);
-            }
-            catch (FormatException)
-            {
-            }
-
-            // The corpus is mail as sent: its author is the account, the author's domain the tenant.
-            var id = (long)index + 1;
-            var author = content?.From.Mailboxes.FirstOrDefault()?.Address is { } a && a.Contains('@', StringComparison.Ordinal) ? a.ToLowerInvariant() : $"user{id}@bench.example";
-            var tenant = author[(author.LastIndexOf('@') + 1)..];
-            return pipeline.Score(new MessageUnderReview
-            {
-                MessageId = id.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                Account = new AccountProfile { Id = id, Address = author, Tenant = tenant, Limits = limits, CreatedAt = created },
-                EnvelopeSender = author,
-                Recipients = ["rcpt@example.org"],
-                ClientAddress = new IPAddress(BitConverter.GetBytes((int)(0x0A000000 + id)).Reverse().ToArray()),
-                SessionId = "bench",
-                Content = content,
-                SizeOctets = bytes.Length,
-            });
-        }
+        Verdict ScoreOne(int index) => pipeline.Score(Review(Parse(messages[index].Bytes), index, messages[index].Bytes.Length, limits, created));
 
         // Detection pass (also warms up the JIT).
         var detection = new Dictionary<string, int[]>(StringComparer.Ordinal) { ["spam"] = new int[2], ["ham"] = new int[2], ["phish"] = new int[2] };
@@ -186,6 +158,42 @@ internal static class CorpusScoring
         };
         Console.WriteLine(JsonSerializer.Serialize(result));
         return 0;
+    }
+
+    /// <summary>Parses one message of the sample as the relay does; null when MimeKit cannot read it at all.</summary>
+    internal static MimeMessage? Parse(byte[] bytes)
+    {
+        try
+        {
+            using var stream = new MemoryStream(bytes, writable: false);
+            return MimeMessage.Load(Parsing, stream);
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Message <paramref name="index"/> of the sample as submitted: always by account index + 1 from its own client address.
+    /// The corpus is mail as sent: its author is the account, the author's domain the tenant.
+    /// </summary>
+    internal static MessageUnderReview Review(MimeMessage? content, int index, long size, AccountLimits limits, DateTimeOffset created)
+    {
+        var id = (long)index + 1;
+        var author = content?.From.Mailboxes.FirstOrDefault()?.Address is { } a && a.Contains('@', StringComparison.Ordinal) ? a.ToLowerInvariant() : $"user{id}@bench.example";
+        var tenant = author[(author.LastIndexOf('@') + 1)..];
+        return new MessageUnderReview
+        {
+            MessageId = id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            Account = new AccountProfile { Id = id, Address = author, Tenant = tenant, Limits = limits, CreatedAt = created },
+            EnvelopeSender = author,
+            Recipients = ["rcpt@example.org"],
+            ClientAddress = new IPAddress(BitConverter.GetBytes((int)(0x0A000000 + id)).Reverse().ToArray()),
+            SessionId = "bench",
+            Content = content,
+            SizeOctets = size,
+        };
     }
 
     /// <summary>What one collection found: the heap after it and what it promoted (what survives is what each collection copies).</summary>

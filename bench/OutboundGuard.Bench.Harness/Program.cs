@@ -11,6 +11,7 @@ using OutboundGuard.Bench;
 //                                                     picks a corpus sample, generates phishing notifications, writes a model trained on the rest
 //   score       --sample DIR --threads T [--repeat R] [--no-model]
 //                                                     runs the scoring pipeline over the sample; prints JSON
+//   stages      --sample DIR [--passes P]             CPU and allocation per message of each scoring stage on one thread; prints JSON
 var verb = args.Length > 0 ? args[0] : "help";
 var options = Arguments.Parse(args.Skip(1));
 try
@@ -23,6 +24,7 @@ try
         "idle" => await IdleSessions.RunAsync(options),
         "sample" => CorpusSample.Run(options),
         "score" => CorpusScoring.Run(options),
+        "stages" => StageProfile.Run(options),
         _ => Usage(),
     };
 }

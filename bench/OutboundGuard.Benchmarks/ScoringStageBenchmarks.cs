@@ -1,7 +1,9 @@
 using BenchmarkDotNet.Attributes;
 using MimeKit;
+using OutboundGuard.Scoring.Accounts;
 using OutboundGuard.Scoring.Campaigns;
 using OutboundGuard.Scoring.Content;
+using OutboundGuard.Scoring.Detectors;
 using OutboundGuard.Scoring.Html;
 using OutboundGuard.Scoring.Messages;
 using OutboundGuard.Scoring.Urls;
@@ -11,7 +13,8 @@ namespace OutboundGuard.Benchmarks;
 /// <summary>
 /// The stages of scoring one message outside the detectors, each on its own and without the per-message caches:
 /// decoding the text parts, scanning the HTML, normalising links, the readable text, classifier tokens, phishing
-/// rules and the body fingerprint.
+/// rules, the body fingerprint, and the content detector's checks beyond the classifier (the rules' cached matches
+/// and the From, Reply-To and display-name checks).
 /// </summary>
 [MemoryDiagnoser]
 public class ScoringStageBenchmarks
@@ -21,6 +24,10 @@ public class ScoringStageBenchmarks
     private MessageText _text = null!;
     private string _html = string.Empty;
     private NaiveBayesModel _model = null!;
+    private MessageUnderReview _brandReview = null!;
+    private readonly ContentDetector _content = new();
+    private readonly AccountHistory _history = new() { Now = DateTimeOffset.UtcNow };
+    private readonly List<OutboundGuard.Domain.Evidence> _findings = [];
 
     [Params(10 * 1024, 100 * 1024)]
     public int Size { get; set; }
@@ -35,6 +42,12 @@ public class ScoringStageBenchmarks
         _model = new NaiveBayesModel();
         _model.Learn("Quarterly figures", _text.Body, spam: false);
         _model.Learn("Cheap meds", "Cheap meds online no prescription discount pharmacy order today", spam: true);
+        // A display name beside an address of another domain: every protected brand is compared with the name's words.
+        MimeMessage brand = Messages.Parse(Messages.Typical(Size));
+        brand.From.Clear();
+        brand.From.Add(new MailboxAddress("Service Desk - Accounts Team", "desk@other.example"));
+        _brandReview = Messages.Review(brand, 1, Size);
+        MessageText.Of(brand);
     }
 
     [Benchmark(Description = "decode text parts (MimeKit)")]
@@ -69,4 +82,12 @@ public class ScoringStageBenchmarks
 
     [Benchmark(Description = "body fingerprint")]
     public ulong? Fingerprint() => BodyFingerprint.Compute(_text.Subject, _text.Body);
+
+    [Benchmark(Description = "content detector without the model (display name, headers)")]
+    public int ContentChecks()
+    {
+        _findings.Clear();
+        _content.Inspect(_brandReview, _history, _findings);
+        return _findings.Count;
+    }
 }

@@ -158,6 +158,20 @@ public sealed partial class ScoringPipeline
         return domains;
     }
 
+    /// <summary>Whether any of the links is a bad URL as <paramref name="detector"/> judges them.</summary>
+    private static bool AnyBad(UrlReputationDetector detector, IReadOnlyList<ExtractedUrl> urls, IReadOnlyDictionary<string, string> listed)
+    {
+        foreach (ExtractedUrl url in urls)
+        {
+            if (detector.IsBad(url, listed))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private ScoringResult Run(MessageUnderReview message, IReadOnlyList<ExtractedUrl> urls, List<string> domains, IReadOnlyDictionary<string, string> listed)
     {
         AccountHistory history = _tracker.RecordAttempt(message);
@@ -173,8 +187,7 @@ public sealed partial class ScoringPipeline
                 bodyFingerprint = fingerprint;
                 bool established = history.Now - message.Account.CreatedAt >= _campaigns.Options.EstablishedAge;
                 // The tenant-template guard holds only for clean templates: no bad URL and no phishing phrasing.
-                bool bad = (_urls is not null && urls.Any(u => _urls.IsBad(u, listed)))
-                    || text.PhishingMatches.Count > 0;
+                bool bad = (_urls is not null && AnyBad(_urls, urls, listed)) || text.PhishingMatches.Count > 0;
                 bool brandNew = history.Now - message.Account.CreatedAt < _campaigns.Options.NewAccountAge;
                 campaign = _campaigns.Observe(fingerprint, domains, message.Account.Id, message.Account.Tenant, established, bad, history.Now, words, brandNew);
             }

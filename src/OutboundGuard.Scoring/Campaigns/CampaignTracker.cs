@@ -103,13 +103,27 @@ public sealed partial class CampaignTracker
             }
 
             int accounts = 0, fresh = 0, repeating = 0, brandNewSenders = 0;
-            var tenants = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            // Distinct tenants: most clusters have one, so a set is made only at the second.
+            string? firstTenant = null;
+            HashSet<string>? tenants = null;
             foreach (Sender sender in c.Accounts.Values)
             {
                 if (sender.Ticks >= since)
                 {
                     accounts++;
-                    tenants.Add(sender.Tenant);
+                    if (firstTenant is null)
+                    {
+                        firstTenant = sender.Tenant;
+                    }
+                    else if (tenants is not null)
+                    {
+                        tenants.Add(sender.Tenant);
+                    }
+                    else if (!string.Equals(firstTenant, sender.Tenant, StringComparison.OrdinalIgnoreCase))
+                    {
+                        tenants = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { firstTenant, sender.Tenant };
+                    }
+
                     fresh += sender.Established ? 0 : 1;
                     brandNewSenders += sender.BrandNew ? 1 : 0;
                     repeating += sender.Run >= _options.RunLength ? 1 : 0;
@@ -117,8 +131,9 @@ public sealed partial class CampaignTracker
             }
 
             (ulong _, string? blockedReason, bool confirmed) = c.BlockedReason is not null ? (c.Fingerprint, c.BlockedReason, c.BlockConfirmed)
-                : _blocked.FirstOrDefault(b => BodyFingerprint.Distance(b.Fingerprint, fingerprint) <= BodyFingerprint.SameCampaignDistance);
-            bool guard = tenants.Count == 1 && fresh == 0 && !c.BadUrls && repeating < _options.RunSenders;
+                : BlockNear(fingerprint);
+            int tenantCount = tenants?.Count ?? (firstTenant is null ? 0 : 1);
+            bool guard = tenantCount == 1 && fresh == 0 && !c.BadUrls && repeating < _options.RunSenders;
             int urlSetAccounts = 0;
             if (urlSet != 0)
             {
@@ -133,10 +148,13 @@ public sealed partial class CampaignTracker
                     senders[accountId] = (t, tenant);
                 }
 
-                urlSetAccounts = senders.Count(s => s.Value.Item1 >= since);
+                foreach ((long ticks, string _) in senders.Values)
+                {
+                    urlSetAccounts += ticks >= since ? 1 : 0;
+                }
             }
 
-            return new CampaignObservation(Hex(c.Fingerprint), accounts, tenants.Count, fresh, _options.Window, blockedReason is not null, blockedReason, guard,
+            return new CampaignObservation(Hex(c.Fingerprint), accounts, tenantCount, fresh, _options.Window, blockedReason is not null, blockedReason, guard,
                 c.SuspendedAccount is { } s && s != accountId ? s : null)
             {
                 UrlSetAccounts = urlSetAccounts,
@@ -149,6 +167,20 @@ public sealed partial class CampaignTracker
                 RepeatedInRuns = repeating >= _options.RunSenders,
             };
         }
+    }
+
+    /// <summary>The first block within <see cref="BodyFingerprint.SameCampaignDistance"/> of <paramref name="fingerprint"/>, or default; called under the lock.</summary>
+    private (ulong Fingerprint, string? Reason, bool Confirmed) BlockNear(ulong fingerprint)
+    {
+        foreach ((ulong Fingerprint, string Reason, bool Confirmed) b in _blocked)
+        {
+            if (BodyFingerprint.Distance(b.Fingerprint, fingerprint) <= BodyFingerprint.SameCampaignDistance)
+            {
+                return b;
+            }
+        }
+
+        return default;
     }
 
     /// <summary>Blocks a fingerprint (hex, as shown in evidence) for every account; used when ops confirm a campaign as abuse.</summary>

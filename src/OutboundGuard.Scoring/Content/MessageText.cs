@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using MimeKit;
 using OutboundGuard.Scoring.Messages;
 
@@ -6,15 +5,13 @@ namespace OutboundGuard.Scoring.Content;
 
 /// <summary>
 /// The readable text of a message (subject and body: plain parts as they are, HTML parts as the text a
-/// reader sees), extracted once per parsed message and cached for the other detectors. At most 64 KiB of
+/// reader sees), extracted once per parsed message and cached with its <see cref="MessageBody"/> for the other detectors. At most 64 KiB of
 /// text is kept: classification and fingerprints need no more.
 /// </summary>
 public sealed class MessageText
 {
     /// <summary>Body text kept per message, in characters. 65,536.</summary>
     public const int MaxChars = 64 * 1024;
-
-    private static readonly ConditionalWeakTable<MimeMessage, MessageText> Cache = new();
 
     private MessageText(string subject, string body)
     {
@@ -39,7 +36,8 @@ public sealed class MessageText
             return new MessageText(string.Empty, string.Empty);
         }
 
-        return Cache.GetValue(message, Extract);
+        MessageBody body = MessageBody.Of(message);
+        return body.Text ??= From(message.Subject, body);
     }
 
     /// <summary>The text of <paramref name="body"/> under <paramref name="subject"/>, without the cache.</summary>
@@ -84,6 +82,4 @@ public sealed class MessageText
         });
         return new MessageText(subject ?? string.Empty, text);
     }
-
-    private static MessageText Extract(MimeMessage message) => From(message.Subject, MessageBody.Of(message));
 }

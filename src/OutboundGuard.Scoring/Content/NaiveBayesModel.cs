@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
 
 namespace OutboundGuard.Scoring.Content;
@@ -20,8 +21,10 @@ public sealed class NaiveBayesModel
     public const int MaxTokensRead = 10_000;
 
     private readonly Lock _lock = new();
-    private readonly Dictionary<int, int> _spam = [];
-    private readonly Dictionary<int, int> _ham = [];
+    /// <summary>Each bucket's spam and ham counts in one entry: classifying looks each token up once, not once per class.</summary>
+    private readonly Dictionary<int, BucketCounts> _counts = [];
+    private int _spamBuckets;
+    private int _hamBuckets;
     private long _spamTokens;
     private long _hamTokens;
 
@@ -35,13 +38,24 @@ public sealed class NaiveBayesModel
     /// <summary>Adds one message's text to the model as spam or ham (initial training or an ops decision).</summary>
     public void Learn(string subject, string body, bool spam)
     {
-        HashSet<int> tokens = Tokens(subject, body);
+        TokenSet tokens = Tokens(subject, body);
         lock (_lock)
         {
-            Dictionary<int, int> counts = spam ? _spam : _ham;
-            foreach (int t in tokens)
+            foreach (int t in tokens.InOrder)
             {
-                counts[t] = counts.TryGetValue(t, out int n) ? n + 1 : 1;
+                ref BucketCounts counts = ref CollectionsMarshal.GetValueRefOrAddDefault(_counts, t, out _);
+                if (spam)
+                {
+                    _spamBuckets += counts.InSpam ? 0 : 1;
+                    counts.InSpam = true;
+                    counts.Spam++;
+                }
+                else
+                {
+                    _hamBuckets += counts.InHam ? 0 : 1;
+                    counts.InHam = true;
+                    counts.Ham++;
+                }
             }
 
             if (spam)
@@ -60,7 +74,7 @@ public sealed class NaiveBayesModel
     /// <summary>The probability (0–1) that the text is spam; 0.5 while the model is untrained.</summary>
     public double SpamProbability(string subject, string body)
     {
-        HashSet<int> tokens = Tokens(subject, body);
+        TokenSet tokens = Tokens(subject, body);
         lock (_lock)
         {
             if (!IsTrained)
@@ -69,15 +83,16 @@ public sealed class NaiveBayesModel
             }
 
             // Σ log((count + 1) / (tokens + vocabulary)) per class, as Σ log(count + 1) − seen · log(tokens + vocabulary).
-            double vocabulary = Math.Max(1, _spam.Count + _ham.Count);
+            double vocabulary = Math.Max(1, _spamBuckets + _hamBuckets);
             double logSpam = Math.Log((double)SpamMessages / (SpamMessages + HamMessages));
             double logHam = Math.Log((double)HamMessages / (SpamMessages + HamMessages));
             double sumSpam = 0, sumHam = 0;
             int seen = 0;
-            foreach (int t in tokens)
+            foreach (int t in tokens.InOrder)
             {
-                int s = _spam.TryGetValue(t, out int a) ? a : 0;
-                int h = _ham.TryGetValue(t, out int b) ? b : 0;
+                _counts.TryGetValue(t, out BucketCounts counts);
+                int s = counts.Spam;
+                int h = counts.Ham;
                 if (s == 0 && h == 0)
                 {
                     continue; // unseen tokens say nothing
@@ -112,9 +127,22 @@ public sealed class NaiveBayesModel
                 HamMessages = HamMessages,
                 SpamTokens = _spamTokens,
                 HamTokens = _hamTokens,
-                Spam = new Dictionary<int, int>(_spam),
-                Ham = new Dictionary<int, int>(_ham),
+                Spam = [],
+                Ham = [],
             };
+
+            foreach ((int bucket, BucketCounts counts) in _counts)
+            {
+                if (counts.InSpam)
+                {
+                    file.Spam[bucket] = counts.Spam;
+                }
+
+                if (counts.InHam)
+                {
+                    file.Ham[bucket] = counts.Ham;
+                }
+            }
         }
 
         JsonSerializer.Serialize(stream, file);
@@ -135,12 +163,18 @@ public sealed class NaiveBayesModel
         model._hamTokens = file.HamTokens;
         foreach ((int k, int v) in file.Spam)
         {
-            model._spam[k] = v;
+            ref BucketCounts counts = ref CollectionsMarshal.GetValueRefOrAddDefault(model._counts, k, out _);
+            counts.Spam = v;
+            counts.InSpam = true;
+            model._spamBuckets++;
         }
 
         foreach ((int k, int v) in file.Ham)
         {
-            model._ham[k] = v;
+            ref BucketCounts counts = ref CollectionsMarshal.GetValueRefOrAddDefault(model._counts, k, out _);
+            counts.Ham = v;
+            counts.InHam = true;
+            model._hamBuckets++;
         }
 
         return model;
@@ -161,20 +195,65 @@ public sealed class NaiveBayesModel
     }
 
     [ThreadStatic]
-    private static HashSet<int>? t_tokens;
+    private static TokenSet? t_tokens;
 
     /// <summary>
     /// The distinct token buckets of a message: runs of letters, digits and $€£%! cut into pieces of 24
     /// characters, pieces shorter than 2 left out (what the pattern [\p{L}\p{N}$€£%!]{2,24} matches), lower-cased
     /// and hashed; subject tokens apart. The set is the calling thread's and is reused by its next call.
     /// </summary>
-    internal static HashSet<int> Tokens(string subject, string body)
+    internal static TokenSet Tokens(string subject, string body)
     {
-        HashSet<int> tokens = t_tokens ??= new HashSet<int>(MaxTokens);
+        TokenSet tokens = t_tokens ??= new TokenSet();
         tokens.Clear();
         AddTokens(subject, SubjectSeed, tokens, int.MaxValue);
         AddTokens(body, FnvOffset, tokens, MaxTokens);
         return tokens;
+    }
+
+    /// <summary>
+    /// A set of buckets that keeps the order they were first added in (the classifier sums in that order, so its
+    /// result does not depend on how the set is kept): one bit per bucket and the list of buckets added, which
+    /// <see cref="Clear"/> walks to unset only those bits.
+    /// </summary>
+    internal sealed class TokenSet
+    {
+        private readonly ulong[] _seen = new ulong[Buckets / 64];
+        private int[] _order = new int[MaxTokens];
+        private int _count;
+
+        public int Count => _count;
+
+        /// <summary>The buckets in the order they were first added.</summary>
+        public ReadOnlySpan<int> InOrder => _order.AsSpan(0, _count);
+
+        public void Add(int bucket)
+        {
+            ref ulong word = ref _seen[bucket >> 6];
+            ulong bit = 1UL << (bucket & 63);
+            if ((word & bit) != 0)
+            {
+                return;
+            }
+
+            word |= bit;
+            if (_count == _order.Length)
+            {
+                Array.Resize(ref _order, _order.Length * 2);
+            }
+
+            _order[_count++] = bucket;
+        }
+
+        public void Clear()
+        {
+            foreach (int bucket in InOrder)
+            {
+                _seen[bucket >> 6] = 0;
+            }
+
+            _count = 0;
+        }
     }
 
     private const uint FnvOffset = 2166136261;
@@ -192,7 +271,7 @@ public sealed class NaiveBayesModel
         return h;
     }
 
-    private static void AddTokens(string text, uint seed, HashSet<int> tokens, int limit)
+    private static void AddTokens(string text, uint seed, TokenSet tokens, int limit)
     {
         ReadOnlySpan<char> all = text;
         int i = 0;
@@ -239,6 +318,15 @@ public sealed class NaiveBayesModel
     private static bool IsTokenChar(char c) => c < 128
         ? char.IsAsciiLetterOrDigit(c) || c is '$' or '%' or '!'
         : char.IsLetter(c) || char.IsNumber(c) || c is '€' or '£';
+
+    /// <summary>One bucket's counts per class, and whether the class has the bucket at all (the vocabulary counts buckets per class).</summary>
+    private struct BucketCounts
+    {
+        public int Spam;
+        public int Ham;
+        public bool InSpam;
+        public bool InHam;
+    }
 
     private sealed class ModelFile
     {

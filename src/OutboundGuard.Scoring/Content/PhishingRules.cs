@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.RegularExpressions;
 
 namespace OutboundGuard.Scoring.Content;
@@ -24,19 +25,67 @@ public static partial class PhishingRules
         ("shared document lure", 15, SharedDocument()),
     ];
 
+    /// <summary>
+    /// Words that each rule of <see cref="All"/> (same order) cannot match without: a text holding none of a rule's words
+    /// (in any case) is not run through its pattern. Most mail holds few of them, and one vectorised search per word is
+    /// much cheaper than a pattern's scan of the whole body.
+    /// </summary>
+    private static readonly string[][] RequiredWords =
+    [
+        ["your"],
+        ["activity", "attempt"],
+        ["password"],
+        ["message"],
+        ["mailbox", "quota"],
+        ["account"],
+        ["your"],
+        ["click"],
+        ["your"],
+        ["shared"],
+    ];
+
+    /// <summary>
+    /// Characters that a case-insensitive pattern reads as an ASCII letter but an ordinal case-insensitive search
+    /// does not (KELVIN SIGN as k, LONG S as s, the dotted and dotless I): a text with any of them runs every pattern.
+    /// </summary>
+    private static readonly SearchValues<char> OtherCaseForms = SearchValues.Create("\u212A\u017F\u0130\u0131");
+
     /// <summary>The label and weight of every rule that <paramref name="subject"/> or <paramref name="body"/> matches, in rule order.</summary>
     public static IReadOnlyList<(string Label, double Weight)> Match(string subject, string body)
     {
         List<(string Label, double Weight)>? matches = null;
-        foreach ((string label, double weight, Regex pattern) in All)
+        bool subjectPlain = !subject.AsSpan().ContainsAny(OtherCaseForms);
+        bool bodyPlain = !body.AsSpan().ContainsAny(OtherCaseForms);
+        IReadOnlyList<(string Label, double Weight, Regex Pattern)> all = All;
+        for (int r = 0; r < all.Count; r++)
         {
-            if (pattern.IsMatch(subject) || pattern.IsMatch(body))
+            (string label, double weight, Regex pattern) = all[r];
+            if ((MayMatch(subject, subjectPlain, r) && pattern.IsMatch(subject)) || (MayMatch(body, bodyPlain, r) && pattern.IsMatch(body)))
             {
                 (matches ??= []).Add((label, weight));
             }
         }
 
         return (IReadOnlyList<(string Label, double Weight)>?)matches ?? [];
+    }
+
+    /// <summary>Whether rule <paramref name="rule"/> may match <paramref name="text"/>: always for a text that is not plain, else when it holds one of the rule's words.</summary>
+    private static bool MayMatch(string text, bool plain, int rule)
+    {
+        if (!plain)
+        {
+            return true;
+        }
+
+        foreach (string word in RequiredWords[rule])
+        {
+            if (text.Contains(word, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     [GeneratedRegex(@"\b(verify|validate|re-?confirm)\s+your\s+(e-?mail\s+)?(account|mailbox|identity)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]

@@ -94,15 +94,35 @@ public sealed class ContentDetector : IDetector
         if (from is not null && !string.IsNullOrWhiteSpace(from.Name) && !_brands.IsBrandDomain(PublicSuffixes.RegistrableDomain(fromDomain)))
         {
             string skeleton = LookAlike.Skeleton(from.Name);
+            string[]? words = null;
             foreach (string brand in _brands.ProtectedBrands.Keys)
             {
-                string b = LookAlike.Skeleton(brand);
-                if (b.Length >= 4 && from.Name.Split(' ', '-', '.', '_').Any(w => LookAlike.Skeleton(w) == b || (b.Length >= 6 && skeleton.Contains(b, StringComparison.Ordinal))))
+                string b = LookAlike.BrandSkeleton(brand);
+                if (b.Length < 4)
+                {
+                    continue;
+                }
+
+                // The brand as one word of the name ("PayPal Service"), or inside the whole name for brands of 6 letters or more.
+                words ??= WordSkeletons(from.Name);
+                if (Array.IndexOf(words, b) >= 0 || (b.Length >= 6 && skeleton.Contains(b, StringComparison.Ordinal)))
                 {
                     findings.Add(new Evidence(Name, _o.BrandDisplayNameWeight, $"display name \"{from.Name}\" imitates {brand} from {fromDomain}"));
                     break;
                 }
             }
         }
+    }
+
+    /// <summary>The skeletons of a display name's words (split at space, '-', '.' and '_'), made once per message for every brand.</summary>
+    private static string[] WordSkeletons(string name)
+    {
+        string[] words = name.Split(' ', '-', '.', '_');
+        for (int i = 0; i < words.Length; i++)
+        {
+            words[i] = LookAlike.Skeleton(words[i]);
+        }
+
+        return words;
     }
 }

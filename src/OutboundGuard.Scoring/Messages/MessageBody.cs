@@ -1,6 +1,8 @@
 using System.Runtime.CompilerServices;
 using MimeKit;
+using OutboundGuard.Scoring.Content;
 using OutboundGuard.Scoring.Html;
+using OutboundGuard.Scoring.Urls;
 
 namespace OutboundGuard.Scoring.Messages;
 
@@ -13,7 +15,7 @@ public sealed record TextSection(bool IsHtml, string Text, IReadOnlyList<HtmlAnc
 /// <summary>
 /// The text parts of a parsed message, each decoded once and each HTML part scanned once
 /// (<see cref="HtmlScanner"/>); cached per message and shared by the URL extractor and the text the
-/// classifier, the phishing rules and the fingerprints read.
+/// classifier, the phishing rules and the fingerprints read, which are cached with it.
 /// </summary>
 public sealed class MessageBody
 {
@@ -23,6 +25,15 @@ public sealed class MessageBody
 
     /// <summary>The text parts in message order; parts whose content cannot be decoded are left out.</summary>
     public IReadOnlyList<TextSection> Sections { get; }
+
+    /// <summary>
+    /// The message's links (<see cref="UrlExtractor"/>), made from this body once. Kept here rather than in a table of
+    /// their own: one weak table entry per message instead of one per reader (each entry is a GC handle).
+    /// </summary>
+    internal IReadOnlyList<ExtractedUrl>? Urls { get; set; }
+
+    /// <summary>The message's readable text (<see cref="MessageText"/>), made from this body once; kept here for the same reason.</summary>
+    internal MessageText? Text { get; set; }
 
     /// <summary>The body of <paramref name="message"/>, read once and cached with it.</summary>
     public static MessageBody Of(MimeMessage message) => Cache.GetValue(message, Read);

@@ -46,6 +46,11 @@ public static class LookAlike
         return sb.Replace("rn", "m").Replace("vv", "w").ToString();
     }
 
+    /// <summary>The skeleton of a protected brand's name, made once per brand: every display name and link domain is compared with every brand.</summary>
+    public static string BrandSkeleton(string brand) => BrandSkeletons.Get(brand);
+
+    private static readonly HostCache<string> BrandSkeletons = new(Skeleton, 1024);
+
     /// <summary>
     /// Whether <paramref name="registrableDomain"/> (Unicode or ASCII) imitates <paramref name="brand"/>;
     /// the caller has already excluded the brand's own domains.
@@ -54,7 +59,7 @@ public static class LookAlike
     {
         string label = PublicSuffixes.Label(registrableDomain);
         string s = Skeleton(label);
-        string b = Skeleton(brand);
+        string b = BrandSkeleton(brand);
         if (b.Length < 4 || s.Length == 0)
         {
             return false;

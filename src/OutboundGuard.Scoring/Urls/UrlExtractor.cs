@@ -44,10 +44,17 @@ public static partial class UrlExtractor
         }
     });
 
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<MimeMessage, IReadOnlyList<ExtractedUrl>> Cache = new();
+    /// <summary>Extracts the normalised links of <paramref name="message"/>; empty when it has no body. Cached per parsed message (with its <see cref="MessageBody"/>).</summary>
+    public static IReadOnlyList<ExtractedUrl> Extract(MimeMessage? message)
+    {
+        if (message is null)
+        {
+            return [];
+        }
 
-    /// <summary>Extracts the normalised links of <paramref name="message"/>; empty when it has no body. Cached per parsed message.</summary>
-    public static IReadOnlyList<ExtractedUrl> Extract(MimeMessage? message) => message is null ? [] : Cache.GetValue(message, m => ExtractFrom(MessageBody.Of(m)));
+        MessageBody body = MessageBody.Of(message);
+        return body.Urls ??= ExtractFrom(body);
+    }
 
     /// <summary>Extracts the normalised links of a message body, without the cache.</summary>
     public static IReadOnlyList<ExtractedUrl> ExtractFrom(MessageBody body)
@@ -236,19 +243,35 @@ public static partial class UrlExtractor
             return false;
         }
 
-        foreach (string pair in url.Url[(q + 1)..].Split('&'))
+        // The query's pairs as spans: most links carry tracking parameters, and only a redirector's target is made a string.
+        ReadOnlySpan<char> query = url.Url.AsSpan(q + 1);
+        foreach (Range range in query.Split('&'))
         {
-            int eq = pair.IndexOf('=', StringComparison.Ordinal);
-            if (eq <= 0 || !RedirectParameters.Contains(pair[..eq], StringComparer.OrdinalIgnoreCase))
+            ReadOnlySpan<char> pair = query[range];
+            int eq = pair.IndexOf('=');
+            if (eq <= 0 || !IsRedirectParameter(pair[..eq]))
             {
                 continue;
             }
 
-            string value = Uri.UnescapeDataString(pair[(eq + 1)..].Replace('+', ' '));
+            string value = Uri.UnescapeDataString(pair[(eq + 1)..].ToString().Replace('+', ' '));
             if ((value.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || value.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
                 && TryNormalise(value, url.VisibleText, out ExtractedUrl? target))
             {
                 inner = target with { RedirectedFrom = url.Host };
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsRedirectParameter(ReadOnlySpan<char> name)
+    {
+        foreach (string parameter in RedirectParameters)
+        {
+            if (name.Equals(parameter, StringComparison.OrdinalIgnoreCase))
+            {
                 return true;
             }
         }

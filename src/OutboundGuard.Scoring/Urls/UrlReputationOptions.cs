@@ -36,8 +36,21 @@ public sealed class UrlReputationOptions
     };
 
     /// <summary>Whether a registrable domain belongs to any protected brand.</summary>
-    public bool IsBrandDomain(string registrableDomain) =>
-        ProtectedBrands.Values.Any(ds => ds.Contains(registrableDomain, StringComparer.OrdinalIgnoreCase));
+    public bool IsBrandDomain(string registrableDomain)
+    {
+        foreach (string[] domains in ProtectedBrands.Values)
+        {
+            foreach (string domain in domains)
+            {
+                if (string.Equals(domain, registrableDomain, StringComparison.OrdinalIgnoreCase))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _verdicts = new(StringComparer.OrdinalIgnoreCase);
 
