@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using MailKit.Security;
 using OutboundGuard.Testing.Processes;
@@ -109,5 +111,27 @@ public sealed partial class DirectoryAuthTests
         Assert.Contains("An ldaps:// endpoint is always TLS", ldapsPlain.StdErr, StringComparison.Ordinal);
         Assert.Contains("holds no PEM certificate", badCa.StdErr, StringComparison.Ordinal);
         Assert.Contains("is malformed at character 23: the filter ends where ')' was expected", badFilter.StdErr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_api_sets_starttls_with_the_tenants_ca_and_refuses_an_unknown_tls_mode_and_a_ca_that_is_no_pem()
+    {
+        var tenant = NewTenant();
+        Assert.Equal(0, (await relay.CliAsync("tenants", "add", tenant)).ExitCode);
+        using var http = await AdminHttpAsync();
+        var setting = new { source = "ldap", endpoint = directories.Slapd.Url, ldapBindDn = BindDnTemplate, ldapTlsCaPem = directories.Slapd.CaPem };
+
+        using var set = await http.PutAsJsonAsync($"/api/tenants/{tenant}/auth-source", setting);
+        using var badTls = await http.PutAsJsonAsync($"/api/tenants/{tenant}/auth-source", new { setting.source, setting.endpoint, setting.ldapBindDn, ldapTls = "sometimes" });
+        using var badCa = await http.PutAsJsonAsync($"/api/tenants/{tenant}/auth-source", setting with { ldapTlsCaPem = "not a certificate" });
+        var shown = await http.GetStringAsync($"/api/tenants/{tenant}/auth-source");
+
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.BadRequest, HttpStatusCode.BadRequest), (set.StatusCode, badTls.StatusCode, badCa.StatusCode));
+        Assert.Contains("'sometimes' is not one of starttls, none.", await badTls.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("holds no PEM certificate", await badCa.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        using var json = JsonDocument.Parse(shown);
+        Assert.Equal("starttls", json.RootElement.GetProperty("ldapTls").GetString());
+        Assert.StartsWith("CN=Directory test CA ", json.RootElement.GetProperty("ldapTlsCa").GetString(), StringComparison.Ordinal);
+        await AssertTheOldPersonSignsInAndOthersAreRefusedAsync(tenant);
     }
 }

@@ -238,10 +238,7 @@ public sealed partial class DirectoryAuthTests(RelayFixture relay, DirectoryFixt
     {
         var tenant = NewTenant();
         Assert.Equal(0, (await relay.CliAsync("tenants", "add", tenant)).ExitCode);
-        var (code, key, stderr) = await relay.CliAsync("apikeys", "create", "dir" + Guid.NewGuid().ToString("N")[..8], "--role", "admin");
-        Assert.True(code == 0, stderr);
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{relay.HttpPort}") };
-        http.DefaultRequestHeaders.Add("X-Api-Key", key.Trim());
+        using var http = await AdminHttpAsync();
 
         using var set = await http.PutAsJsonAsync($"/api/tenants/{tenant}/auth-source", new { source = "dovecot", endpoint = "unix:/run/dovecot/auth-client", establishedSince = "2015-03-01T00:00:00Z" });
         using var incomplete = await http.PutAsJsonAsync($"/api/tenants/{tenant}/auth-source", new { source = "ldap", endpoint = "ldap://ldap.example" });
@@ -256,6 +253,16 @@ public sealed partial class DirectoryAuthTests(RelayFixture relay, DirectoryFixt
     }
 
     private string SearchPassword => directories.Slapd.AdminPassword;
+
+    /// <summary>An HTTP client for the relay's API with a new admin API key.</summary>
+    private async Task<HttpClient> AdminHttpAsync()
+    {
+        var (code, key, stderr) = await relay.CliAsync("apikeys", "create", "dir" + Guid.NewGuid().ToString("N")[..8], "--role", "admin");
+        Assert.True(code == 0, stderr);
+        var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{relay.HttpPort}") };
+        http.DefaultRequestHeaders.Add("X-Api-Key", key.Trim());
+        return http;
+    }
 
     /// <summary>
     /// Through <paramref name="tenant"/>'s LDAP source: a wrong password and an unknown user get the same 535 5.7.8, the
