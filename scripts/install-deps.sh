@@ -5,14 +5,13 @@
 #   scripts/install-deps.sh --bench  # plus the peers measured in benchmarks (rspamd, spamassassin)
 set -euo pipefail
 
-# dovecot-core, slapd, ldap-utils: the directories that directory-backed AUTH is tested against (private instances).
+# dovecot-core, slapd: the directories that directory-backed AUTH is tested against (private instances).
 # libnet-ssleay-perl: swaks speaks STARTTLS through it (--no-install-recommends leaves it out); publicsuffix: the list's data;
 # scripts/deps.tsv maps each program called to its package (scripts/check-deps.sh checks it; it reads the
 # packages=(…) and packages+=(…) lines, one list per line).
 packages=(postgresql postfix libsasl2-modules swaks libnet-ssleay-perl dnsmasq haproxy chromium chromium-driver publicsuffix)
-packages+=(dovecot-core slapd ldap-utils)
-# openssl: its s_client is the TLS client that tells a resumed session from a new one (SMTP TLS tests); the LDAP
-# StartTLS tests' certificates.
+packages+=(dovecot-core slapd)
+# openssl: its s_client is the TLS client that tells a resumed session from a new one (SMTP TLS tests).
 packages+=(openssl)
 # npm (scripts/fetch-corpus.sh): Debian's package, unless a Node.js build that bundles npm is installed already
 # (Debian's npm conflicts with it).

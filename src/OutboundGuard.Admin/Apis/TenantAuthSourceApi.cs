@@ -39,6 +39,12 @@ public static class TenantAuthSourceApi
             return ApiValidation.Problem("establishedSince", $"{request.EstablishedSince:O} is in the future.");
         }
 
+        var tls = LdapTls.StartTls;
+        if (request.LdapTls is { } tlsText && !TenantAuthSource.TryParseLdapTls(tlsText, out tls))
+        {
+            return ApiValidation.Problem("ldapTls", $"'{tlsText}' is not one of starttls, none.");
+        }
+
         var source = new TenantAuthSource
         {
             Kind = kind,
@@ -48,6 +54,8 @@ public static class TenantAuthSourceApi
             LdapSearchFilter = request.LdapSearchFilter,
             LdapSearchBindDn = request.LdapSearchBindDn,
             LdapSearchBindPassword = request.LdapSearchBindPassword,
+            LdapTls = tls,
+            LdapTlsCaPem = request.LdapTlsCaPem,
             EstablishedSince = request.EstablishedSince,
         };
         if (source.Problem() is { } problem)

@@ -89,21 +89,9 @@ public sealed class DovecotPasswordVerifier(IOptions<DirectoryAuthOptions> optio
                 _ => PasswordCheck.Unavailable($"{endpoint} answered {answer[0]} where OK or FAIL was expected"),
             };
         }
-        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (DirectoryConnectionFailure.Describe(e, endpoint.ToString(), timeout, deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested) is { } failure)
         {
-            return PasswordCheck.Unavailable($"{endpoint} did not answer within {timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s");
-        }
-        catch (SocketException e)
-        {
-            return PasswordCheck.Unavailable($"cannot reach {endpoint}: {e.SocketErrorCode}");
-        }
-        catch (IOException)
-        {
-            return PasswordCheck.Unavailable($"the connection to {endpoint} broke");
-        }
-        catch (InvalidDataException e)
-        {
-            return PasswordCheck.Unavailable($"{endpoint}: {e.Message}");
+            return PasswordCheck.Unavailable(failure);
         }
     }
 

@@ -1,7 +1,7 @@
-using System.DirectoryServices.Protocols;
 using System.Globalization;
-using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Options;
+using OutboundGuard.Relay.Authentication.Ldap;
 using OutboundGuard.Storage.Accounts;
 using OutboundGuard.Storage.AuthSources;
 
@@ -11,112 +11,127 @@ namespace OutboundGuard.Relay.Authentication;
 /// Checks a password by a simple bind (RFC 4513 §5.1.3) as the user's entry: its DN built from the tenant's template,
 /// or found by a search (search-then-bind, as the search DN or anonymously). The entry's <c>createTimestamp</c>
 /// (RFC 4512 §3.4) gives an account created at its first AUTH its age. Invalid credentials (49) and an unknown user
-/// are a rejection; anything else the server or the connection says is an unavailable source.
+/// are a rejection; anything else the server or the connection says is an unavailable source. With TLS (ldaps://,
+/// or StartTLS on ldap://) nothing is sent before the directory's certificate passed <see cref="LdapServerCertificate"/>;
+/// a refused StartTLS or a failed check is an unavailable source, never a fallback to plain LDAP.
 /// </summary>
-public sealed class LdapPasswordVerifier(IOptions<DirectoryAuthOptions> options) : IPasswordVerifier
+public sealed class LdapPasswordVerifier(IOptions<DirectoryAuthOptions> options, TimeProvider time) : IPasswordVerifier
 {
-    private const int InvalidCredentials = 49;
-
     private static readonly string[] CreateTimestamp = ["createTimestamp"];
 
     public AuthSourceKind Kind => AuthSourceKind.Ldap;
 
-    public Task<PasswordCheck> VerifyAsync(TenantAuthSource source, string userName, string password, AccountRecord? account, CancellationToken cancellationToken)
+    public async Task<PasswordCheck> VerifyAsync(TenantAuthSource source, string userName, string password, AccountRecord? account, CancellationToken cancellationToken)
     {
         // An empty password would be an unauthenticated bind, which servers answer with success (RFC 4513 §5.1.2).
         if (password.Length == 0)
         {
-            return Task.FromResult(PasswordCheck.Rejected);
+            return PasswordCheck.Rejected;
         }
 
-        if (!Uri.TryCreate(source.Endpoint, UriKind.Absolute, out var uri) || uri.Scheme is not ("ldap" or "ldaps"))
+        if (!Uri.TryCreate(source.Endpoint, UriKind.Absolute, out var uri) || uri.Scheme is not ("ldap" or "ldaps") || uri.Host.Length == 0)
         {
-            return Task.FromResult(PasswordCheck.Unavailable($"'{source.Endpoint}' is not an ldap:// URL"));
+            return PasswordCheck.Unavailable($"'{source.Endpoint}' is not an ldap:// URL");
         }
 
-        // The library's calls are synchronous; AUTH is already handled off the socket's I/O thread.
-        return Task.FromResult(Verify(source, uri, userName, password));
-    }
+        X509Certificate2Collection? trustedCas = null;
+        if (source.LdapTlsCaPem is { } pem)
+        {
+            if (TenantAuthSource.CaProblem(pem) is { } caProblem)
+            {
+                return PasswordCheck.Unavailable(caProblem);
+            }
 
-    private PasswordCheck Verify(TenantAuthSource source, Uri uri, string userName, string password)
-    {
+            trustedCas = new X509Certificate2Collection();
+            trustedCas.ImportFromPem(pem);
+        }
+
+        var ldaps = uri.Scheme == "ldaps";
+        var host = uri.IdnHost.Trim('[', ']');
+        var port = uri.IsDefaultPort || uri.Port < 0 ? (ldaps ? 636 : 389) : uri.Port;
+        var endpoint = $"{(ldaps ? "ldaps" : "ldap")}://{uri.Authority}";
         var timeout = options.Value.Timeout;
+        using var deadline = new CancellationTokenSource(timeout, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, cancellationToken);
         try
         {
-            using var connection = new LdapConnection(new LdapDirectoryIdentifier(uri.Host, uri.IsDefaultPort ? (uri.Scheme == "ldaps" ? 636 : 389) : uri.Port), null, AuthType.Basic)
-            {
-                Timeout = timeout,
-                AutoBind = false,
-            };
-            connection.SessionOptions.ProtocolVersion = 3;
-            connection.SessionOptions.SecureSocketLayer = uri.Scheme == "ldaps";
-            connection.SessionOptions.ReferralChasing = ReferralChasingOptions.None;
-
-            string dn;
-            DateTimeOffset? created = null;
-            if (source.LdapSearchBase is { } searchBase)
-            {
-                if (source.LdapSearchBindDn is { } searchDn)
-                {
-                    connection.Bind(new NetworkCredential(searchDn, source.LdapSearchBindPassword));
-                }
-                else
-                {
-                    connection.AuthType = AuthType.Anonymous;
-                    connection.Bind();
-                    connection.AuthType = AuthType.Basic;
-                }
-
-                var filter = Fill(source.LdapSearchFilter ?? "(mail={user})", userName, EscapeFilterValue);
-                var found = (SearchResponse)connection.SendRequest(new SearchRequest(searchBase, filter, SearchScope.Subtree, CreateTimestamp) { SizeLimit = 2, TimeLimit = timeout });
-                if (found.Entries.Count != 1)
-                {
-                    // None: an unknown user. Several: the filter does not name one user, so none is trusted.
-                    return PasswordCheck.Rejected;
-                }
-
-                dn = found.Entries[0].DistinguishedName;
-                created = CreatedAt(found.Entries[0]);
-            }
-            else
-            {
-                dn = Fill(source.LdapBindDn!, userName, EscapeDnValue);
-            }
-
-            connection.Bind(new NetworkCredential(dn, password));
-            created ??= ReadCreatedAt(connection, dn, timeout);
-            return new PasswordCheck(PasswordCheckOutcome.Accepted, DirectoryCreatedAt: created);
+            await using var client = await LdapClient.ConnectAsync(host, port, ldaps, source.LdapTls == LdapTls.StartTls, trustedCas, linked.Token);
+            return await BindAsUserAsync(client, source, endpoint, userName, password, timeout, linked.Token);
         }
-        catch (LdapException e) when (e.ErrorCode == InvalidCredentials)
+        catch (LdapTlsException e)
+        {
+            return PasswordCheck.Unavailable($"{endpoint}: {e.Message}; no password was sent");
+        }
+        catch (Exception e) when (DirectoryConnectionFailure.Describe(e, endpoint, timeout, deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested) is { } failure)
+        {
+            return PasswordCheck.Unavailable(failure);
+        }
+    }
+
+    private static async Task<PasswordCheck> BindAsUserAsync(LdapClient client, TenantAuthSource source, string endpoint, string userName, string password, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var timeLimit = (int)Math.Ceiling(timeout.TotalSeconds);
+        string dn;
+        DateTimeOffset? created = null;
+        if (source.LdapSearchBase is { } searchBase)
+        {
+            // Anonymous unless a search DN is set (RFC 4513 §5.1.1).
+            var searchBind = await client.BindAsync(source.LdapSearchBindDn ?? "", source.LdapSearchBindDn is null ? "" : source.LdapSearchBindPassword ?? "", cancellationToken);
+            if (searchBind.Code != LdapResult.Success)
+            {
+                return PasswordCheck.Unavailable($"{endpoint} refused the search bind{(source.LdapSearchBindDn is null ? " (anonymous)" : " as " + source.LdapSearchBindDn)}: {searchBind}");
+            }
+
+            var filterText = Fill(source.LdapSearchFilter ?? "(mail={user})", userName, EscapeFilterValue);
+            if (!LdapFilter.TryParse(filterText, out var filter, out var problem))
+            {
+                return PasswordCheck.Unavailable(problem!);
+            }
+
+            var (entries, result) = await client.SearchAsync(searchBase, LdapSearchScope.WholeSubtree, filter, CreateTimestamp, 2, timeLimit, cancellationToken);
+            if (result.Code is not (LdapResult.Success or LdapResult.SizeLimitExceeded))
+            {
+                return PasswordCheck.Unavailable($"{endpoint} failed the search under {searchBase}: {result}");
+            }
+
+            if (entries.Count != 1)
+            {
+                // None: an unknown user. Several: the filter does not name one user, so none is trusted.
+                return PasswordCheck.Rejected;
+            }
+
+            dn = entries[0].Dn;
+            created = CreatedAt(entries[0]);
+        }
+        else
+        {
+            dn = Fill(source.LdapBindDn!, userName, EscapeDnValue);
+        }
+
+        var bind = await client.BindAsync(dn, password, cancellationToken);
+        if (bind.Code == LdapResult.InvalidCredentials)
         {
             return PasswordCheck.Rejected;
         }
-        catch (LdapException e)
+
+        if (bind.Code != LdapResult.Success)
         {
-            return PasswordCheck.Unavailable($"{uri.Host}:{uri.Port}: LDAP error {e.ErrorCode.ToString(CultureInfo.InvariantCulture)} ({e.Message})");
+            return PasswordCheck.Unavailable($"{endpoint} answered the bind with {bind}");
         }
-        catch (DirectoryOperationException e)
-        {
-            return PasswordCheck.Unavailable($"{uri.Host}:{uri.Port}: {e.Response?.ResultCode.ToString() ?? "error"} ({e.Message})");
-        }
+
+        created ??= await ReadCreatedAtAsync(client, dn, timeLimit, cancellationToken);
+        return new PasswordCheck(PasswordCheckOutcome.Accepted, DirectoryCreatedAt: created);
     }
 
     /// <summary>The entry's creation time as the user may read it; null when the server does not show it.</summary>
-    private static DateTimeOffset? ReadCreatedAt(LdapConnection connection, string dn, TimeSpan timeout)
+    private static async Task<DateTimeOffset?> ReadCreatedAtAsync(LdapClient client, string dn, int timeLimit, CancellationToken cancellationToken)
     {
-        try
-        {
-            var own = (SearchResponse)connection.SendRequest(new SearchRequest(dn, "(objectClass=*)", SearchScope.Base, CreateTimestamp) { TimeLimit = timeout });
-            return own.Entries.Count == 1 ? CreatedAt(own.Entries[0]) : null;
-        }
-        catch (DirectoryOperationException)
-        {
-            return null;
-        }
+        var (entries, result) = await client.SearchAsync(dn, LdapSearchScope.BaseObject, new LdapFilter.Present("objectClass"), CreateTimestamp, 1, timeLimit, cancellationToken);
+        return result.Code == LdapResult.Success && entries.Count == 1 ? CreatedAt(entries[0]) : null;
     }
 
-    private static DateTimeOffset? CreatedAt(SearchResultEntry entry)
-        => entry.Attributes["createTimestamp"] is { Count: > 0 } attribute && attribute[0] is string text && TryParseGeneralizedTime(text, out var at) ? at : null;
+    private static DateTimeOffset? CreatedAt(LdapSearchEntry entry)
+        => entry.First("createTimestamp") is { } text && TryParseGeneralizedTime(text, out var at) ? at : null;
 
     /// <summary>Parses GeneralizedTime as directories write it, e.g. <c>20200101093000Z</c> or <c>20200101093000.0Z</c> (RFC 4517 §3.3.13).</summary>
     public static bool TryParseGeneralizedTime(string text, out DateTimeOffset at)

@@ -1,3 +1,6 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+
 namespace OutboundGuard.Storage.AuthSources;
 
 /// <summary>
@@ -28,6 +31,24 @@ public sealed record TenantAuthSource
 
     /// <summary>The password of <see cref="LdapSearchBindDn"/>. Never shown by the CLI, the API or logs.</summary>
     public string? LdapSearchBindPassword { get; init; }
+
+    /// <summary>
+    /// LDAP: how binds to an <c>ldap://</c> endpoint are protected (ignored for <c>ldaps://</c>, always TLS). New settings
+    /// default to StartTLS; settings stored before TLS was supported read as <see cref="LdapTls.None"/>.
+    /// </summary>
+    public LdapTls LdapTls { get; init; } = LdapTls.StartTls;
+
+    /// <summary>
+    /// LDAP over TLS: the CA certificates (PEM) the directory's certificate must chain to; null for the system trust
+    /// store. Either way the certificate must also name the endpoint's host.
+    /// </summary>
+    public string? LdapTlsCaPem { get; init; }
+
+    /// <summary>Longest CA PEM accepted: a few certificates, not a bundle of the world.</summary>
+    public const int MaxCaPemLength = 65_536;
+
+    /// <summary>Whether binds to this LDAP source are protected by TLS (ldaps://, or ldap:// with StartTLS).</summary>
+    public bool LdapUsesTls => Endpoint?.StartsWith("ldaps:", StringComparison.OrdinalIgnoreCase) == true || LdapTls == LdapTls.StartTls;
 
     /// <summary>
     /// The age given to an account created at its first directory AUTH when the directory tells none (Dovecot never
@@ -67,9 +88,78 @@ public sealed record TenantAuthSource
                     return $"The LDAP search filter '{filter}' names no user: put {{user}} or {{local}} in it, e.g. (mail={{user}}).";
                 }
 
+                // The placeholders are plain value characters to RFC 4515, so the template parses as it is written.
+                if (LdapSearchBase is not null && LdapSearchFilter is { } written && !LdapFilter.TryParse(written, out _, out var filterProblem))
+                {
+                    return filterProblem;
+                }
+
+                if (uri.Scheme == "ldaps" && LdapTls == LdapTls.None)
+                {
+                    return "An ldaps:// endpoint is always TLS: leave out the LDAP TLS setting none, or use an ldap:// URL.";
+                }
+
+                if (LdapTlsCaPem is { } pem && CaProblem(pem) is { } caProblem)
+                {
+                    return caProblem;
+                }
+
                 return LdapSearchBindDn is not null && string.IsNullOrEmpty(LdapSearchBindPassword)
                     ? "The LDAP search bind DN needs its password."
                     : null;
+        }
+    }
+
+    /// <summary>Null when <paramref name="pem"/> holds one or more CA certificates in PEM, else what is wrong.</summary>
+    public static string? CaProblem(string pem)
+    {
+        if (pem.Length > MaxCaPemLength)
+        {
+            return $"The LDAP CA certificate file is larger than {MaxCaPemLength} characters.";
+        }
+
+        try
+        {
+            var certificates = new X509Certificate2Collection();
+            certificates.ImportFromPem(pem);
+            return certificates.Count == 0 ? "The LDAP CA certificate file holds no PEM certificate (-----BEGIN CERTIFICATE-----)." : null;
+        }
+        catch (CryptographicException e)
+        {
+            return $"The LDAP CA certificate file is not readable PEM: {e.Message}";
+        }
+    }
+
+    /// <summary>The CA certificates as shown to operators: subject and SHA-256 fingerprint of each; the system trust store when none.</summary>
+    public static string DescribeCa(string? pem)
+    {
+        if (pem is null)
+        {
+            return "system trust store";
+        }
+
+        var certificates = new X509Certificate2Collection();
+        certificates.ImportFromPem(pem);
+        return string.Join("; ", certificates.Select(c => $"{c.Subject} (SHA-256 {c.GetCertHashString(HashAlgorithmName.SHA256)})"));
+    }
+
+    /// <summary>The text stored in <c>ldap_tls</c> and used by the CLI and API: <c>none</c> or <c>starttls</c>.</summary>
+    public static string ToText(LdapTls tls) => tls == LdapTls.None ? "none" : "starttls";
+
+    /// <summary>Parses <c>none</c> or <c>starttls</c> (any case).</summary>
+    public static bool TryParseLdapTls(string? text, out LdapTls tls)
+    {
+        switch ((text ?? "").Trim().ToLowerInvariant())
+        {
+            case "none":
+                tls = LdapTls.None;
+                return true;
+            case "starttls":
+                tls = LdapTls.StartTls;
+                return true;
+            default:
+                tls = LdapTls.StartTls;
+                return false;
         }
     }
 

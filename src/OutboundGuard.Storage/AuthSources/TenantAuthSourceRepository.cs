@@ -10,7 +10,7 @@ public sealed class TenantAuthSourceRepository(NpgsqlDataSource dataSource)
 {
     private const string Columns = """
         s.kind, s.endpoint, s.ldap_bind_dn, s.ldap_search_base, s.ldap_search_filter, s.ldap_search_bind_dn,
-        s.ldap_search_bind_password, s.established_since, s.updated_at
+        s.ldap_search_bind_password, s.ldap_tls, s.ldap_tls_ca_pem, s.established_since, s.updated_at
         """;
 
     // The tenant of the account when it exists, else the tenant whose domain is the login's domain or its closest parent.
@@ -57,13 +57,14 @@ public sealed class TenantAuthSourceRepository(NpgsqlDataSource dataSource)
 
     private const string UpsertSql = """
         INSERT INTO tenant_auth_sources (tenant_id, kind, endpoint, ldap_bind_dn, ldap_search_base, ldap_search_filter,
-            ldap_search_bind_dn, ldap_search_bind_password, established_since)
-        SELECT t.id, @kind, @endpoint, @ldapBindDn, @ldapSearchBase, @ldapSearchFilter, @ldapSearchBindDn, @ldapSearchBindPassword, @establishedSince
+            ldap_search_bind_dn, ldap_search_bind_password, ldap_tls, ldap_tls_ca_pem, established_since)
+        SELECT t.id, @kind, @endpoint, @ldapBindDn, @ldapSearchBase, @ldapSearchFilter, @ldapSearchBindDn, @ldapSearchBindPassword,
+            @ldapTls, @ldapTlsCaPem, @establishedSince
         FROM tenants t WHERE t.domain = @domain
         ON CONFLICT (tenant_id) DO UPDATE SET kind = EXCLUDED.kind, endpoint = EXCLUDED.endpoint, ldap_bind_dn = EXCLUDED.ldap_bind_dn,
             ldap_search_base = EXCLUDED.ldap_search_base, ldap_search_filter = EXCLUDED.ldap_search_filter,
             ldap_search_bind_dn = EXCLUDED.ldap_search_bind_dn, ldap_search_bind_password = EXCLUDED.ldap_search_bind_password,
-            established_since = EXCLUDED.established_since, updated_at = now()
+            ldap_tls = EXCLUDED.ldap_tls, ldap_tls_ca_pem = EXCLUDED.ldap_tls_ca_pem, established_since = EXCLUDED.established_since, updated_at = now()
         """;
 
     /// <summary>
@@ -91,6 +92,8 @@ public sealed class TenantAuthSourceRepository(NpgsqlDataSource dataSource)
             source.LdapSearchFilter,
             source.LdapSearchBindDn,
             source.LdapSearchBindPassword,
+            ldapTls = TenantAuthSource.ToText(source.LdapTls),
+            source.LdapTlsCaPem,
             source.EstablishedSince,
         }, transaction, cancellationToken: cancellationToken));
         if (written == 0)
@@ -103,7 +106,11 @@ public sealed class TenantAuthSourceRepository(NpgsqlDataSource dataSource)
         return true;
     }
 
-    /// <summary>The settings as shown by the CLI, the API and the audit log: everything but the search password, which shows only whether it is set.</summary>
+    /// <summary>
+    /// The settings as shown by the CLI, the API and the audit log: everything but the search password, which shows
+    /// only whether it is set, and the CA certificates, shown by subject and SHA-256 fingerprint. <c>ldapTls</c> is
+    /// <c>ldaps</c>, <c>starttls</c> or <c>none</c> for an LDAP source.
+    /// </summary>
     public static object Describe(TenantAuthSource source) => new
     {
         kind = TenantAuthSource.ToText(source.Kind),
@@ -113,6 +120,9 @@ public sealed class TenantAuthSourceRepository(NpgsqlDataSource dataSource)
         ldapSearchFilter = source.LdapSearchFilter,
         ldapSearchBindDn = source.LdapSearchBindDn,
         ldapSearchBindPasswordSet = !string.IsNullOrEmpty(source.LdapSearchBindPassword),
+        ldapTls = source.Kind != AuthSourceKind.Ldap ? null
+            : source.Endpoint?.StartsWith("ldaps:", StringComparison.OrdinalIgnoreCase) == true ? "ldaps" : TenantAuthSource.ToText(source.LdapTls),
+        ldapTlsCa = source.Kind != AuthSourceKind.Ldap || !source.LdapUsesTls ? null : TenantAuthSource.DescribeCa(source.LdapTlsCaPem),
         establishedSince = source.EstablishedSince,
     };
 
@@ -127,6 +137,8 @@ public sealed class TenantAuthSourceRepository(NpgsqlDataSource dataSource)
         public string? LdapSearchFilter { get; set; }
         public string? LdapSearchBindDn { get; set; }
         public string? LdapSearchBindPassword { get; set; }
+        public string? LdapTls { get; set; }
+        public string? LdapTlsCaPem { get; set; }
         public DateTimeOffset? EstablishedSince { get; set; }
         public DateTimeOffset? UpdatedAt { get; set; }
 
@@ -139,6 +151,9 @@ public sealed class TenantAuthSourceRepository(NpgsqlDataSource dataSource)
             LdapSearchFilter = LdapSearchFilter,
             LdapSearchBindDn = LdapSearchBindDn,
             LdapSearchBindPassword = LdapSearchBindPassword,
+            // No row yet reads as the default; a row reads as stored ('none' for rows from before TLS was supported).
+            LdapTls = TenantAuthSource.TryParseLdapTls(LdapTls, out var tls) ? tls : global::OutboundGuard.Storage.AuthSources.LdapTls.StartTls,
+            LdapTlsCaPem = LdapTlsCaPem,
             EstablishedSince = EstablishedSince,
             UpdatedAt = UpdatedAt,
         };

@@ -6,7 +6,7 @@ using OutboundGuard.Storage.AuthSources;
 namespace OutboundGuard.Cli;
 
 /// <summary>
-/// <c>outboundguard tenants auth-source DOMAIN [--source local|dovecot|ldap ...]</c>: shows or sets where the tenant's
+/// <c>outboundguard tenants auth-source DOMAIN [--source local|dovecot|ldap ... [--ldap-tls starttls|none] [--ldap-tls-ca-file PEM]]</c>: shows or sets where the tenant's
 /// SMTP AUTH passwords are checked (audited as <c>tenant.auth_source</c>).
 /// </summary>
 internal static class TenantsAuthSourceCommand
@@ -21,10 +21,12 @@ internal static class TenantsAuthSourceCommand
         var searchFilter = new Option<string?>("--ldap-search-filter") { Description = "ldap search-then-bind: the filter, default (mail={user})" };
         var searchBindDn = new Option<string?>("--ldap-search-bind-dn") { Description = "ldap search-then-bind: the DN the search binds as (anonymous without it)" };
         var searchPasswordStdin = new Option<bool>("--ldap-search-bind-password-stdin") { Description = "Read the search bind DN's password from standard input (first line)" };
+        var ldapTls = new Option<string?>("--ldap-tls") { Description = "ldap:// endpoints: starttls (the default: StartTLS before any bind) or none (passwords in clear text); ldaps:// is always TLS" };
+        var ldapCaFile = new Option<string?>("--ldap-tls-ca-file") { Description = "ldap TLS: a PEM file of the CA certificates the directory's certificate must chain to (default: the system trust store)" };
         var establishedSince = new Option<string?>("--established-since") { Description = "The age (ISO 8601 date) of accounts created at their first directory AUTH when the directory tells none" };
         var command = new Command("auth-source", "Show or set where the tenant's SMTP AUTH passwords are checked")
         {
-            domain, source, endpoint, bindDn, searchBase, searchFilter, searchBindDn, searchPasswordStdin, establishedSince, CommonOptions.Json,
+            domain, source, endpoint, bindDn, searchBase, searchFilter, searchBindDn, searchPasswordStdin, ldapTls, ldapCaFile, establishedSince, CommonOptions.Json,
         };
         command.SetAction((parse, ct) => CliRunner.RunAsync(parse, async (db, _, token) =>
         {
@@ -54,6 +56,23 @@ internal static class TenantsAuthSourceCommand
                     searchPassword = (await Console.In.ReadLineAsync(token))?.TrimEnd('\r');
                 }
 
+                var tls = LdapTls.StartTls;
+                if (parse.GetValue(ldapTls) is { } tlsText && !TenantAuthSource.TryParseLdapTls(tlsText, out tls))
+                {
+                    return await UsageAsync($"--ldap-tls '{tlsText}' is not one of starttls, none.");
+                }
+
+                string? caPem = null;
+                if (parse.GetValue(ldapCaFile) is { } caFile)
+                {
+                    if (!File.Exists(caFile))
+                    {
+                        return await UsageAsync($"--ldap-tls-ca-file '{caFile}' does not exist.");
+                    }
+
+                    caPem = await File.ReadAllTextAsync(caFile, token);
+                }
+
                 var setting = new TenantAuthSource
                 {
                     Kind = kind,
@@ -63,6 +82,8 @@ internal static class TenantsAuthSourceCommand
                     LdapSearchFilter = parse.GetValue(searchFilter),
                     LdapSearchBindDn = parse.GetValue(searchBindDn),
                     LdapSearchBindPassword = searchPassword,
+                    LdapTls = tls,
+                    LdapTlsCaPem = caPem,
                     EstablishedSince = since,
                 };
                 if (setting.Problem() is { } problem)
@@ -88,6 +109,9 @@ internal static class TenantsAuthSourceCommand
                     + (current.Endpoint is null ? "" : $" at {current.Endpoint}")
                     + (current.LdapBindDn is null ? "" : $", bind DN {current.LdapBindDn}")
                     + (current.LdapSearchBase is null ? "" : $", search {current.LdapSearchFilter ?? "(mail={user})"} under {current.LdapSearchBase}")
+                    + (current.Kind != AuthSourceKind.Ldap ? "" : current.LdapUsesTls
+                        ? $", TLS ({(current.Endpoint?.StartsWith("ldaps:", StringComparison.OrdinalIgnoreCase) == true ? "ldaps" : "StartTLS")}) checked against {TenantAuthSource.DescribeCa(current.LdapTlsCaPem)}"
+                        : ", no TLS: passwords cross the network in clear text")
                     + (current.EstablishedSince is { } at ? $"; established since {at:yyyy-MM-dd}" : ""));
             return CliRunner.ExitOk;
         }, ct));

@@ -1,13 +1,16 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using OutboundGuard.Testing.Tls;
 
 namespace OutboundGuard.Testing.Processes;
 
 /// <summary>
 /// A private OpenLDAP server (slapd, mdb backend) on a port on 127.0.0.1 with its own config and database in a temp
 /// folder. The people under <see cref="PeopleDn"/> are loaded with <c>slapadd</c> before the start, so their
-/// <c>createTimestamp</c> can be set in the past as in a long-running directory. No system service.
+/// <c>createTimestamp</c> can be set in the past as in a long-running directory. No system service. With TLS (the
+/// default) it also listens on ldaps:// and accepts StartTLS, with a certificate issued by a CA of its own
+/// (<see cref="CaPem"/>) for 127.0.0.1 and localhost, or for the names the test gives.
 /// </summary>
 public sealed class SlapdInstance : IAsyncDisposable
 {
@@ -22,27 +25,63 @@ public sealed class SlapdInstance : IAsyncDisposable
 
     private readonly ForegroundDaemon _daemon;
 
-    private SlapdInstance(int port, string adminPassword, ForegroundDaemon daemon)
+    private SlapdInstance(int port, int ldapsPort, string adminPassword, string? caPem, string caFile, ForegroundDaemon daemon)
     {
         Port = port;
+        LdapsPort = ldapsPort;
         AdminPassword = adminPassword;
+        CaPem = caPem;
+        CaFile = caFile;
         _daemon = daemon;
     }
 
     public int Port { get; }
+
+    /// <summary>The ldaps:// port; 0 without TLS.</summary>
+    public int LdapsPort { get; }
+
+    /// <summary>The PEM of the CA that issued the server's certificate; null without TLS.</summary>
+    public string? CaPem { get; }
+
+    /// <summary>A file holding <see cref="CaPem"/>, as given to <c>--ldap-tls-ca-file</c>.</summary>
+    public string CaFile { get; }
+
+    /// <summary>The ldaps:// URL (TLS from the first octet).</summary>
+    public string LdapsUrl => $"ldaps://127.0.0.1:{LdapsPort}";
 
     public string AdminPassword { get; }
 
     public string Url => $"ldap://127.0.0.1:{Port}";
 
     /// <summary>Starts slapd with these people (uid, mail, password, entry created at).</summary>
-    public static async Task<SlapdInstance> StartAsync(IEnumerable<(string Uid, string Mail, string Password, DateTimeOffset CreatedAt)> people)
+    /// <param name="people">The entries under <see cref="PeopleDn"/>.</param>
+    /// <param name="tls">Whether to offer ldaps:// and StartTLS; without, slapd refuses StartTLS.</param>
+    /// <param name="certificateNames">The names in the server certificate; default 127.0.0.1 and localhost.</param>
+    public static async Task<SlapdInstance> StartAsync(IEnumerable<(string Uid, string Mail, string Password, DateTimeOffset CreatedAt)> people, bool tls = true, string[]? certificateNames = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), "og-slapd-" + Guid.NewGuid().ToString("N")[..10]);
         Directory.CreateDirectory(Path.Combine(directory, "db"));
         var port = FreePort.Next();
         var adminPassword = "admin-" + Guid.NewGuid().ToString("N")[..12];
         var config = Path.Combine(directory, "slapd.conf");
+        var ldapsPort = tls ? FreePort.Next() : 0;
+        string? caPem = null;
+        var caFile = Path.Combine(directory, "ca.pem");
+        var tlsConfig = "";
+        if (tls)
+        {
+            using var ca = TestCertificateAuthority.Create("Directory test CA " + Guid.NewGuid().ToString("N")[..8]);
+            var (certificatePem, keyPem) = ca.IssueServer(certificateNames ?? ["127.0.0.1", "localhost"]);
+            caPem = ca.CertificatePem;
+            await File.WriteAllTextAsync(caFile, caPem);
+            await File.WriteAllTextAsync(Path.Combine(directory, "server.pem"), certificatePem);
+            await File.WriteAllTextAsync(Path.Combine(directory, "server.key"), keyPem);
+            tlsConfig = $"""
+                TLSCertificateFile {directory}/server.pem
+                TLSCertificateKeyFile {directory}/server.key
+                """;
+        }
+
         await File.WriteAllTextAsync(config, $"""
             include /etc/ldap/schema/core.schema
             include /etc/ldap/schema/cosine.schema
@@ -51,6 +90,7 @@ public sealed class SlapdInstance : IAsyncDisposable
             moduleload back_mdb
             pidfile {directory}/slapd.pid
             argsfile {directory}/slapd.args
+            {tlsConfig}
             access to attrs=userPassword by anonymous auth by self read by * none
             access to * by * read
             database mdb
@@ -101,8 +141,14 @@ public sealed class SlapdInstance : IAsyncDisposable
             }
         }
 
-        var instance = new SlapdInstance(port, adminPassword, ForegroundDaemon.Start(directory, "/usr/sbin/slapd", "-f", config, "-h", $"ldap://127.0.0.1:{port}/", "-d", "0"));
+        var urls = tls ? $"ldap://127.0.0.1:{port}/ ldaps://127.0.0.1:{ldapsPort}/" : $"ldap://127.0.0.1:{port}/";
+        var instance = new SlapdInstance(port, ldapsPort, adminPassword, caPem, caFile, ForegroundDaemon.Start(directory, "/usr/sbin/slapd", "-f", config, "-h", urls, "-d", "0"));
         await instance._daemon.WaitUntilListeningAsync(port);
+        if (tls)
+        {
+            await instance._daemon.WaitUntilListeningAsync(ldapsPort);
+        }
+
         return instance;
     }
 

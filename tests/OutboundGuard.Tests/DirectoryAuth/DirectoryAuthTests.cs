@@ -19,7 +19,7 @@ namespace OutboundGuard.Tests.DirectoryAuth;
 /// SMTP AUTH against tenants' directories, over real SMTP sessions (MailKit) to a running relay: a private Dovecot auth
 /// service and a private slapd, configured per tenant with <c>outboundguard tenants auth-source</c>.
 /// </summary>
-public sealed class DirectoryAuthTests(RelayFixture relay, DirectoryFixture directories) : IClassFixture<RelayFixture>, IClassFixture<DirectoryFixture>
+public sealed partial class DirectoryAuthTests(RelayFixture relay, DirectoryFixture directories) : IClassFixture<RelayFixture>, IClassFixture<DirectoryFixture>
 {
     private const string BindDnTemplate = "uid={local}," + SlapdInstance.PeopleDn;
 
@@ -98,24 +98,16 @@ public sealed class DirectoryAuthTests(RelayFixture relay, DirectoryFixture dire
     public async Task Ldap_bind_accepts_the_right_password_and_the_new_account_takes_the_entrys_createTimestamp()
     {
         var tenant = NewTenant();
-        await UseSourceAsync(tenant, "--source", "ldap", "--endpoint", directories.Slapd.Url, "--ldap-bind-dn", BindDnTemplate, "--established-since", "2022-01-01");
-        var user = $"{directories.OldPerson.Uid}@{tenant}";
+        await UseSourceAsync(tenant, "--source", "ldap", "--endpoint", directories.Slapd.Url, "--ldap-tls", "none", "--ldap-bind-dn", BindDnTemplate, "--established-since", "2022-01-01");
 
-        var wrong = await Assert.ThrowsAsync<AuthenticationException>(() => AuthenticateAsync(user, "not-the-password"));
-        var unknown = await Assert.ThrowsAsync<AuthenticationException>(() => AuthenticateAsync($"nobody@{tenant}", directories.OldPerson.Password));
-        var reply = await SendAsync(user, directories.OldPerson.Password);
-
-        Assert.Contains("5.7.8", wrong.Message, StringComparison.Ordinal);
-        Assert.Equal(wrong.Message, unknown.Message);
-        Assert.Contains("Queued as", reply, StringComparison.Ordinal);
-        Assert.Equal(DirectoryFixture.OldEntryCreatedAt.UtcDateTime, await QueryAsync<DateTime>("SELECT created_at FROM accounts WHERE address = @user", new { user }));
+        await AssertTheOldPersonSignsInAndOthersAreRefusedAsync(tenant);
     }
 
     [Fact]
     public async Task Ldap_search_then_bind_finds_the_entry_by_mail_and_refuses_wrong_passwords_and_unknown_users()
     {
         var tenant = directories.SearchTenant;
-        await UseSourceAsync(tenant, "--source", "ldap", "--endpoint", directories.Slapd.Url, "--ldap-search-base", SlapdInstance.Suffix,
+        await UseSourceAsync(tenant, "--source", "ldap", "--endpoint", directories.Slapd.Url, "--ldap-tls", "none", "--ldap-search-base", SlapdInstance.Suffix,
             "--ldap-search-filter", "(mail={user})", "--ldap-search-bind-dn", SlapdInstance.AdminDn, "--ldap-search-bind-password-stdin");
         var (_, mail, password) = directories.SearchedPerson;
 
@@ -134,10 +126,10 @@ public sealed class DirectoryAuthTests(RelayFixture relay, DirectoryFixture dire
         var password = NewPassword();
         await using var slapd = await SlapdInstance.StartAsync([("dan", "dan@people.example", password, DateTimeOffset.UtcNow.AddYears(-3))]);
         var tenant = NewTenant();
-        await UseSourceAsync(tenant, "--source", "ldap", "--endpoint", slapd.Url, "--ldap-bind-dn", BindDnTemplate);
+        await UseSourceAsync(tenant, "--source", "ldap", "--endpoint", slapd.Url, "--ldap-tls", "none", "--ldap-bind-dn", BindDnTemplate);
         Assert.Contains("Queued as", await SendAsync($"dan@{tenant}", password), StringComparison.Ordinal);
         var otherTenant = NewTenant();
-        await UseSourceAsync(otherTenant, "--source", "ldap", "--endpoint", slapd.Url, "--ldap-bind-dn", BindDnTemplate);
+        await UseSourceAsync(otherTenant, "--source", "ldap", "--endpoint", slapd.Url, "--ldap-tls", "none", "--ldap-bind-dn", BindDnTemplate);
 
         await slapd.StopAsync();
 
@@ -148,7 +140,7 @@ public sealed class DirectoryAuthTests(RelayFixture relay, DirectoryFixture dire
     public async Task A_suspended_account_stays_suspended_although_the_directory_accepts_its_password()
     {
         var tenant = NewTenant();
-        await UseSourceAsync(tenant, "--source", "ldap", "--endpoint", directories.Slapd.Url, "--ldap-bind-dn", BindDnTemplate);
+        await UseSourceAsync(tenant, "--source", "ldap", "--endpoint", directories.Slapd.Url, "--ldap-tls", "none", "--ldap-bind-dn", BindDnTemplate);
         var user = $"{directories.SuspendedPerson.Uid}@{tenant}";
         Assert.Contains("Queued as", await SendAsync(user, directories.SuspendedPerson.Password), StringComparison.Ordinal);
         var (code, _, stderr) = await relay.CliAsync("accounts", "suspend", user, "--reason", "phishing seen");
@@ -246,10 +238,7 @@ public sealed class DirectoryAuthTests(RelayFixture relay, DirectoryFixture dire
     {
         var tenant = NewTenant();
         Assert.Equal(0, (await relay.CliAsync("tenants", "add", tenant)).ExitCode);
-        var (code, key, stderr) = await relay.CliAsync("apikeys", "create", "dir" + Guid.NewGuid().ToString("N")[..8], "--role", "admin");
-        Assert.True(code == 0, stderr);
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{relay.HttpPort}") };
-        http.DefaultRequestHeaders.Add("X-Api-Key", key.Trim());
+        using var http = await AdminHttpAsync();
 
         using var set = await http.PutAsJsonAsync($"/api/tenants/{tenant}/auth-source", new { source = "dovecot", endpoint = "unix:/run/dovecot/auth-client", establishedSince = "2015-03-01T00:00:00Z" });
         using var incomplete = await http.PutAsJsonAsync($"/api/tenants/{tenant}/auth-source", new { source = "ldap", endpoint = "ldap://ldap.example" });
@@ -264,6 +253,34 @@ public sealed class DirectoryAuthTests(RelayFixture relay, DirectoryFixture dire
     }
 
     private string SearchPassword => directories.Slapd.AdminPassword;
+
+    /// <summary>An HTTP client for the relay's API with a new admin API key.</summary>
+    private async Task<HttpClient> AdminHttpAsync()
+    {
+        var (code, key, stderr) = await relay.CliAsync("apikeys", "create", "dir" + Guid.NewGuid().ToString("N")[..8], "--role", "admin");
+        Assert.True(code == 0, stderr);
+        var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{relay.HttpPort}") };
+        http.DefaultRequestHeaders.Add("X-Api-Key", key.Trim());
+        return http;
+    }
+
+    /// <summary>
+    /// Through <paramref name="tenant"/>'s LDAP source: a wrong password and an unknown user get the same 535 5.7.8, the
+    /// right password sends, and the new account takes the long-standing entry's <c>createTimestamp</c>.
+    /// </summary>
+    private async Task AssertTheOldPersonSignsInAndOthersAreRefusedAsync(string tenant)
+    {
+        var user = $"{directories.OldPerson.Uid}@{tenant}";
+
+        var wrong = await Assert.ThrowsAsync<AuthenticationException>(() => AuthenticateAsync(user, "not-the-password"));
+        var unknown = await Assert.ThrowsAsync<AuthenticationException>(() => AuthenticateAsync($"nobody@{tenant}", directories.OldPerson.Password));
+        var reply = await SendAsync(user, directories.OldPerson.Password);
+
+        Assert.Contains("5.7.8", wrong.Message, StringComparison.Ordinal);
+        Assert.Equal(wrong.Message, unknown.Message);
+        Assert.Contains("Queued as", reply, StringComparison.Ordinal);
+        Assert.Equal(DirectoryFixture.OldEntryCreatedAt.UtcDateTime, await QueryAsync<DateTime>("SELECT created_at FROM accounts WHERE address = @user", new { user }));
+    }
 
     private async Task AssertTemporaryFailureAndNothingAcceptedAsync(string user, string password)
     {
