@@ -4,6 +4,7 @@ using OutboundGuard.Delivery.Content;
 using OutboundGuard.Delivery.Routes;
 using OutboundGuard.Storage;
 using OutboundGuard.Storage.Queue;
+using OutboundGuard.Storage.Spool;
 
 namespace OutboundGuard.Delivery;
 
@@ -14,10 +15,10 @@ public sealed partial class DeliveryQueue
     {
         var route = _router.For(message.Route);
         RouteResult result;
-        FileStream? file = null;
+        SpoolReadStream? file = null;
         try
         {
-            file = new FileStream(message.SpoolPath, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, useAsync: true);
+            file = FileSpool.OpenRead(message.SpoolPath);
         }
         catch (Exception exception) when (exception is FileNotFoundException or DirectoryNotFoundException)
         {

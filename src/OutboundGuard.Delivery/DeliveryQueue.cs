@@ -54,8 +54,17 @@ public sealed partial class DeliveryQueue : BackgroundService
     /// <summary>How long in-flight deliveries may finish after a stop is requested before they are cut off. Defaults to 20 s.</summary>
     public TimeSpan ShutdownGrace { get; init; } = TimeSpan.FromSeconds(20);
 
-    /// <summary>Wakes the queue at once (the host calls it after inserting a 'queued' row). Cheap and thread-safe.</summary>
-    public void Notify() => _wake.Writer.TryWrite(true);
+    /// <summary>
+    /// Wakes the queue at once (the host calls it after inserting a 'queued' row). Cheap and thread-safe. While the
+    /// deliveries in flight leave no room to claim, nothing is woken: the delivery that makes room wakes the queue.
+    /// </summary>
+    public void Notify()
+    {
+        if (HasRoomToClaim(InFlightCount()))
+        {
+            _wake.Writer.TryWrite(true);
+        }
+    }
 
     /// <summary>Counts by state, age of the oldest pending message and per-route health (for metrics and the admin API).</summary>
     public Task<QueueStatus> GetStatusAsync(CancellationToken cancellationToken = default) => _repository.GetStatusAsync(cancellationToken);
@@ -136,9 +145,8 @@ public sealed partial class DeliveryQueue : BackgroundService
     {
         var inFlight = InFlightCount();
         var free = _options.Parallelism - inFlight;
-        if (free <= 0 || (inFlight > 0 && free < Math.Max(1, _options.Parallelism / 4)))
+        if (!HasRoomToClaim(inFlight))
         {
-            // Busy: claim when a quarter of the slots is free, a batch per statement rather than a statement per freed slot.
             return false;
         }
 
@@ -168,14 +176,29 @@ public sealed partial class DeliveryQueue : BackgroundService
         }
         finally
         {
+            bool room;
             lock (_inFlightLock)
             {
                 _inFlight.Remove(message.Id);
+                room = HasRoomToClaim(_inFlight.Count);
             }
 
-            // A slot is free: look for more work.
-            Notify();
+            // Enough slots are free: look for more work. Fewer wake nothing, as the loop would claim nothing.
+            if (room)
+            {
+                _wake.Writer.TryWrite(true);
+            }
         }
+    }
+
+    /// <summary>
+    /// Whether the queue claims with this many deliveries in flight: when idle, or when a quarter of the slots is free
+    /// (a batch per statement rather than a statement per freed slot).
+    /// </summary>
+    private bool HasRoomToClaim(int inFlight)
+    {
+        var free = _options.Parallelism - inFlight;
+        return free > 0 && (inFlight == 0 || free >= Math.Max(1, _options.Parallelism / 4));
     }
 
     private async Task WaitAsync(CancellationToken stoppingToken)

@@ -1,5 +1,6 @@
 using System.Text;
 using OutboundGuard.Delivery.Content;
+using OutboundGuard.Storage.Spool;
 using Xunit;
 
 namespace OutboundGuard.Delivery.Tests;
@@ -40,7 +41,7 @@ public sealed class SpooledContentTests
         var path = Path.Combine(directory, "m.eml");
         await File.WriteAllBytesAsync(path, Encoding.UTF8.GetBytes("Subject: é\n\nline\rend"));
 
-        await using (var content = await SpooledContent.OpenAsync(new FileStream(path, FileMode.Open, FileAccess.Read), CancellationToken.None))
+        await using (var content = await SpooledContent.OpenAsync(FileSpool.OpenRead(path), CancellationToken.None))
         {
             Assert.Equal(3, content.Repairs);
             Assert.True(content.EightBit);

@@ -1,3 +1,6 @@
+using System.Buffers;
+using OutboundGuard.Storage.Spool;
+
 namespace OutboundGuard.Delivery.Content;
 
 /// <summary>
@@ -25,7 +28,7 @@ internal sealed class SpooledContent : IAsyncDisposable
     public bool EightBit { get; }
 
     /// <summary>Takes ownership of <paramref name="file"/>.</summary>
-    public static async Task<SpooledContent> OpenAsync(FileStream file, CancellationToken cancellationToken)
+    public static async Task<SpooledContent> OpenAsync(SpoolReadStream file, CancellationToken cancellationToken)
     {
         var (clean, eightBit) = await ScanAsync(file, cancellationToken).ConfigureAwait(false);
         file.Position = 0;
@@ -34,7 +37,7 @@ internal sealed class SpooledContent : IAsyncDisposable
             return new SpooledContent(file, 0, eightBit);
         }
 
-        var directory = Path.GetDirectoryName(file.Name) ?? Path.GetTempPath();
+        var directory = Path.GetDirectoryName(file.Path) ?? Path.GetTempPath();
         var copyPath = Path.Combine(directory, $".repair-{Guid.NewGuid():N}.tmp");
         var copy = new FileStream(copyPath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 64 * 1024,
             FileOptions.Asynchronous | FileOptions.DeleteOnClose);
@@ -61,27 +64,34 @@ internal sealed class SpooledContent : IAsyncDisposable
     /// <summary>One pass over the content: are all line endings CRLF, and is any octet above 127.</summary>
     internal static async Task<(bool Clean, bool EightBit)> ScanAsync(Stream content, CancellationToken cancellationToken)
     {
-        var buffer = new byte[64 * 1024];
-        var afterCr = false;
-        var clean = true;
-        var eightBit = false;
-        int read;
-        while ((read = await content.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+        var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
+        try
         {
-            var span = buffer.AsSpan(0, read);
-            eightBit = eightBit || !System.Text.Ascii.IsValid(span);
-            if (clean && !IsCrlfOnly(span, ref afterCr))
+            var afterCr = false;
+            var clean = true;
+            var eightBit = false;
+            int read;
+            while ((read = await content.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
             {
-                clean = false;
+                var span = buffer.AsSpan(0, read);
+                eightBit = eightBit || !System.Text.Ascii.IsValid(span);
+                if (clean && !IsCrlfOnly(span, ref afterCr))
+                {
+                    clean = false;
+                }
+
+                if (!clean && eightBit)
+                {
+                    break;
+                }
             }
 
-            if (!clean && eightBit)
-            {
-                break;
-            }
+            return (clean && !afterCr, eightBit);
         }
-
-        return (clean && !afterCr, eightBit);
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     private static bool IsCrlfOnly(ReadOnlySpan<byte> span, ref bool afterCr)

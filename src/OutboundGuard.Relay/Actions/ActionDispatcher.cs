@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OutboundGuard.Scoring.Accounts;
 using OutboundGuard.Scoring.Policy;
+using OutboundGuard.Smtp.Handoff;
 using OutboundGuard.Smtp.Protocol;
 using OutboundGuard.Accounts;
 using OutboundGuard.Storage.Spool;
@@ -72,6 +73,7 @@ internal sealed partial class ActionDispatcher(
     private async Task<SmtpReply> AcceptAsync(IncomingMessage message, ScoredMessage scored, MessageState state, string route, CancellationToken cancellationToken, TimeSpan? holdFor = null)
     {
         var envelope = message.Envelope;
+        var (recipients, notify) = RecipientColumns(envelope);
         var row = new SpooledMessage
         {
             Id = message.Id,
@@ -79,8 +81,8 @@ internal sealed partial class ActionDispatcher(
             SessionId = message.Session.SessionId,
             ClientIp = message.Session.RemoteEndPoint.Address.ToString(),
             EnvelopeFrom = envelope.ReversePath,
-            Recipients = envelope.Recipients.Select(r => r.Address).ToList(),
-            RecipientNotify = envelope.Recipients.Any(r => r.Notify is not null) ? envelope.Recipients.Select(r => r.Notify ?? "").ToList() : null,
+            Recipients = recipients,
+            RecipientNotify = notify,
             DsnRet = envelope.DsnReturn,
             DsnEnvid = envelope.DsnEnvelopeId,
             SizeOctets = message.SizeOctets,
@@ -101,6 +103,27 @@ internal sealed partial class ActionDispatcher(
 
         // The reply is the same for every accepted message: it tells a sender nothing about holding.
         return SmtpReplies.Queued.WithText($"Queued as {message.Id:N}");
+    }
+
+    /// <summary>The row's recipients and their RFC 3461 NOTIFY values (null when no recipient named one), as arrays the row's insert sends as they are.</summary>
+    private static (string[] Recipients, string[]? Notify) RecipientColumns(SmtpEnvelope envelope)
+    {
+        var recipients = new string[envelope.Recipients.Count];
+        string[]? notify = null;
+        for (var i = 0; i < recipients.Length; i++)
+        {
+            var recipient = envelope.Recipients[i];
+            recipients[i] = recipient.Address;
+            if (recipient.Notify is not null && notify is null)
+            {
+                notify = new string[recipients.Length];
+                Array.Fill(notify, "");
+            }
+
+            notify?[i] = recipient.Notify ?? "";
+        }
+
+        return (recipients, notify);
     }
 
     private async Task<SmtpReply> ThrottleAsync(IncomingMessage message, ScoredMessage scored, CancellationToken cancellationToken)

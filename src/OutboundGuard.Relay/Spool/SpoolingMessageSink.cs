@@ -25,17 +25,17 @@ internal sealed class SpoolingMessageSink(
 {
     private readonly ArrayBufferWriter<byte> _filtered = new();
 
-    public async ValueTask WriteAsync(ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
+    public ValueTask WriteAsync(ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
     {
+        // No async state of its own: a small message's writes complete at once into the writer's buffer.
         if (headers.IsIdle)
         {
-            await writer.WriteAsync(content, cancellationToken);
-            return;
+            return writer.WriteAsync(content, cancellationToken);
         }
 
         _filtered.ResetWrittenCount();
         headers.Filter(content.Span, _filtered);
-        await writer.WriteAsync(_filtered.WrittenMemory, cancellationToken);
+        return writer.WriteAsync(_filtered.WrittenMemory, cancellationToken);
     }
 
     public async ValueTask<SmtpReply> CompleteAsync(CancellationToken cancellationToken)

@@ -49,7 +49,8 @@ internal sealed class GroupCommit<TItem, TResult>
     /// <summary>Hands an item over; completes once its transaction committed, or with the failure.</summary>
     public Task<TResult> CommitAsync(TItem item)
     {
-        var pending = new Pending(item, new TaskCompletionSource<TResult>(TaskCreationOptions.RunContinuationsAsynchronously));
+        // Continuations run where the group is completed (CompleteWaiters), not one thread pool item each.
+        var pending = new Pending(item, new TaskCompletionSource<TResult>());
         return _queue.Writer.TryWrite(pending) ? pending.Done.Task : Task.FromException<TResult>(_stopped());
     }
 
@@ -96,7 +97,13 @@ internal sealed class GroupCommit<TItem, TResult>
         TResult[] results;
         try
         {
-            results = await _commit([.. batch.Select(p => p.Item)], wholeGroup).ConfigureAwait(false);
+            var items = new TItem[batch.Count];
+            for (var i = 0; i < items.Length; i++)
+            {
+                items[i] = batch[i].Item;
+            }
+
+            results = await _commit(items, wholeGroup).ConfigureAwait(false);
         }
         catch (PostgresException) when (batch.Count > 1)
         {
@@ -106,21 +113,39 @@ internal sealed class GroupCommit<TItem, TResult>
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            foreach (var pending in batch)
-            {
-                pending.Done.TrySetException(e);
-            }
-
+            CompleteWaiters(batch, null, e);
             return;
         }
 
         Interlocked.Increment(ref _batches);
         Interlocked.Add(ref _items, batch.Count);
-        for (var i = 0; i < batch.Count; i++)
-        {
-            batch[i].Done.TrySetResult(results[i]);
-        }
+        CompleteWaiters(batch, results, null);
     }
+
+    /// <summary>
+    /// Completes a group's waiters on one thread pool item: each waiter's continuation (its session's reply, its
+    /// delivery's bookkeeping) runs there in turn, so a group of twenty costs one hop instead of twenty, and the loop
+    /// goes on to the next group at once instead of running them itself.
+    /// </summary>
+    private static void CompleteWaiters(List<Pending> batch, TResult[]? results, Exception? failure)
+    {
+        ThreadPool.UnsafeQueueUserWorkItem(static group =>
+        {
+            for (var i = 0; i < group.Waiters.Length; i++)
+            {
+                if (group.Failure is { } failure)
+                {
+                    group.Waiters[i].Done.TrySetException(failure);
+                }
+                else
+                {
+                    group.Waiters[i].Done.TrySetResult(group.Results![i]);
+                }
+            }
+        }, new CommittedGroup([.. batch], results, failure), preferLocal: false);
+    }
+
+    private sealed record CommittedGroup(Pending[] Waiters, TResult[]? Results, Exception? Failure);
 
     private sealed record Pending(TItem Item, TaskCompletionSource<TResult> Done);
 }

@@ -75,9 +75,9 @@ internal sealed class AttemptCommitter
             removed.Add(id);
         }
 
+        // One implicit transaction, as the spool's group (SpoolCommitter): committed at the batch's Sync, no COMMIT round trip.
         await using var connection = await _dataSource.OpenConnectionAsync().ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync().ConfigureAwait(false);
-        await using var command = new NpgsqlBatch(connection, transaction);
+        await using var command = new NpgsqlBatch(connection);
         foreach (var completion in batch)
         {
             command.BatchCommands.Add(CompleteCommand(completion));
@@ -103,32 +103,51 @@ internal sealed class AttemptCommitter
 
                 updated[i] = await reader.ReadAsync().ConfigureAwait(false) && reader.GetInt32(0) == 1;
             }
+
+            // Read through to the batch's end, so a failure of its last statement or of the commit is thrown here.
+            while (await reader.NextResultAsync().ConfigureAwait(false))
+            {
+            }
         }
 
-        await transaction.CommitAsync().ConfigureAwait(false);
         return updated;
     }
 
     /// <summary>The statement recording one attempt: the row's new state, guarded by the lease, and its replies; returns 1 row (1 when updated).</summary>
-    internal static NpgsqlBatchCommand CompleteCommand(AttemptCompletion c) => new(CompleteSql)
+    internal static NpgsqlBatchCommand CompleteCommand(AttemptCompletion c)
     {
-        Parameters =
+        // The replies' columns in one pass (this runs per delivered message).
+        var count = c.Attempts.Count;
+        var outcomes = new string[count];
+        var codes = new int?[count];
+        var texts = new string[count];
+        var recipients = new string?[count];
+        for (var i = 0; i < count; i++)
         {
-            new NpgsqlParameter { Value = c.MessageId, NpgsqlDbType = NpgsqlDbType.Uuid },
-            new NpgsqlParameter { Value = c.LeaseOwner, NpgsqlDbType = NpgsqlDbType.Text },
-            new NpgsqlParameter { Value = MessageStates.ToText(c.State), NpgsqlDbType = NpgsqlDbType.Text },
-            new NpgsqlParameter { Value = c.PendingRecipients, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
-            new NpgsqlParameter { Value = c.NewlyFailedRecipients, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
-            new NpgsqlParameter { Value = c.RetryAfter, NpgsqlDbType = NpgsqlDbType.Interval },
-            new NpgsqlParameter { Value = (object?)c.LastReply ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text },
-            new NpgsqlParameter { Value = (object?)c.AccountId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint },
-            new NpgsqlParameter { Value = c.Route, NpgsqlDbType = NpgsqlDbType.Text },
-            new NpgsqlParameter { Value = c.Attempts.Select(a => a.Outcome).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
-            new NpgsqlParameter { Value = c.Attempts.Select(a => a.Code).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer },
-            new NpgsqlParameter { Value = c.Attempts.Select(a => a.Text).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
-            new NpgsqlParameter { Value = c.Attempts.Select(a => a.Recipient).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
-        },
-    };
+            var attempt = c.Attempts[i];
+            (outcomes[i], codes[i], texts[i], recipients[i]) = (attempt.Outcome, attempt.Code, attempt.Text, attempt.Recipient);
+        }
+
+        return new(CompleteSql)
+        {
+            Parameters =
+            {
+                new NpgsqlParameter { Value = c.MessageId, NpgsqlDbType = NpgsqlDbType.Uuid },
+                new NpgsqlParameter { Value = c.LeaseOwner, NpgsqlDbType = NpgsqlDbType.Text },
+                new NpgsqlParameter { Value = MessageStates.ToText(c.State), NpgsqlDbType = NpgsqlDbType.Text },
+                new NpgsqlParameter { Value = c.PendingRecipients, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
+                new NpgsqlParameter { Value = c.NewlyFailedRecipients, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
+                new NpgsqlParameter { Value = c.RetryAfter, NpgsqlDbType = NpgsqlDbType.Interval },
+                new NpgsqlParameter { Value = (object?)c.LastReply ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text },
+                new NpgsqlParameter { Value = (object?)c.AccountId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint },
+                new NpgsqlParameter { Value = c.Route, NpgsqlDbType = NpgsqlDbType.Text },
+                new NpgsqlParameter { Value = outcomes, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
+                new NpgsqlParameter { Value = codes, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer },
+                new NpgsqlParameter { Value = texts, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
+                new NpgsqlParameter { Value = recipients, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
+            },
+        };
+    }
 
     /// <summary>Stops taking attempts and waits until those handed over are committed.</summary>
     public ValueTask StopAsync() => _group.StopAsync();

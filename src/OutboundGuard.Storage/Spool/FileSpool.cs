@@ -37,8 +37,9 @@ public sealed class FileSpool
     /// <summary>Starts writing a new message's content.</summary>
     public SpoolWriter Create(Guid messageId) => new(PathOf(messageId));
 
-    /// <summary>Opens a stored message's content for reading.</summary>
-    public static FileStream OpenRead(string path) => new(path, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, FileOptions.Asynchronous | FileOptions.SequentialScan);
+    /// <summary>Opens a stored message's content for reading (a small file is read without thread hops, see <see cref="SpoolReadStream"/>).</summary>
+    /// <exception cref="FileNotFoundException">The file is gone.</exception>
+    public static SpoolReadStream OpenRead(string path) => new(path);
 
     /// <summary>Removes a message's content; a missing file is fine.</summary>
     public static void Delete(string path)

@@ -22,6 +22,7 @@ public sealed class SpoolCommitter : IAsyncDisposable
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly GroupCommit<Pending, bool> _group;
+    private readonly HashSet<string> _syncedFolders = new(StringComparer.Ordinal);
 
     public SpoolCommitter(NpgsqlDataSource dataSource)
     {
@@ -45,14 +46,13 @@ public sealed class SpoolCommitter : IAsyncDisposable
 
     private async Task<bool[]> CommitBatchAsync(IReadOnlyList<Pending> batch, bool wholeGroup)
     {
-        foreach (var folder in batch.Select(p => Path.GetDirectoryName(p.Message.SpoolPath)!).Distinct(StringComparer.Ordinal))
-        {
-            NativeMethods.FsyncDirectory(folder);
-        }
+        SyncFolders(batch);
 
+        // One batch is one implicit transaction (Npgsql sends a single Sync after its last statement): all of it commits,
+        // with its WAL flush, before the reply to that Sync, or none of it does. An explicit BEGIN … COMMIT would cost a
+        // second round trip per group for the COMMIT.
         await using var connection = await _dataSource.OpenConnectionAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
-        await using var command = new NpgsqlBatch(connection, transaction);
+        await using var command = new NpgsqlBatch(connection);
         var queued = false;
         foreach (var pending in batch)
         {
@@ -75,8 +75,22 @@ public sealed class SpoolCommitter : IAsyncDisposable
         }
 
         await command.ExecuteNonQueryAsync();
-        await transaction.CommitAsync();
         return new bool[batch.Count];
+    }
+
+    /// <summary>fsyncs each spool subfolder the batch's files were created in, once (a batch spans a few of the 256).</summary>
+    private void SyncFolders(IReadOnlyList<Pending> batch)
+    {
+        // Only the group's loop calls this, one batch at a time: the set is reused rather than allocated per batch.
+        _syncedFolders.Clear();
+        foreach (var pending in batch)
+        {
+            var folder = Path.GetDirectoryName(pending.Message.SpoolPath)!;
+            if (_syncedFolders.Add(folder))
+            {
+                NativeMethods.FsyncDirectory(folder);
+            }
+        }
     }
 
     private const string InsertSql = """
@@ -94,8 +108,8 @@ public sealed class SpoolCommitter : IAsyncDisposable
             new NpgsqlParameter { Value = message.SessionId, NpgsqlDbType = NpgsqlDbType.Text },
             new NpgsqlParameter { Value = message.ClientIp, NpgsqlDbType = NpgsqlDbType.Text },
             new NpgsqlParameter { Value = message.EnvelopeFrom, NpgsqlDbType = NpgsqlDbType.Text },
-            new NpgsqlParameter { Value = message.Recipients.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
-            new NpgsqlParameter { Value = (object?)message.RecipientNotify?.ToArray() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
+            new NpgsqlParameter { Value = AsArray(message.Recipients), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
+            new NpgsqlParameter { Value = message.RecipientNotify is { } notify ? AsArray(notify) : DBNull.Value, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
             new NpgsqlParameter { Value = (object?)message.DsnRet ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text },
             new NpgsqlParameter { Value = (object?)message.DsnEnvid ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text },
             new NpgsqlParameter { Value = message.SizeOctets, NpgsqlDbType = NpgsqlDbType.Bigint },
@@ -107,6 +121,9 @@ public sealed class SpoolCommitter : IAsyncDisposable
             new NpgsqlParameter { Value = (object?)message.HoldFor ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Interval },
         },
     };
+
+    /// <summary>The list as an array, without a copy when it is one already (the relay hands arrays over).</summary>
+    private static string[] AsArray(IReadOnlyList<string> values) => values as string[] ?? [.. values];
 
     /// <summary>Stops taking rows, commits those already handed over, and waits for the loop to end.</summary>
     public ValueTask DisposeAsync() => _group.StopAsync();
