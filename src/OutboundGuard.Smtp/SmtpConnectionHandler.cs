@@ -61,11 +61,7 @@ public sealed class SmtpConnectionHandler : ConnectionHandler
         }
 
         var sessionId = connection.ConnectionId;
-        using var scope = _logger.BeginScope(new Dictionary<string, object>
-        {
-            ["SessionId"] = sessionId,
-            ["ClientIp"] = remote.Address.ToString(),
-        });
+        using var scope = _logger.BeginScope(new SessionLogScope(sessionId, remote.Address));
 
         if (!_limiter.TryAcquire(remote.Address))
         {

@@ -28,8 +28,9 @@ public sealed class ClusterOptions
     public int SyncFromRecipientsPerMinute { get; set; } = 10;
 
     /// <summary>
-    /// Longest time an account's state is served from memory at MAIL FROM. A state change is announced at once
-    /// (LISTEN/NOTIFY) and drops the entry; this bounds staleness should an announcement be lost. Defaults to 10 s.
+    /// Longest time an account's state is served from memory at MAIL FROM, and a client address's connector tenants at
+    /// connect (<see cref="ConnectorRangeCache"/>). A change is announced at once (LISTEN/NOTIFY) and drops the entry;
+    /// this bounds staleness should an announcement be lost. Defaults to 10 s.
     /// </summary>
     public TimeSpan AccountCacheMaxAge { get; set; } = TimeSpan.FromSeconds(10);
 

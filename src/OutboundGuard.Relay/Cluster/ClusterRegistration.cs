@@ -32,6 +32,8 @@ internal static class ClusterRegistration
             .ValidateOnStart();
         services.AddNotificationHub();
         services.AddHostedService<AccountStateListener>();
+        services.AddSingleton<ConnectorRangeCache>();
+        services.AddHostedService<ConnectorRangeListener>();
         return services;
     }
 }

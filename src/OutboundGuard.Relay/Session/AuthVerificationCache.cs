@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
@@ -21,6 +23,9 @@ namespace OutboundGuard.Relay;
 /// </summary>
 internal sealed class AuthVerificationCache(IOptions<RelayOptions> options, TimeProvider time) : IAccountChangeObserver
 {
+    private const int StackChars = 512;
+    private const int StackBytes = 1536;
+
     private readonly byte[] _key = RandomNumberGenerator.GetBytes(32);
     private readonly ConcurrentDictionary<UInt128, Entry> _successes = new();
     private readonly ConcurrentDictionary<UInt128, Entry> _failures = new();
@@ -81,12 +86,47 @@ internal sealed class AuthVerificationCache(IOptions<RelayOptions> options, Time
 
     private UInt128 KeyOf(string address, string password, string? storedHash, long? accountId)
     {
-        // Lengths first, so that no two different triples are written as the same bytes.
-        var normalized = address.Trim().ToLowerInvariant();
-        var text = FormattableString.Invariant($"{accountId}:{normalized.Length}:{normalized}{password.Length}:{password}{storedHash}");
-        Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
-        HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes(text), mac);
-        return new UInt128(BitConverter.ToUInt64(mac), BitConverter.ToUInt64(mac[8..]));
+        // Lengths first, so that no two different triples are written as the same bytes. Written into a buffer of the
+        // stack (a pooled one for long input), never a string: a session's AUTH allocates nothing here and the password
+        // leaves no copy on the heap; the buffers are wiped before they are given back.
+        var trimmed = address.AsSpan().Trim();
+        var hash = storedHash.AsSpan();
+        var maxChars = 64 + (2 * trimmed.Length) + password.Length + hash.Length;
+        var maxBytes = Encoding.UTF8.GetMaxByteCount(maxChars);
+        char[]? rentedChars = null;
+        byte[]? rentedBytes = null;
+        Span<char> chars = maxChars <= StackChars ? stackalloc char[StackChars] : (rentedChars = ArrayPool<char>.Shared.Rent(maxChars));
+        Span<byte> bytes = maxBytes <= StackBytes ? stackalloc byte[StackBytes] : (rentedBytes = ArrayPool<byte>.Shared.Rent(maxBytes));
+        try
+        {
+            var lowered = chars[^trimmed.Length..];
+            trimmed.ToLowerInvariant(lowered);
+            ReadOnlySpan<char> normalized = lowered;
+            var text = chars[..^trimmed.Length];
+            if (!text.TryWrite(CultureInfo.InvariantCulture, $"{accountId}:{normalized.Length}:{normalized}{password.Length}:{password}{hash}", out var written))
+            {
+                throw new InvalidOperationException("The AUTH outcome key did not fit its buffer.");
+            }
+
+            var length = Encoding.UTF8.GetBytes(text[..written], bytes);
+            Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
+            HMACSHA256.HashData(_key, bytes[..length], mac);
+            return new UInt128(BitConverter.ToUInt64(mac), BitConverter.ToUInt64(mac[8..]));
+        }
+        finally
+        {
+            chars.Clear();
+            bytes.Clear();
+            if (rentedChars is not null)
+            {
+                ArrayPool<char>.Shared.Return(rentedChars);
+            }
+
+            if (rentedBytes is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rentedBytes);
+            }
+        }
     }
 
     private static void Drop(ConcurrentDictionary<UInt128, Entry> entries, long accountId)

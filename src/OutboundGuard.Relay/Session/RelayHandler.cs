@@ -19,7 +19,7 @@ internal sealed partial class RelayHandler(
     AccountRepository accounts,
     TenantAuthenticator authenticator,
     TenantRepository tenants,
-    ConnectorTenantRepository connectors,
+    ConnectorRangeCache connectors,
     ClientCertificateRepository certificates,
     AccountGate gate,
     AccountStateCache cache,
@@ -48,7 +48,7 @@ internal sealed partial class RelayHandler(
         // Asked again after STARTTLS (for a client certificate); the address and so its connector ranges are the same.
         if (!_sessionTenants.TryGetValue(session, out var tenants))
         {
-            tenants = await connectors.FindByClientAddressAsync(session.RemoteEndPoint.Address, cancellationToken);
+            tenants = await connectors.FindAsync(session.RemoteEndPoint.Address, cancellationToken);
             _sessionTenants.AddOrUpdate(session, tenants);
         }
 

@@ -1,6 +1,9 @@
 using System.IO.Pipelines;
 using System.Net.Security;
 using System.Security.Authentication;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.Extensions.Logging;
 using OutboundGuard.Smtp.Protocol;
 
 namespace OutboundGuard.Smtp.Session;
@@ -52,8 +55,7 @@ internal sealed partial class SmtpSession
     /// <summary>Runs the server side of the TLS handshake over the raw transport and swaps the session's pipes to the TLS stream.</summary>
     private async Task<bool> TryStartTlsAsync()
     {
-        var certificate = _server.Certificates.Context;
-        if (certificate is null)
+        if (_server.TlsOptions is not { } options)
         {
             Log.TlsFailed(_logger, "no certificate configured");
             _closing = true;
@@ -65,34 +67,12 @@ internal sealed partial class SmtpSession
         SocketCompletions.TrySetInline(_connection, false);
         await LeaveSocketThreadAsync();
         var raw = new DuplexPipeStream(_connection.Transport.Input, _connection.Transport.Output);
-        var tls = new SslStream(raw, leaveInnerStreamOpen: false);
-        // CA5359: a client certificate is optional and never trusted blindly: the callback accepts the
-        // handshake, but only a certificate whose chain validates makes its subject known to the relay.
+        // The options are the server's, one object for every handshake; what is this session's (the client certificate
+        // it learns) comes through the stream's own callback.
+        // CA5359: a client certificate is optional and never trusted blindly: the callback accepts the handshake, but only
+        // a certificate whose chain validates makes its subject known to the relay.
 #pragma warning disable CA5359
-        var options = new SslServerAuthenticationOptions
-        {
-            ServerCertificateContext = certificate,
-            // The handshake context is one object for the process, so OpenSSL's session cache and ticket keys are too.
-            AllowTlsResume = _server.Options.TlsSessionResumption,
-            // Ask for a certificate (clients without one carry on): connectors may be known by it.
-            ClientCertificateRequired = _server.Options.RequestClientCertificate,
-            CertificateRevocationCheckMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck,
-            RemoteCertificateValidationCallback = (_, clientCertificate, chain, errors) =>
-            {
-                // A client certificate is optional. Its SHA-256 fingerprint is always known (the relay pins
-                // registered fingerprints, self-signed or not); its subject only when its chain is valid.
-                if (clientCertificate is not null)
-                {
-                    Info.ClientCertificateFingerprint = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(clientCertificate.GetRawCertData())).ToLowerInvariant();
-                    if (_server.ClientTrust.IsValid(clientCertificate, chain, errors))
-                    {
-                        Info.ClientCertificateSubject = clientCertificate.Subject;
-                    }
-                }
-
-                return true;
-            },
-        };
+        var tls = new SslStream(raw, leaveInnerStreamOpen: false, LearnClientCertificate);
 #pragma warning restore CA5359
 
         using var timeout = new CancellationTokenSource(_limits.ServerTimeout, _server.Time);
@@ -110,11 +90,34 @@ internal sealed partial class SmtpSession
             return false;
         }
 
-        Log.TlsEstablished(_logger, tls.SslProtocol.ToString(), tls.NegotiatedCipherSuite.ToString());
+        if (_logger.IsEnabled(LogLevel.Debug))
+        {
+            Log.TlsEstablished(_logger, tls.SslProtocol.ToString(), tls.NegotiatedCipherSuite.ToString());
+        }
+
         _tls = tls;
         _input = PipeReader.Create(tls, new StreamPipeReaderOptions(leaveOpen: true));
         _output = PipeWriter.Create(tls, new StreamPipeWriterOptions(leaveOpen: true));
         Info.IsSecure = true;
+        return true;
+    }
+
+    /// <summary>
+    /// A client certificate is optional and never trusted blindly: the handshake goes on whatever it is, its SHA-256
+    /// fingerprint is always known (the relay pins registered fingerprints, self-signed or not), its subject only when its
+    /// chain validates.
+    /// </summary>
+    private bool LearnClientCertificate(object sender, X509Certificate? clientCertificate, X509Chain? chain, SslPolicyErrors errors)
+    {
+        if (clientCertificate is not null)
+        {
+            Info.ClientCertificateFingerprint = Convert.ToHexString(SHA256.HashData(clientCertificate.GetRawCertData())).ToLowerInvariant();
+            if (_server.ClientTrust.IsValid(clientCertificate, chain, errors))
+            {
+                Info.ClientCertificateSubject = clientCertificate.Subject;
+            }
+        }
+
         return true;
     }
 

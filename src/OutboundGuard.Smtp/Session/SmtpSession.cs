@@ -85,7 +85,12 @@ internal sealed partial class SmtpSession : IDisposable
     /// <summary>Runs the session until QUIT, an error limit, a timeout, shutdown or the client going away.</summary>
     public async Task RunAsync()
     {
-        Log.SessionStarted(_logger, Info.SessionId, Info.RemoteEndPoint.Address.ToString(), Info.LocalEndPoint.ToString(), _mode.ToString());
+        if (_logger.IsEnabled(LogLevel.Debug))
+        {
+            // Its arguments are strings made for it: not made per session when nobody reads them.
+            Log.SessionStarted(_logger, Info.SessionId, Info.RemoteEndPoint.Address.ToString(), Info.LocalEndPoint.ToString(), _mode.ToString());
+        }
+
         try
         {
             if (_mode == SmtpListenerMode.ImplicitTls && !await TryStartTlsAsync())

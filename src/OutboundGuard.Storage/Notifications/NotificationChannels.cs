@@ -3,6 +3,7 @@ using OutboundGuard.Storage.Accounts;
 using OutboundGuard.Storage.Campaigns;
 using OutboundGuard.Storage.Complaints;
 using OutboundGuard.Storage.Queue;
+using OutboundGuard.Storage.Tenants;
 
 namespace OutboundGuard.Storage.Notifications;
 
@@ -20,6 +21,9 @@ public static class NotificationChannels
 
     /// <summary>A complaint that weighs was stored; the payload is the account id.</summary>
     public static readonly NotificationChannel<long> Complaints = new(ComplaintRepository.CountsChannel, TryParseId);
+
+    /// <summary>Connector ranges, tenant domains or platform identities changed; no payload.</summary>
+    public static readonly NotificationChannel<string> Connectors = new(ConnectorTenantRepository.ChangesChannel, TryParseText);
 
     /// <summary>A message was queued for delivery; no payload.</summary>
     public static readonly NotificationChannel<string> Queued = new(MessageQueueRepository.QueuedChannel, TryParseText);

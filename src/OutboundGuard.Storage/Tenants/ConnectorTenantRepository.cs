@@ -10,6 +10,13 @@ namespace OutboundGuard.Storage.Tenants;
 /// </summary>
 public sealed class ConnectorTenantRepository(NpgsqlDataSource dataSource)
 {
+    /// <summary>
+    /// The LISTEN/NOTIFY channel on which every change to what <see cref="FindByClientAddressAsync"/> reads is announced
+    /// (no payload): connector ranges, tenant domains, platform identities, a tenant's own domain. Sent by triggers
+    /// (migration 0017), so no statement that changes them can forget it.
+    /// </summary>
+    public const string ChangesChannel = "outboundguard_connectors";
+
     /// <summary>Kind of a platform identity carried in a header field of the message.</summary>
     public const string HeaderKind = "header";
 
