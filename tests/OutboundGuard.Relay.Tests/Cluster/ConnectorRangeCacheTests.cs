@@ -38,6 +38,7 @@ public sealed class ConnectorRangeCacheTests(PostgresFixture postgres)
         Assert.False(found[0].SharedPlatform);
 
         // A change that announces nothing (the trigger off within its transaction) is not seen: the answer is the held one.
+        await SettleAsync(node);
         await WithoutTriggersAsync(node.DataSource, "DELETE FROM tenant_connectors");
         Assert.Single(await node.Cache.FindAsync(Client, CancellationToken.None));
         await WithoutTriggersAsync(node.DataSource, "INSERT INTO tenant_connectors (tenant_id, network) SELECT id, '198.51.100.0/24' FROM tenants WHERE domain = 'mta.example'");
@@ -101,6 +102,39 @@ public sealed class ConnectorRangeCacheTests(PostgresFixture postgres)
             Assert.True(DateTime.UtcNow < deadline, "the change was not seen in time");
             await Task.Delay(20);
         }
+    }
+
+    /// <summary>
+    /// Waits until every announcement made so far has reached the cache (one change can announce twice, the second
+    /// after the first was seen), then holds the client's entry again: a marker of our own is announced last, and the
+    /// hub hands announcements over one by one in commit order, so once the marker is seen nothing earlier is on its way.
+    /// </summary>
+    private static async Task SettleAsync(Node node)
+    {
+        var marker = Guid.NewGuid().ToString("N");
+        var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var subscription = node.Hub.Subscribe(NotificationChannels.Connectors, payload =>
+        {
+            if (payload == marker)
+            {
+                seen.TrySetResult();
+            }
+        });
+        await using (var notify = node.DataSource.CreateCommand($"SELECT pg_notify('{ConnectorTenantRepository.ChangesChannel}', '{marker}')"))
+        {
+            await notify.ExecuteNonQueryAsync();
+        }
+
+        await seen.Task.WaitAsync(Patience);
+        var deadline = DateTime.UtcNow + Patience;
+        while (node.Cache.Count != 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the marker did not drop the held entry");
+            await Task.Delay(20);
+        }
+
+        Assert.NotEmpty(await node.Cache.FindAsync(Client, CancellationToken.None));
+        Assert.Equal(1, node.Cache.Count);
     }
 
     private static async Task WithoutTriggersAsync(NpgsqlDataSource dataSource, string sql)
