@@ -37,7 +37,23 @@ public sealed class Browser : IDisposable
     {
         var wait = new OpenQA.Selenium.Support.UI.WebDriverWait(Driver, timeout ?? TimeSpan.FromSeconds(30));
         wait.IgnoreExceptionTypes(typeof(NoSuchElementException), typeof(StaleElementReferenceException));
-        return wait.Until(d => d.FindElement(by));
+        try
+        {
+            return wait.Until(d => d.FindElement(by));
+        }
+        catch (WebDriverTimeoutException e)
+        {
+            // Say where the browser is, so that a failure tells a slow page from a wrong one.
+            throw new WebDriverTimeoutException($"{by} not shown on {Driver.Url} (title '{Driver.Title}')", e);
+        }
+    }
+
+    /// <summary>Waits until <paramref name="found"/> returns an element (null: not yet); a page that changes meanwhile is looked at again.</summary>
+    public IWebElement WaitUntil(Func<IWebDriver, IWebElement?> found, TimeSpan? timeout = null)
+    {
+        var wait = new OpenQA.Selenium.Support.UI.WebDriverWait(Driver, timeout ?? TimeSpan.FromSeconds(30));
+        wait.IgnoreExceptionTypes(typeof(NoSuchElementException), typeof(StaleElementReferenceException));
+        return wait.Until(found)!;
     }
 
     /// <summary>Set to 1, screenshots are also copied into the repository's docs/img, where docs/admin.md shows them.</summary>

@@ -100,7 +100,10 @@ public sealed class EveryPageInBrowserTests(PostgresFixture postgres) : IAsyncLi
         Go("/accounts");
         _browser.WaitFor(By.Id("q")).SendKeys("mallory");
         Driver.FindElement(By.Id("search")).Click();
-        var found = _browser.WaitFor(By.CssSelector("#accounts a"));
+        // The list shown before the search may still be on the page: wait for the search's answer, one account, and
+        // click that link, not one of the earlier list.
+        var found = _browser.WaitUntil(d => d.FindElements(By.CssSelector("#accounts a")) is { Count: 1 } links
+            && (links[0].GetAttribute("href") ?? "").Contains("mallory", StringComparison.Ordinal) ? links[0] : null);
         Assert.Single(Driver.FindElements(By.CssSelector("#accounts a")));
         _browser.Screenshot("ui-accounts");
         found.Click();
