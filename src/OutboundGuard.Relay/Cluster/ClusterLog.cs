@@ -37,4 +37,10 @@ internal static partial class ClusterLog
 
     [LoggerMessage(1344, LogLevel.Warning, "Could not reload the complaint counts; retrying at the next announcement or interval")]
     public static partial void ComplaintCountsLoadFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(1350, LogLevel.Information, "Relay node {Node} announced itself; {Running} other node(s) running")]
+    public static partial void PeerSeen(ILogger logger, string node, int running);
+
+    [LoggerMessage(1351, LogLevel.Warning, "Could not announce this node to the others; they keep counting it as running until it expires")]
+    public static partial void AnnounceFailed(ILogger logger, Exception exception);
 }

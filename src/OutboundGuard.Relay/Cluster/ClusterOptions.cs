@@ -19,10 +19,23 @@ public sealed class ClusterOptions
     /// <summary>
     /// From this many messages of an account in the last minute (as this node sees them, all nodes merged),
     /// each further message's counts are written and the other nodes' read synchronously before it is scored,
-    /// so a burst split across nodes is judged whole. Defaults to 3, below the smallest per-minute limit the
+    /// so a burst split across nodes is judged whole. Only while another node runs (<see cref="ClusterPeers"/>):
+    /// a node alone has nothing to read, and writes its counts every <see cref="CounterFlushInterval"/>. Defaults to 3, below the smallest per-minute limit the
     /// rate detector applies (5, a new account's ramped limit).
     /// </summary>
     public int SyncFromMessagesPerMinute { get; set; } = 3;
+
+    /// <summary>
+    /// How often this node announces itself to the others (<see cref="ClusterPeers"/>); a starting node says hello and
+    /// is answered at once. Defaults to 10 s.
+    /// </summary>
+    public TimeSpan PeerAnnounceInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How long a node that stopped announcing itself (without a goodbye) still counts as running. Defaults to 35 s,
+    /// three announcements and a margin.
+    /// </summary>
+    public TimeSpan PeerExpiry { get; set; } = TimeSpan.FromSeconds(35);
 
     /// <summary>The same threshold for recipients in the last minute. Defaults to 10.</summary>
     public int SyncFromRecipientsPerMinute { get; set; } = 10;

@@ -14,8 +14,13 @@ internal static class ClusterRegistration
             .Bind(configuration.GetSection(ClusterOptions.Section))
             .Validate(o => !string.IsNullOrWhiteSpace(o.NodeName), $"{ClusterOptions.Section}:NodeName must not be empty.")
             .Validate(o => o.CounterFlushInterval >= TimeSpan.FromMilliseconds(10), $"{ClusterOptions.Section}:CounterFlushInterval must be at least 10 ms.")
+            .Validate(o => o.PeerAnnounceInterval >= TimeSpan.FromSeconds(1) && o.PeerExpiry >= 2 * o.PeerAnnounceInterval,
+                $"{ClusterOptions.Section}:PeerAnnounceInterval must be at least 1 s and PeerExpiry at least twice it.")
             .ValidateOnStart();
         services.AddSingleton<SharedCounterRepository>();
+        services.AddSingleton<ClusterPeers>();
+        services.AddSingleton<NodeAnnouncer>();
+        services.AddHostedService<ClusterPeersListener>();
         services.AddSingleton<SharedActivity>();
         services.AddHostedService<SharedActivityService>();
         services.AddSingleton<AccountStateCache>();

@@ -28,6 +28,9 @@ public static class NotificationChannels
     /// <summary>A message was queued for delivery; no payload.</summary>
     public static readonly NotificationChannel<string> Queued = new(MessageQueueRepository.QueuedChannel, TryParseText);
 
+    /// <summary>Relay nodes announcing themselves to each other (<see cref="NodeAnnouncement"/>).</summary>
+    public static readonly NotificationChannel<NodeAnnouncement> Nodes = new(NodeAnnouncer.Channel, NodeAnnouncement.TryParse);
+
     /// <summary>True for a name LISTEN can take unquoted: a lower-case letter, then letters, digits or '_', 63 characters at most.</summary>
     public static bool IsValidName(string name)
         => name.Length is > 0 and <= 63 && char.IsAsciiLetterLower(name[0]) && name.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '_');

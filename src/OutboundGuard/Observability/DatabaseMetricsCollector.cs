@@ -19,6 +19,7 @@ internal sealed class DatabaseMetricsCollector(
     StatusRepository status,
     AccountStateCache cache,
     SharedActivity shared,
+    ClusterPeers peers,
     NotificationHub hub) : IHostedService
 {
     /// <summary>The states always exported (0 when no row has them); any other state a row has is exported too.</summary>
@@ -41,6 +42,7 @@ internal sealed class DatabaseMetricsCollector(
     {
         metrics.StateListener.Set(cache.IsListening ? 1 : 0);
         metrics.SharedSyncs.Set(shared.SynchronousShares);
+        metrics.ClusterPeers.Set(peers.Running);
         metrics.NotificationHubUp.Set(hub.IsConnected ? 1 : 0);
         metrics.NotificationHubReconnects.IncTo(hub.Reconnects);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

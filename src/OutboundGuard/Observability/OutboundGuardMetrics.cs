@@ -34,7 +34,8 @@ internal sealed class OutboundGuardMetrics : IRelayMetrics
         StateListener = factory.CreateGauge("outboundguard_account_state_listener_up", "1 while this node receives account state changes (LISTEN/NOTIFY), else 0 (MAIL FROM then reads the database).");
         NotificationHubUp = factory.CreateGauge("outboundguard_notification_hub_up", "1 while this node's notification hub listens (account states, scoring lists, delivery wake-up), else 0.");
         NotificationHubReconnects = factory.CreateCounter("outboundguard_notification_hub_reconnects_total", "Times this node's notification hub connected again after losing its connection; each is followed by every subscriber's resync.");
-        SharedSyncs = factory.CreateGauge("outboundguard_shared_counter_sync_total", "Messages whose counts were shared synchronously because their account was near its limits (this node).");
+        SharedSyncs = factory.CreateGauge("outboundguard_shared_counter_sync_total", "Messages whose counts were shared synchronously because their account was near its limits and another node runs (this node).");
+        ClusterPeers = factory.CreateGauge("outboundguard_cluster_peers", "Other relay nodes that announced themselves recently.");
         _refusedSuspended = RefusedAttempts.WithLabels("suspended");
         _refusedThrottled = RefusedAttempts.WithLabels("throttled");
         DatabaseUp = factory.CreateGauge("outboundguard_database_up", "1 when the last scrape could read PostgreSQL, else 0.");
@@ -80,6 +81,8 @@ internal sealed class OutboundGuardMetrics : IRelayMetrics
     public Counter NotificationHubReconnects { get; }
 
     public Gauge SharedSyncs { get; }
+
+    public Gauge ClusterPeers { get; }
 
     public Gauge DatabaseUp { get; }
 

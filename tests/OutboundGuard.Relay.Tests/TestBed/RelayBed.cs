@@ -40,7 +40,7 @@ internal sealed class RelayBed : IAsyncDisposable
         Refusals = new RefusedAttempts(Time, Metrics);
         Gate = new AccountGate(Actions, Refusals, Time);
         var pipeline = ScoringPipeline.CreateDefault(Scoring, Time);
-        var shared = new SharedActivity(new SharedCounterRepository(DataSource), pipeline.Tracker, Options.Create(new ClusterOptions()), Time,
+        var shared = new SharedActivity(new SharedCounterRepository(DataSource), pipeline.Tracker, new ClusterPeers(Options.Create(new ClusterOptions()), Time), Options.Create(new ClusterOptions()), Time,
             NullLogger<SharedActivity>.Instance);
         Scorer = new MessageScorer(pipeline, shared, Metrics, Options.Create(AccountLimits.Default));
         _committer = new SpoolCommitter(DataSource);

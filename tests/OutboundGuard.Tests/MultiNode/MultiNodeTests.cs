@@ -21,7 +21,12 @@ public sealed class MultiNodeTests(MultiNodeFixture cluster, Xunit.Abstractions.
         var address = NewAddress("burst");
         var password = await cluster.AddAccountAsync(address);
         var before = (A: await cluster.NodeA.MetricAsync("outboundguard_smtp_sessions_total"), B: await cluster.NodeB.MetricAsync("outboundguard_smtp_sessions_total"));
+        var syncsBefore = await cluster.NodeA.MetricAsync("outboundguard_shared_counter_sync_total") + await cluster.NodeB.MetricAsync("outboundguard_shared_counter_sync_total");
         var replies = new List<int>();
+
+        // Each node knows the other runs: only then is an account's count shared before each of its messages is scored.
+        Assert.Equal(1, await cluster.NodeA.MetricAsync("outboundguard_cluster_peers"));
+        Assert.Equal(1, await cluster.NodeB.MetricAsync("outboundguard_cluster_peers"));
 
         // One connection per message: HAProxy alternates them between the nodes.
         for (var i = 0; i < 200 && !replies.Contains(550); i++)
@@ -48,6 +53,9 @@ public sealed class MultiNodeTests(MultiNodeFixture cluster, Xunit.Abstractions.
         var sessionsA = await cluster.NodeA.MetricAsync("outboundguard_smtp_sessions_total") - before.A;
         var sessionsB = await cluster.NodeB.MetricAsync("outboundguard_smtp_sessions_total") - before.B;
         Assert.True(sessionsA >= replies.Count / 3 && sessionsB >= replies.Count / 3, $"not split: node A {sessionsA}, node B {sessionsB} sessions for {replies.Count} messages");
+        var syncs = await cluster.NodeA.MetricAsync("outboundguard_shared_counter_sync_total") + await cluster.NodeB.MetricAsync("outboundguard_shared_counter_sync_total") - syncsBefore;
+        // Every message scored from an account's third in a minute on shares synchronously; refusals at MAIL FROM are not scored.
+        Assert.True(syncs >= Math.Max(1, accepted - 3), $"{syncs} synchronous shares for {accepted} accepted messages");
 
         // The client's own address survived the balancer (PROXY v2) into the stored messages.
         var accountId = await AccountIdAsync(address);
