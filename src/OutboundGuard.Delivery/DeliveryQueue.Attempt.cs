@@ -163,6 +163,7 @@ public sealed partial class DeliveryQueue
             LastReply = last is null ? null : last.Code is { } code ? $"{code} {last.Text}" : last.Text,
             Attempts = result.Replies,
             Bounce = bounce,
+            RemovesSpoolFile = state != MessageState.Deferred && _options.SpoolRetention == TimeSpan.Zero,
         };
 
         if (!await CompleteWithRetryAsync(completion).ConfigureAwait(false))
@@ -196,10 +197,10 @@ public sealed partial class DeliveryQueue
             }
         }
 
-        if (state != MessageState.Deferred && _options.SpoolRetention == TimeSpan.Zero && TryDeleteSpoolFile(message.SpoolPath))
+        if (completion.RemovesSpoolFile)
         {
-            // Written with the next group of recorded attempts; should it be lost, the periodic clean-up finds the row again.
-            _repository.MarkSpoolRemovedLater(message.Id);
+            // The row was marked removed in the commit; a file left behind (crash, I/O error) goes with the orphan sweep.
+            TryDeleteSpoolFile(message.SpoolPath);
         }
     }
 

@@ -4,9 +4,10 @@ using OutboundGuard.Storage.Queue;
 namespace OutboundGuard.Delivery;
 
 /// <summary>
-/// Removes spool files no message row refers to: content written by the SMTP side whose row was never
+/// Removes spool files no message row needs: content written by the SMTP side whose row was never
 /// committed (the process died between the file's fsync and the row's commit, so no 250 was sent and the
-/// client retries), and repair copies left by a delivery attempt cut off by a crash. Only files untouched
+/// client retries), files of delivered messages whose row was marked removed in the attempt's commit but whose
+/// deletion right after it did not happen (crash, I/O error), and repair copies left by a delivery attempt cut off by a crash. Only files untouched
 /// for <see cref="MinimumAge"/> are candidates, so a transaction in progress is never swept.
 /// </summary>
 internal sealed class OrphanSpoolSweep(string directory, MessageQueueRepository repository, TimeProvider time, ILogger logger)
@@ -75,7 +76,7 @@ internal sealed class OrphanSpoolSweep(string directory, MessageQueueRepository 
             return 0;
         }
 
-        var known = await repository.GetExistingIdsAsync([.. candidates.Select(c => c.Id)], cancellationToken).ConfigureAwait(false);
+        var known = await repository.GetIdsNeedingSpoolFileAsync([.. candidates.Select(c => c.Id)], cancellationToken).ConfigureAwait(false);
         var removed = 0;
         foreach (var (id, path) in candidates)
         {

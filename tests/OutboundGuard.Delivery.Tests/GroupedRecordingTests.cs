@@ -80,21 +80,34 @@ public sealed class GroupedRecordingTests(PostgresFixture postgres)
     }
 
     [Fact]
-    public async Task A_spool_removal_mark_is_written_with_the_next_recorded_attempt()
+    public async Task A_final_attempt_that_removes_its_spool_file_is_marked_removed_in_its_own_commit_and_a_deferred_one_never_is()
     {
         await using var harness = await DeliveryHarness.CreateAsync(postgres);
         var content = TestMessages.Simple("alice@tenant.test", "bob@example.org", "marks");
-        var done = await harness.SpoolAsync("alice@tenant.test", ["bob@example.org"], content, state: "delivered");
-        var next = await harness.SpoolAsync("alice@tenant.test", ["bob@example.org"], content);
+        var delivered = await harness.SpoolAsync("alice@tenant.test", ["bob@example.org"], content);
+        var deferred = await harness.SpoolAsync("alice@tenant.test", ["bob@example.org"], content);
         await harness.Repository.ClaimDueAsync("node-a", 10, TimeSpan.FromMinutes(5), TimeSpan.FromDays(5), CancellationToken.None);
 
-        harness.Repository.MarkSpoolRemovedLater(done);
-        Assert.False((await harness.RowAsync(done)).SpoolRemoved);
-        await harness.Repository.CompleteGroupedAsync(new AttemptCompletion
+        Assert.True(await harness.Repository.CompleteGroupedAsync(new AttemptCompletion
         {
-            MessageId = next, LeaseOwner = "node-a", Route = "default", State = MessageState.Delivered, PendingRecipients = [],
-        });
+            MessageId = delivered, LeaseOwner = "node-a", Route = "default", State = MessageState.Delivered, PendingRecipients = [], RemovesSpoolFile = true,
+        }));
+        Assert.True(await harness.Repository.CompleteGroupedAsync(new AttemptCompletion
+        {
+            MessageId = deferred, LeaseOwner = "node-a", Route = "default", State = MessageState.Deferred, PendingRecipients = ["bob@example.org"],
+            RetryAfter = TimeSpan.FromMinutes(5),
+        }));
 
-        Assert.True((await harness.RowAsync(done)).SpoolRemoved);
+        Assert.Equal(("delivered", true), ((await harness.RowAsync(delivered)).State, (await harness.RowAsync(delivered)).SpoolRemoved));
+        Assert.Equal(("deferred", false), ((await harness.RowAsync(deferred)).State, (await harness.RowAsync(deferred)).SpoolRemoved));
+
+        // A lost lease writes nothing, the mark included.
+        var stale = await harness.SpoolAsync("alice@tenant.test", ["bob@example.org"], content);
+        await harness.Repository.ClaimDueAsync("node-a", 10, TimeSpan.FromMinutes(5), TimeSpan.FromDays(5), CancellationToken.None);
+        Assert.False(await harness.Repository.CompleteGroupedAsync(new AttemptCompletion
+        {
+            MessageId = stale, LeaseOwner = "node-b", Route = "default", State = MessageState.Delivered, PendingRecipients = [], RemovesSpoolFile = true,
+        }));
+        Assert.False((await harness.RowAsync(stale)).SpoolRemoved);
     }
 }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Npgsql;
 using NpgsqlTypes;
 using OutboundGuard.Storage.Postgres;
@@ -9,8 +8,8 @@ namespace OutboundGuard.Storage.Queue;
 /// Group commit (<see cref="GroupCommit{TItem, TResult}"/>) of delivery attempts. Attempts that finish at the same moment are recorded in one
 /// transaction sent as one batch (one round trip, one WAL flush) instead of one each. Every attempt keeps
 /// its own lease check: its row is updated and its replies inserted only while its owner still holds the
-/// lease, and its caller learns whether that was so. The marks of spool files removed since the previous
-/// group ride along. A waiter is completed only after the group that holds its attempt committed; when a
+/// lease, and its caller learns whether that was so. A message whose spool file goes right after the commit is
+/// marked removed in its own update (<see cref="AttemptCompletion.RemovesSpoolFile"/>). A waiter is completed only after the group that holds its attempt committed; when a
 /// group fails, every waiter of it gets the failure (and retries); when the server refused the transaction
 /// (nothing of it committed), each attempt is committed on its own.
 /// </summary>
@@ -29,6 +28,7 @@ internal sealed class AttemptCommitter
                 last_reply = $7,
                 lease_owner = NULL, lease_expires_at = NULL,
                 final_at = CASE WHEN $3 IN ('delivered', 'bounced', 'failed') THEN now() ELSE NULL END,
+                spool_removed_at = CASE WHEN $14 THEN now() ELSE spool_removed_at END,
                 updated_at = now()
             WHERE id = $1 AND state = 'delivering' AND lease_owner = $2
             RETURNING id),
@@ -39,13 +39,7 @@ internal sealed class AttemptCommitter
         SELECT count(*)::int FROM u
         """;
 
-    private const string SpoolRemovedSql = """
-        WITH m AS (UPDATE messages SET spool_removed_at = now() WHERE id = ANY($1) RETURNING 1)
-        SELECT count(*)::int FROM m
-        """;
-
     private readonly NpgsqlDataSource _dataSource;
-    private readonly ConcurrentQueue<Guid> _spoolRemoved = new();
     private readonly GroupCommit<AttemptCompletion, bool> _group;
 
     public AttemptCommitter(NpgsqlDataSource dataSource)
@@ -63,32 +57,14 @@ internal sealed class AttemptCommitter
     /// </summary>
     public Task<bool> CommitAsync(AttemptCompletion completion) => _group.CommitAsync(completion);
 
-    /// <summary>Notes that a spool file was deleted; the mark is written with the next group (the periodic clean-up redoes a lost one).</summary>
-    public void SpoolRemoved(Guid id) => _spoolRemoved.Enqueue(id);
-
     private async Task<bool[]> CommitBatchAsync(IReadOnlyList<AttemptCompletion> batch, bool wholeGroup)
     {
-        // The marks of spool files removed since the previous group ride along with a whole group.
-        var removed = new List<Guid>();
-        while (wholeGroup && removed.Count < 1000 && _spoolRemoved.TryDequeue(out var id))
-        {
-            removed.Add(id);
-        }
-
         // One implicit transaction, as the spool's group (SpoolCommitter): committed at the batch's Sync, no COMMIT round trip.
         await using var connection = await _dataSource.OpenConnectionAsync().ConfigureAwait(false);
         await using var command = new NpgsqlBatch(connection);
         foreach (var completion in batch)
         {
             command.BatchCommands.Add(CompleteCommand(completion));
-        }
-
-        if (removed.Count > 0)
-        {
-            command.BatchCommands.Add(new NpgsqlBatchCommand(SpoolRemovedSql)
-            {
-                Parameters = { new NpgsqlParameter { Value = removed.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid } },
-            });
         }
 
         var updated = new bool[batch.Count];
@@ -145,6 +121,7 @@ internal sealed class AttemptCommitter
                 new NpgsqlParameter { Value = codes, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer },
                 new NpgsqlParameter { Value = texts, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
                 new NpgsqlParameter { Value = recipients, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
+                new NpgsqlParameter { Value = c.RemovesSpoolFile, NpgsqlDbType = NpgsqlDbType.Boolean },
             },
         };
     }

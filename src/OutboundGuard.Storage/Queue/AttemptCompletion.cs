@@ -32,6 +32,13 @@ public sealed record AttemptCompletion
 
     public IReadOnlyList<DeliveryAttempt> Attempts { get; init; } = [];
 
+    /// <summary>
+    /// The attempt's caller deletes the spool file once this is committed (final state, no retention): the row is
+    /// marked removed in the same statement. Should the deletion not happen (crash, I/O error), the orphan sweep
+    /// removes the file later, since no row needs it.
+    /// </summary>
+    public bool RemovesSpoolFile { get; init; }
+
     /// <summary>A DSN to queue in the same transaction (its spool file already fsynced), or null.</summary>
     public NewQueuedMessage? Bounce { get; init; }
 }

@@ -24,10 +24,4 @@ public sealed partial class MessageQueueRepository
     public Task<bool> CompleteGroupedAsync(AttemptCompletion completion)
         => completion.Bounce is null ? Committer.CommitAsync(completion) : CompleteAsync(completion, CancellationToken.None);
 
-    /// <summary>
-    /// Notes that a message's spool file was deleted: the mark is written with the next group of recorded
-    /// attempts. A mark not yet written when the process stops is redone by the periodic clean-up
-    /// (<see cref="GetSpoolFilesToRemoveAsync"/>), which finds the row again and deletes the already missing file.
-    /// </summary>
-    public void MarkSpoolRemovedLater(Guid id) => Committer.SpoolRemoved(id);
 }

@@ -175,11 +175,11 @@ public sealed partial class MessageQueueRepository(NpgsqlDataSource dataSource)
         return rows.ToList();
     }
 
-    /// <summary>Which of <paramref name="ids"/> have a message row.</summary>
-    public async Task<HashSet<Guid>> GetExistingIdsAsync(Guid[] ids, CancellationToken cancellationToken)
+    /// <summary>Which of <paramref name="ids"/> have a message row that still needs its spool file (not marked removed).</summary>
+    public async Task<HashSet<Guid>> GetIdsNeedingSpoolFileAsync(Guid[] ids, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        var rows = await connection.QueryAsync<Guid>(new CommandDefinition("SELECT id FROM messages WHERE id = ANY(@Ids)",
+        var rows = await connection.QueryAsync<Guid>(new CommandDefinition("SELECT id FROM messages WHERE id = ANY(@Ids) AND spool_removed_at IS NULL",
             new { Ids = ids }, cancellationToken: cancellationToken)).ConfigureAwait(false);
         return [.. rows];
     }
