@@ -20,6 +20,23 @@ public sealed class DeliveryOptions
     /// <summary>Messages delivered at the same time, over all routes. Defaults to 4.</summary>
     public int Parallelism { get; set; } = 4;
 
+    /// <summary>
+    /// Inbound first: while the SMTP side is receiving messages, at most this many are delivered at the same time, so
+    /// the CPU goes first to the customers' MTAs waiting for their 250 and the queue drains in the gaps. Null (the
+    /// default) is a quarter of <see cref="Parallelism"/>, at least 1; equal to it turns the pacing off. Bounded by
+    /// <see cref="InboundFirstMaxWait"/>.
+    /// </summary>
+    public int? InboundFirstParallelism { get; set; }
+
+    /// <summary>
+    /// Once a message waits this long for its first attempt, the queue delivers with the whole <see cref="Parallelism"/>
+    /// whatever the SMTP side does, until the backlog is gone. Defaults to 10 s.
+    /// </summary>
+    public TimeSpan InboundFirstMaxWait { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Deliveries at the same time while messages are being received.</summary>
+    public int EffectiveInboundFirstParallelism => Math.Min(Parallelism, InboundFirstParallelism ?? Math.Max(1, Parallelism / 4));
+
     /// <summary>Delay before the first retry of a deferred message; doubles per attempt. Defaults to 1 min.</summary>
     public TimeSpan RetryInitialDelay { get; set; } = TimeSpan.FromMinutes(1);
 

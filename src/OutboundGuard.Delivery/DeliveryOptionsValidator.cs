@@ -19,6 +19,12 @@ internal sealed class DeliveryOptionsValidator : IValidateOptions<DeliveryOption
         }
 
         Positive(options.Parallelism, "Parallelism", errors);
+        if (options.InboundFirstParallelism is < 1)
+        {
+            errors.Add($"{Prefix}InboundFirstParallelism must be at least 1 (or unset for a quarter of {Prefix}Parallelism); it is {options.InboundFirstParallelism}.");
+        }
+
+        Positive(options.InboundFirstMaxWait, "InboundFirstMaxWait", errors);
         Positive(options.RetryInitialDelay, "RetryInitialDelay", errors);
         Positive(options.PollInterval, "PollInterval", errors);
         Positive(options.LeaseDuration, "LeaseDuration", errors);

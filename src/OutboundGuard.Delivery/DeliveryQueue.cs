@@ -14,13 +14,23 @@ namespace OutboundGuard.Delivery;
 /// delivers them with bounded parallelism over their route, records every downstream reply, retries with
 /// backoff, bounces what fails for good and moves each message to a final state ('delivered', 'bounced',
 /// 'failed'). The host calls <see cref="Notify"/> after it queues a message so delivery starts at once;
-/// otherwise the queue looks every <see cref="DeliveryOptions.PollInterval"/>.
+/// otherwise the queue looks every <see cref="DeliveryOptions.PollInterval"/>. Inbound first: while the SMTP side
+/// is receiving messages (<see cref="InboundActivity"/>) it delivers with fewer slots
+/// (<see cref="DeliveryOptions.InboundFirstParallelism"/>) until a message has waited
+/// <see cref="DeliveryOptions.InboundFirstMaxWait"/> for its first attempt; then with all of them until it caught up.
 /// </summary>
 public sealed partial class DeliveryQueue : BackgroundService
 {
     private readonly OrphanSpoolSweep? _orphans;
     private readonly MessageQueueRepository _repository;
     private readonly NotificationHub? _hub;
+    private readonly InboundActivity? _inbound;
+    private volatile bool _catchingUp;
+    private volatile bool _pacedFull;
+    private long _lastBacklogCheck;
+
+    /// <summary>How often a paced queue looks at the age of what waits (<see cref="BacklogTooOldAsync"/>).</summary>
+    private static readonly TimeSpan BacklogCheckInterval = TimeSpan.FromSeconds(1);
     private readonly DeliveryOptions _options;
     private readonly DeliveryRouter _router;
     private readonly DsnBuilder _dsn;
@@ -34,9 +44,10 @@ public sealed partial class DeliveryQueue : BackgroundService
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _routeSuccessWritten = new(StringComparer.Ordinal);
 
     internal DeliveryQueue(MessageQueueRepository repository, IOptions<DeliveryOptions> options, DeliveryRouter router, IDownstreamFeedback feedback, TimeProvider time, ILogger<DeliveryQueue> logger,
-        string? spoolDirectory = null, NotificationHub? hub = null)
+        string? spoolDirectory = null, NotificationHub? hub = null, InboundActivity? inbound = null)
     {
         _hub = hub;
+        _inbound = inbound;
         _orphans = spoolDirectory is null ? null : new OrphanSpoolSweep(spoolDirectory, repository, time, logger);
         _repository = repository;
         _options = options.Value;
@@ -76,6 +87,11 @@ public sealed partial class DeliveryQueue : BackgroundService
         var lastCleanup = 0L;
         var lastOrphanSweep = 0L;
         // Rows queued by any node wake the queue at once; after a reconnect, rows queued meanwhile are claimed at once too.
+        if (_inbound is not null)
+        {
+            _inbound.Quiet += OnInboundQuiet;
+        }
+
         using var subscription = _hub?.Subscribe(NotificationChannels.Queued, _ => Notify(), _ =>
         {
             Notify();
@@ -88,6 +104,11 @@ public sealed partial class DeliveryQueue : BackgroundService
                 try
                 {
                     var claimedFull = await ClaimAndStartAsync(stoppingToken).ConfigureAwait(false);
+                    if (await BacklogTooOldAsync(stoppingToken).ConfigureAwait(false))
+                    {
+                        // Catching up: claim with every slot at once.
+                        continue;
+                    }
 
                     if (_time.GetElapsedTime(lastRenewal) >= _options.LeaseDuration / 3)
                     {
@@ -107,7 +128,7 @@ public sealed partial class DeliveryQueue : BackgroundService
                         await _orphans.SweepAsync(stoppingToken).ConfigureAwait(false);
                     }
 
-                    if (claimedFull && InFlightCount() < _options.Parallelism)
+                    if (claimedFull && InFlightCount() < Slots())
                     {
                         // A full batch and room for more: there may be more due rows right now.
                         continue;
@@ -136,7 +157,50 @@ public sealed partial class DeliveryQueue : BackgroundService
         }
         finally
         {
+            if (_inbound is not null)
+            {
+                _inbound.Quiet -= OnInboundQuiet;
+            }
+
             await DrainAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The slots deliveries may use now: all of them, or while messages are being received, the inbound-first share.</summary>
+    private int Slots()
+        => _inbound is null || _catchingUp || _inbound.MessagesReceiving == 0 ? _options.Parallelism : _options.EffectiveInboundFirstParallelism;
+
+    /// <summary>
+    /// While paced and all of the paced slots are busy, looks (at most once a second) whether a message has waited
+    /// the longest allowed for its first attempt; if so the queue catches up with every slot. A claim alone cannot
+    /// tell: while paced there is no room to claim what waits.
+    /// </summary>
+    private async Task<bool> BacklogTooOldAsync(CancellationToken stoppingToken)
+    {
+        if (_catchingUp || Slots() == _options.Parallelism || InFlightCount() < Slots() || _time.GetElapsedTime(_lastBacklogCheck) < BacklogCheckInterval)
+        {
+            return false;
+        }
+
+        _lastBacklogCheck = _time.GetTimestamp();
+        var oldest = await _repository.OldestWaitingFirstAttemptAsync(stoppingToken).ConfigureAwait(false);
+        var waited = oldest is { } at ? _time.GetUtcNow().UtcDateTime - at : TimeSpan.Zero;
+        if (waited < _options.InboundFirstMaxWait)
+        {
+            return false;
+        }
+
+        Log.DeliveryCatchingUp(_logger, waited.TotalSeconds);
+        _catchingUp = true;
+        return true;
+    }
+
+    /// <summary>The SMTP side went quiet: when the pacing held deliveries back, claim the rest now.</summary>
+    private void OnInboundQuiet()
+    {
+        if (_pacedFull)
+        {
+            Notify();
         }
     }
 
@@ -144,13 +208,15 @@ public sealed partial class DeliveryQueue : BackgroundService
     private async Task<bool> ClaimAndStartAsync(CancellationToken stoppingToken)
     {
         var inFlight = InFlightCount();
-        var free = _options.Parallelism - inFlight;
+        var slots = Slots();
+        var free = slots - inFlight;
         if (!HasRoomToClaim(inFlight))
         {
             return false;
         }
 
         var claimed = await _repository.ClaimDueAsync(LeaseOwner, free, _options.LeaseDuration, _options.MaxQueueLifetime, stoppingToken).ConfigureAwait(false);
+        NotePacing(claimed, claimed.Count == free, slots < _options.Parallelism);
         foreach (var message in claimed)
         {
             lock (_inFlightLock)
@@ -160,6 +226,38 @@ public sealed partial class DeliveryQueue : BackgroundService
         }
 
         return claimed.Count == free;
+    }
+
+    /// <summary>
+    /// Inbound-first bookkeeping after a claim: catching up (all slots) once a first attempt waited the longest allowed,
+    /// until a claim finds first attempts that waited less than half of it, or nothing due (the queue is drained).
+    /// </summary>
+    private void NotePacing(IReadOnlyList<QueuedMessage> claimed, bool full, bool paced)
+    {
+        _pacedFull = paced && full;
+        var now = _time.GetUtcNow().UtcDateTime;
+        var longestWait = TimeSpan.Zero;
+        foreach (var message in claimed)
+        {
+            if (message.Attempts == 0 && now - message.ReceivedAt > longestWait)
+            {
+                longestWait = now - message.ReceivedAt;
+            }
+        }
+
+        if (longestWait >= _options.InboundFirstMaxWait)
+        {
+            if (!_catchingUp)
+            {
+                Log.DeliveryCatchingUp(_logger, longestWait.TotalSeconds);
+            }
+
+            _catchingUp = true;
+        }
+        else if (longestWait < _options.InboundFirstMaxWait / 2)
+        {
+            _catchingUp = false;
+        }
     }
 
     private async Task RunAttemptAsync(QueuedMessage message)
@@ -197,8 +295,9 @@ public sealed partial class DeliveryQueue : BackgroundService
     /// </summary>
     private bool HasRoomToClaim(int inFlight)
     {
-        var free = _options.Parallelism - inFlight;
-        return free > 0 && (inFlight == 0 || free >= Math.Max(1, _options.Parallelism / 4));
+        var slots = Slots();
+        var free = slots - inFlight;
+        return free > 0 && (inFlight == 0 || free >= Math.Max(1, slots / 4));
     }
 
     private async Task WaitAsync(CancellationToken stoppingToken)

@@ -30,6 +30,7 @@ public static class DeliveryServiceCollectionExtensions
         services.AddNotificationHub();
         services.TryAddSingleton<SinkRoute>();
         services.TryAddSingleton<DeliveryRouter>();
+        services.TryAddSingleton<InboundActivity>();
         services.TryAddSingleton(sp => new DeliveryQueue(
             sp.GetRequiredService<MessageQueueRepository>(),
             sp.GetRequiredService<IOptions<DeliveryOptions>>(),
@@ -38,7 +39,8 @@ public static class DeliveryServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<DeliveryQueue>>(),
             sp.GetService<OutboundGuard.Storage.Spool.FileSpool>()?.Directory,
-            sp.GetRequiredService<NotificationHub>()));
+            sp.GetRequiredService<NotificationHub>(),
+            sp.GetRequiredService<InboundActivity>()));
         services.AddHostedService(sp => sp.GetRequiredService<DeliveryQueue>());
         return services;
     }

@@ -68,6 +68,9 @@ internal static partial class Log
     [LoggerMessage(4032, LogLevel.Information, "Message {MessageId} delivered into the sink: {Path}")]
     public static partial void SinkDelivered(ILogger logger, Guid messageId, string path);
 
-    [LoggerMessage(4033, LogLevel.Warning, "Removed {Count} orphan spool files (content without a message row, older than an hour)")]
+    [LoggerMessage(4033, LogLevel.Warning, "Removed {Count} orphan spool files (content no message row needs, older than an hour)")]
     public static partial void OrphanSpoolFilesRemoved(ILogger logger, int count);
+
+    [LoggerMessage(4034, LogLevel.Information, "Delivery catching up: a message waited {WaitSeconds:0.0} s for its first attempt, so every delivery slot is used while messages are being received")]
+    public static partial void DeliveryCatchingUp(ILogger logger, double waitSeconds);
 }

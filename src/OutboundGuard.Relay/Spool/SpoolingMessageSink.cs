@@ -21,7 +21,8 @@ internal sealed class SpoolingMessageSink(
     HeaderFieldFilter headers,
     SenderConfirmation confirmation,
     IMessageScorer scorer,
-    ActionDispatcher dispatcher) : IMessageSink
+    ActionDispatcher dispatcher,
+    IDisposable receiving) : IMessageSink
 {
     private readonly ArrayBufferWriter<byte> _filtered = new();
 
@@ -64,5 +65,10 @@ internal sealed class SpoolingMessageSink(
         return await dispatcher.ApplyAsync(incoming, result, cancellationToken);
     }
 
-    public ValueTask DisposeAsync() => writer.DisposeAsync();
+    public ValueTask DisposeAsync()
+    {
+        // The delivery queue's inbound-first pacing counts this message as received from here on.
+        receiving.Dispose();
+        return writer.DisposeAsync();
+    }
 }

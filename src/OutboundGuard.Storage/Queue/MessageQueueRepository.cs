@@ -217,6 +217,20 @@ public sealed partial class MessageQueueRepository(NpgsqlDataSource dataSource)
         FROM delivery_routes ORDER BY route
         """;
 
+    private const string OldestWaitingSql = """
+        SELECT min(received_at) FROM (
+            SELECT received_at FROM messages
+            WHERE state = 'queued' AND attempts = 0 AND next_attempt_at <= now()
+            ORDER BY next_attempt_at LIMIT 100) AS due
+        """;
+
+    /// <summary>When the longest-waiting message still due for its first attempt was received (of the first 100 due); null when none is due.</summary>
+    public async Task<DateTime?> OldestWaitingFirstAttemptAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        return await connection.ExecuteScalarAsync<DateTime?>(new CommandDefinition(OldestWaitingSql, cancellationToken: cancellationToken)).ConfigureAwait(false);
+    }
+
     /// <summary>Counts by state, age of the oldest pending message and per-route health.</summary>
     public async Task<QueueStatus> GetStatusAsync(CancellationToken cancellationToken)
     {

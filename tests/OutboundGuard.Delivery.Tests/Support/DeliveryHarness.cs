@@ -46,6 +46,9 @@ public sealed class DeliveryHarness : IAsyncDisposable
 
     public DeliveryQueue Queue => _queue ?? throw new InvalidOperationException("The queue is not started.");
 
+    /// <summary>What the SMTP side would tell the queue: hold a <see cref="InboundActivity.Receiving"/> scope to pose as a message being received.</summary>
+    public InboundActivity Inbound { get; } = new();
+
     /// <summary>A harness with a fresh database; <paramref name="configure"/> adjusts the test options.</summary>
     public static async Task<DeliveryHarness> CreateAsync(PostgresFixture postgres, Action<DeliveryOptions>? configure = null)
     {
@@ -94,7 +97,7 @@ public sealed class DeliveryHarness : IAsyncDisposable
         // The node's notification hub, as the host runs it: NOTIFY from another node wakes the queue.
         _hub = new NotificationHub(DataSource, Microsoft.Extensions.Options.Options.Create(new NotificationHubOptions()), TimeProvider.System, NullLogger<NotificationHub>.Instance);
         await _hub.StartAsync(CancellationToken.None);
-        _queue = new DeliveryQueue(Repository, options, _router, new RecordingFeedback(Feedback), TimeProvider.System, NullLogger<DeliveryQueue>.Instance, hub: _hub)
+        _queue = new DeliveryQueue(Repository, options, _router, new RecordingFeedback(Feedback), TimeProvider.System, NullLogger<DeliveryQueue>.Instance, hub: _hub, inbound: Inbound)
         {
             ShutdownGrace = TimeSpan.FromSeconds(5),
         };
