@@ -291,13 +291,14 @@ public sealed partial class DeliveryQueue : BackgroundService
 
     /// <summary>
     /// Whether the queue claims with this many deliveries in flight: when idle, or when a quarter of the slots is free
-    /// (a batch per statement rather than a statement per freed slot).
+    /// (a batch per statement rather than a statement per freed slot); while paced (inbound first), half of its few slots.
     /// </summary>
     private bool HasRoomToClaim(int inFlight)
     {
         var slots = Slots();
         var free = slots - inFlight;
-        return free > 0 && (inFlight == 0 || free >= Math.Max(1, slots / 4));
+        var batch = slots < _options.Parallelism ? slots / 2 : slots / 4;
+        return free > 0 && (inFlight == 0 || free >= Math.Max(1, batch));
     }
 
     private async Task WaitAsync(CancellationToken stoppingToken)
