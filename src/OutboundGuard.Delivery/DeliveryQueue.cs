@@ -208,9 +208,10 @@ public sealed partial class DeliveryQueue : BackgroundService
     private async Task<bool> ClaimAndStartAsync(CancellationToken stoppingToken)
     {
         var inFlight = InFlightCount();
+        // The slots are read once: the SMTP side may start or finish receiving meanwhile.
         var slots = Slots();
         var free = slots - inFlight;
-        if (!HasRoomToClaim(inFlight))
+        if (!HasRoomToClaim(inFlight, slots))
         {
             return false;
         }
@@ -293,9 +294,11 @@ public sealed partial class DeliveryQueue : BackgroundService
     /// Whether the queue claims with this many deliveries in flight: when idle, or when a quarter of the slots is free
     /// (a batch per statement rather than a statement per freed slot); while paced (inbound first), half of its few slots.
     /// </summary>
-    private bool HasRoomToClaim(int inFlight)
+    private bool HasRoomToClaim(int inFlight) => HasRoomToClaim(inFlight, Slots());
+
+    /// <summary>As <see cref="HasRoomToClaim(int)"/> for a number of slots read once by the caller.</summary>
+    private bool HasRoomToClaim(int inFlight, int slots)
     {
-        var slots = Slots();
         var free = slots - inFlight;
         var batch = slots < _options.Parallelism ? slots / 2 : slots / 4;
         return free > 0 && (inFlight == 0 || free >= Math.Max(1, batch));
