@@ -102,9 +102,9 @@ internal sealed class ClusterPeersListener(NotificationHub hub, NodeAnnouncer an
             {
                 _answer.Release();
             }
-            catch (SemaphoreFullException)
+            catch (Exception e) when (e is SemaphoreFullException or ObjectDisposedException)
             {
-                // An answer is already due.
+                // An answer is already due, or this node is stopping.
             }
         }
     }
