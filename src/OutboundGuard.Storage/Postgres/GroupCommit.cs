@@ -16,10 +16,10 @@ namespace OutboundGuard.Storage.Postgres;
 internal sealed class GroupCommit<TItem, TResult>
 {
     /// <summary>
-    /// Writes a group in one transaction and returns one result per item, in order. The flag is true for a group as
-    /// taken from the queue and false for an item retried on its own after the server refused its group.
+    /// Writes a group in one transaction and returns one result per item, in order: a group as taken from the queue,
+    /// or one item retried on its own after the server refused its group.
     /// </summary>
-    public delegate Task<TResult[]> CommitBatch(IReadOnlyList<TItem> items, bool wholeGroup);
+    public delegate Task<TResult[]> CommitBatch(IReadOnlyList<TItem> items);
 
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly int _maxBatch;
@@ -75,14 +75,14 @@ internal sealed class GroupCommit<TItem, TResult>
 
             try
             {
-                await CommitGroupAsync(batch, wholeGroup: true).ConfigureAwait(false);
+                await CommitGroupAsync(batch).ConfigureAwait(false);
             }
             catch (PostgresException) when (batch.Count > 1)
             {
                 // The server refused the transaction, so none of it committed: one item must not cost the others.
                 foreach (var pending in batch)
                 {
-                    await CommitGroupAsync([pending], wholeGroup: false).ConfigureAwait(false);
+                    await CommitGroupAsync([pending]).ConfigureAwait(false);
                 }
             }
 
@@ -92,7 +92,7 @@ internal sealed class GroupCommit<TItem, TResult>
 
     /// <summary>Commits the group and completes its waiters: all with their results, or all with the failure.</summary>
     /// <exception cref="PostgresException">The server refused a transaction of several items (nothing committed; the waiters are not completed).</exception>
-    private async Task CommitGroupAsync(List<Pending> batch, bool wholeGroup)
+    private async Task CommitGroupAsync(List<Pending> batch)
     {
         TResult[] results;
         try
@@ -103,7 +103,7 @@ internal sealed class GroupCommit<TItem, TResult>
                 items[i] = batch[i].Item;
             }
 
-            results = await _commit(items, wholeGroup).ConfigureAwait(false);
+            results = await _commit(items).ConfigureAwait(false);
         }
         catch (PostgresException) when (batch.Count > 1)
         {

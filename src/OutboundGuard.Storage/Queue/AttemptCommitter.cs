@@ -5,13 +5,13 @@ using OutboundGuard.Storage.Postgres;
 namespace OutboundGuard.Storage.Queue;
 
 /// <summary>
-/// Group commit (<see cref="GroupCommit{TItem, TResult}"/>) of delivery attempts. Attempts that finish at the same moment are recorded in one
-/// transaction sent as one batch (one round trip, one WAL flush) instead of one each. Every attempt keeps
-/// its own lease check: its row is updated and its replies inserted only while its owner still holds the
-/// lease, and its caller learns whether that was so. A message whose spool file goes right after the commit is
-/// marked removed in its own update (<see cref="AttemptCompletion.RemovesSpoolFile"/>). A waiter is completed only after the group that holds its attempt committed; when a
-/// group fails, every waiter of it gets the failure (and retries); when the server refused the transaction
-/// (nothing of it committed), each attempt is committed on its own.
+/// Group commit (<see cref="GroupCommit{TItem, TResult}"/>) of delivery attempts. Attempts that finish at the same
+/// moment are recorded in one transaction sent as one batch (one round trip, one WAL flush) instead of one each.
+/// Every attempt keeps its own lease check: its row is updated and its replies inserted only while its owner still
+/// holds the lease, and its caller learns whether that was so. A message whose spool file goes right after the commit
+/// is marked removed in its own update (<see cref="AttemptCompletion.RemovesSpoolFile"/>). A waiter is completed only
+/// after the group that holds its attempt committed; when a group fails, every waiter of it gets the failure (and
+/// retries); when the server refused the transaction (nothing of it committed), each attempt is committed on its own.
 /// </summary>
 internal sealed class AttemptCommitter
 {
@@ -57,7 +57,7 @@ internal sealed class AttemptCommitter
     /// </summary>
     public Task<bool> CommitAsync(AttemptCompletion completion) => _group.CommitAsync(completion);
 
-    private async Task<bool[]> CommitBatchAsync(IReadOnlyList<AttemptCompletion> batch, bool wholeGroup)
+    private async Task<bool[]> CommitBatchAsync(IReadOnlyList<AttemptCompletion> batch)
     {
         // One implicit transaction, as the spool's group (SpoolCommitter): committed at the batch's Sync, no COMMIT round trip.
         await using var connection = await _dataSource.OpenConnectionAsync().ConfigureAwait(false);

@@ -44,7 +44,7 @@ public sealed class SpoolCommitter : IAsyncDisposable
     /// <exception cref="NpgsqlException">The transaction failed.</exception>
     public Task CommitAsync(SpooledMessage message, VerdictRow? verdict) => _group.CommitAsync(new Pending(message, verdict));
 
-    private async Task<bool[]> CommitBatchAsync(IReadOnlyList<Pending> batch, bool wholeGroup)
+    private async Task<bool[]> CommitBatchAsync(IReadOnlyList<Pending> batch)
     {
         SyncFolders(batch);
 
