@@ -21,16 +21,13 @@ namespace OutboundGuard.Delivery;
 /// </summary>
 public sealed partial class DeliveryQueue : BackgroundService
 {
+    /// <summary>How often a paced queue looks at the age of what waits (<see cref="BacklogTooOldAsync"/>).</summary>
+    private static readonly TimeSpan BacklogCheckInterval = TimeSpan.FromSeconds(1);
+
     private readonly OrphanSpoolSweep? _orphans;
     private readonly MessageQueueRepository _repository;
     private readonly NotificationHub? _hub;
     private readonly InboundActivity? _inbound;
-    private volatile bool _catchingUp;
-    private volatile bool _pacedFull;
-    private long _lastBacklogCheck;
-
-    /// <summary>How often a paced queue looks at the age of what waits (<see cref="BacklogTooOldAsync"/>).</summary>
-    private static readonly TimeSpan BacklogCheckInterval = TimeSpan.FromSeconds(1);
     private readonly DeliveryOptions _options;
     private readonly DeliveryRouter _router;
     private readonly DsnBuilder _dsn;
@@ -42,6 +39,11 @@ public sealed partial class DeliveryQueue : BackgroundService
     private readonly Lock _inFlightLock = new();
     private readonly CancellationTokenSource _abort = new();
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _routeSuccessWritten = new(StringComparer.Ordinal);
+
+    // Inbound-first pacing: catching up with every slot; the last claim was paced and full; when the backlog was last looked at.
+    private volatile bool _catchingUp;
+    private volatile bool _pacedFull;
+    private long _lastBacklogCheck;
 
     internal DeliveryQueue(MessageQueueRepository repository, IOptions<DeliveryOptions> options, DeliveryRouter router, IDownstreamFeedback feedback, TimeProvider time, ILogger<DeliveryQueue> logger,
         string? spoolDirectory = null, NotificationHub? hub = null, InboundActivity? inbound = null)
@@ -190,9 +192,19 @@ public sealed partial class DeliveryQueue : BackgroundService
             return false;
         }
 
-        Log.DeliveryCatchingUp(_logger, waited.TotalSeconds);
-        _catchingUp = true;
+        CatchUp(waited);
         return true;
+    }
+
+    /// <summary>A first attempt waited <paramref name="waited"/>, the longest allowed: every slot from now until caught up.</summary>
+    private void CatchUp(TimeSpan waited)
+    {
+        if (!_catchingUp)
+        {
+            Log.DeliveryCatchingUp(_logger, waited.TotalSeconds);
+        }
+
+        _catchingUp = true;
     }
 
     /// <summary>The SMTP side went quiet: when the pacing held deliveries back, claim the rest now.</summary>
@@ -248,12 +260,7 @@ public sealed partial class DeliveryQueue : BackgroundService
 
         if (longestWait >= _options.InboundFirstMaxWait)
         {
-            if (!_catchingUp)
-            {
-                Log.DeliveryCatchingUp(_logger, longestWait.TotalSeconds);
-            }
-
-            _catchingUp = true;
+            CatchUp(longestWait);
         }
         else if (longestWait < _options.InboundFirstMaxWait / 2)
         {

@@ -4,10 +4,10 @@ using OutboundGuard.Storage.Queue;
 namespace OutboundGuard.Delivery;
 
 /// <summary>
-/// Removes spool files no message row needs: content written by the SMTP side whose row was never
-/// committed (the process died between the file's fsync and the row's commit, so no 250 was sent and the
-/// client retries), files of delivered messages whose row was marked removed in the attempt's commit but whose
-/// deletion right after it did not happen (crash, I/O error), and repair copies left by a delivery attempt cut off by a crash. Only files untouched
+/// Removes spool files no message row needs: content written by the SMTP side whose row was never committed (the
+/// process died between the file's fsync and the row's commit, so no 250 was sent and the client retries), files of
+/// delivered messages whose row was marked removed in the attempt's commit but whose deletion right after it did not
+/// happen (crash, I/O error), and repair copies left by a delivery attempt cut off by a crash. Only files untouched
 /// for <see cref="MinimumAge"/> are candidates, so a transaction in progress is never swept.
 /// </summary>
 internal sealed class OrphanSpoolSweep(string directory, MessageQueueRepository repository, TimeProvider time, ILogger logger)

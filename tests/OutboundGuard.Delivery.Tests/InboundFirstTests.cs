@@ -18,19 +18,10 @@ public sealed class InboundFirstTests(PostgresFixture postgres)
     public async Task While_a_message_is_being_received_deliveries_use_the_inbound_first_share_and_all_slots_once_it_is_received()
     {
         await using var smarthost = new HeldSmarthost();
-        await using var harness = await DeliveryHarness.CreateAsync(postgres, o =>
-        {
-            o.Smarthost = DeliveryHarness.Loopback(smarthost.Server.Port, maxConnections: 8);
-            o.Parallelism = 8;
-            o.InboundFirstParallelism = 2;
-            o.InboundFirstMaxWait = TimeSpan.FromHours(1);
-        });
+        await using var harness = await PacedHarnessAsync(smarthost, maxWait: TimeSpan.FromHours(1));
         var receiving = harness.Inbound.Receiving();
         await harness.StartAsync();
-        for (var i = 0; i < 8; i++)
-        {
-            await harness.SpoolAsync("alice@tenant.test", [$"r{i}@example.org"], TestMessages.Simple("alice@tenant.test", $"r{i}@example.org", $"paced {i}"));
-        }
+        await SpoolEightAsync(harness, "paced", age: TimeSpan.Zero);
 
         await smarthost.WaitForHeldAsync(2);
         await Task.Delay(TimeSpan.FromSeconds(1.5));
@@ -49,19 +40,10 @@ public sealed class InboundFirstTests(PostgresFixture postgres)
     public async Task Once_a_message_waited_the_longest_allowed_every_slot_is_used_even_while_messages_are_being_received()
     {
         await using var smarthost = new HeldSmarthost();
-        await using var harness = await DeliveryHarness.CreateAsync(postgres, o =>
-        {
-            o.Smarthost = DeliveryHarness.Loopback(smarthost.Server.Port, maxConnections: 8);
-            o.Parallelism = 8;
-            o.InboundFirstParallelism = 2;
-            o.InboundFirstMaxWait = TimeSpan.FromSeconds(5);
-        });
+        await using var harness = await PacedHarnessAsync(smarthost, maxWait: TimeSpan.FromSeconds(5));
         using var receiving = harness.Inbound.Receiving();
         await harness.StartAsync();
-        for (var i = 0; i < 8; i++)
-        {
-            await harness.SpoolAsync("alice@tenant.test", [$"r{i}@example.org"], TestMessages.Simple("alice@tenant.test", $"r{i}@example.org", $"late {i}"), age: TimeSpan.FromSeconds(30));
-        }
+        await SpoolEightAsync(harness, "late", age: TimeSpan.FromSeconds(30));
 
         // The first claim finds messages that waited 30 s: from then on the queue uses all 8 slots.
         await smarthost.WaitForHeldAsync(8);
@@ -77,6 +59,23 @@ public sealed class InboundFirstTests(PostgresFixture postgres)
         Assert.Equal(4, new DeliveryOptions { Parallelism = 4, InboundFirstParallelism = 9 }.EffectiveInboundFirstParallelism);
         var refused = new DeliveryOptionsValidator().Validate(null, new DeliveryOptions { InboundFirstParallelism = 0 });
         Assert.Contains(refused.Failures!, f => f.StartsWith("OutboundGuard:Delivery:InboundFirstParallelism ", StringComparison.Ordinal));
+    }
+
+    /// <summary>A queue of 8 slots, 2 of them while messages are being received, delivering to <paramref name="smarthost"/>.</summary>
+    private Task<DeliveryHarness> PacedHarnessAsync(HeldSmarthost smarthost, TimeSpan maxWait) => DeliveryHarness.CreateAsync(postgres, o =>
+    {
+        o.Smarthost = DeliveryHarness.Loopback(smarthost.Server.Port, maxConnections: 8);
+        o.Parallelism = 8;
+        o.InboundFirstParallelism = 2;
+        o.InboundFirstMaxWait = maxWait;
+    });
+
+    private static async Task SpoolEightAsync(DeliveryHarness harness, string subject, TimeSpan age)
+    {
+        for (var i = 0; i < 8; i++)
+        {
+            await harness.SpoolAsync("alice@tenant.test", [$"r{i}@example.org"], TestMessages.Simple("alice@tenant.test", $"r{i}@example.org", $"{subject} {i}"), age: age);
+        }
     }
 
     /// <summary>A smarthost that holds every transaction after its content until released, counting those held.</summary>

@@ -20,10 +20,13 @@ public sealed class ClusterOptions
     /// From this many messages of an account in the last minute (as this node sees them, all nodes merged),
     /// each further message's counts are written and the other nodes' read synchronously before it is scored,
     /// so a burst split across nodes is judged whole. Only while another node runs (<see cref="ClusterPeers"/>):
-    /// a node alone has nothing to read, and writes its counts every <see cref="CounterFlushInterval"/>. Defaults to 3, below the smallest per-minute limit the
-    /// rate detector applies (5, a new account's ramped limit).
+    /// a node alone has nothing to read, and writes its counts every <see cref="CounterFlushInterval"/>. Defaults
+    /// to 3, below the smallest per-minute limit the rate detector applies (5, a new account's ramped limit).
     /// </summary>
     public int SyncFromMessagesPerMinute { get; set; } = 3;
+
+    /// <summary>The same threshold for recipients in the last minute. Defaults to 10.</summary>
+    public int SyncFromRecipientsPerMinute { get; set; } = 10;
 
     /// <summary>
     /// How often this node announces itself to the others (<see cref="ClusterPeers"/>); a starting node says hello and
@@ -36,9 +39,6 @@ public sealed class ClusterOptions
     /// three announcements and a margin.
     /// </summary>
     public TimeSpan PeerExpiry { get; set; } = TimeSpan.FromSeconds(35);
-
-    /// <summary>The same threshold for recipients in the last minute. Defaults to 10.</summary>
-    public int SyncFromRecipientsPerMinute { get; set; } = 10;
 
     /// <summary>
     /// Longest time an account's state is served from memory at MAIL FROM, and a client address's connector tenants at

@@ -15,50 +15,37 @@ public sealed class ClusterPeers(IOptions<ClusterOptions> options, TimeProvider 
     private volatile bool _listening;
 
     /// <summary>True when another node may be running: one announced itself recently, or this node is not listening.</summary>
-    public bool AnyRunning
-    {
-        get
-        {
-            if (!_listening)
-            {
-                return true;
-            }
+    public bool AnyRunning => !_listening || Running > 0;
 
-            var since = time.GetUtcNow() - options.Value.PeerExpiry;
-            lock (_lock)
-            {
-                foreach (var seen in _lastSeen.Values)
-                {
-                    if (seen >= since)
-                    {
-                        return true;
-                    }
-                }
-            }
-
-            return false;
-        }
-    }
-
-    /// <summary>The other nodes seen within the expiry, for ops.</summary>
+    /// <summary>The other nodes seen within the expiry.</summary>
     public int Running
     {
         get
         {
             var since = time.GetUtcNow() - options.Value.PeerExpiry;
+            var running = 0;
             lock (_lock)
             {
-                return _lastSeen.Values.Count(seen => seen >= since);
+                // A loop, not LINQ: read for every scored message (through AnyRunning).
+                foreach (var seen in _lastSeen.Values)
+                {
+                    running += seen >= since ? 1 : 0;
+                }
             }
+
+            return running;
         }
     }
 
-    /// <summary>Another node announced itself.</summary>
-    public void Seen(string node)
+    /// <summary>Another node announced itself; true when it was not counted as running before.</summary>
+    public bool Seen(string node)
     {
+        var now = time.GetUtcNow();
         lock (_lock)
         {
-            _lastSeen[node] = time.GetUtcNow();
+            var known = _lastSeen.TryGetValue(node, out var seen) && seen >= now - options.Value.PeerExpiry;
+            _lastSeen[node] = now;
+            return !known;
         }
     }
 

@@ -89,9 +89,7 @@ internal sealed class ClusterPeersListener(NotificationHub hub, NodeAnnouncer an
             return;
         }
 
-        var known = peers.Running;
-        peers.Seen(announcement.Node);
-        if (peers.Running != known)
+        if (peers.Seen(announcement.Node))
         {
             ClusterLog.PeerSeen(logger, announcement.Node, peers.Running);
         }

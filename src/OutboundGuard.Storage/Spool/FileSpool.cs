@@ -1,11 +1,11 @@
 namespace OutboundGuard.Storage.Spool;
 
 /// <summary>
-/// Message content on disk: one file per message under <c>DATA/spool/xx/</c> (xx = the id's last two hex
-/// digits, random in a version 7 id, so files spread evenly and no folder grows huge; the first two are the
-/// clock's top bits and would put every file of a decade in one folder, whose lock every create and delete
-/// then waits for). The row keeps each file's full path, so files stored under another scheme stay readable. A file is written while the message arrives, then fsynced with its
-/// folder before the envelope row commits and the client gets its 250.
+/// Message content on disk: one file per message under <c>DATA/spool/xx/</c> (xx = the id's last two hex digits,
+/// random in a version 7 id, so files spread evenly and no folder grows huge; the first two are the clock's top bits
+/// and would put every file of a decade in one folder, whose lock every create and delete then waits for). The row
+/// keeps each file's full path, so files stored under another scheme stay readable. A file is written while the
+/// message arrives, then fsynced with its folder before the envelope row commits and the client gets its 250.
 /// </summary>
 public sealed class FileSpool
 {
