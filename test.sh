@@ -22,5 +22,9 @@ for trx in "$results"/*.trx; do
   passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
 done
 if [[ $status -ne 0 && $failed -eq 0 ]]; then failed=1; fi
+# A failed test's message (never its stack trace) so that a CI log says what failed, not only which test.
+if [[ $failed -gt 0 ]]; then
+  awk '/^[[:space:]]+Failed [A-Za-z]/ {show=1; n=0} /^[[:space:]]+Stack Trace:/ {show=0} show && n++ < 40' "$results/console.log"
+fi
 echo "$passed passed, $failed failed"
 [[ $status -eq 0 && $failed -eq 0 ]]
