@@ -29,10 +29,17 @@ public sealed class DeliveryOptions
     public int? InboundFirstParallelism { get; set; }
 
     /// <summary>
-    /// Once a message waits this long for its first attempt, the queue delivers with the whole <see cref="Parallelism"/>
-    /// whatever the SMTP side does, until the backlog is gone. Defaults to 10 s.
+    /// Once a message waits this long for its first attempt, the queue fills the whole <see cref="Parallelism"/> whatever
+    /// the SMTP side does, and again each second while the oldest first attempt still waited this long. Defaults to 10 s.
     /// </summary>
     public TimeSpan InboundFirstMaxWait { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Fair share: half of each claim takes the oldest first attempt of accounts in turn, so one account's backlog (a
+    /// newsletter) does not hold other accounts' mail until the queue has worked through it; the other half keeps the
+    /// order of due time. Defaults to true; false claims in order of due time only.
+    /// </summary>
+    public bool FairShare { get; set; } = true;
 
     /// <summary>Deliveries at the same time while messages are being received.</summary>
     public int EffectiveInboundFirstParallelism => Math.Min(Parallelism, InboundFirstParallelism ?? Math.Max(1, Parallelism / 4));

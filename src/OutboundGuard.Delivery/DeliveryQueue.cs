@@ -17,7 +17,8 @@ namespace OutboundGuard.Delivery;
 /// otherwise the queue looks every <see cref="DeliveryOptions.PollInterval"/>. Inbound first: while the SMTP side
 /// is receiving messages (<see cref="InboundActivity"/>) it delivers with fewer slots
 /// (<see cref="DeliveryOptions.InboundFirstParallelism"/>) until a message has waited
-/// <see cref="DeliveryOptions.InboundFirstMaxWait"/> for its first attempt; then with all of them until it caught up.
+/// <see cref="DeliveryOptions.InboundFirstMaxWait"/> for its first attempt; then it fills every slot, once a second while
+/// that lasts. Claims take a fair share of accounts in turn (<see cref="FairShare"/>).
 /// </summary>
 public sealed partial class DeliveryQueue : BackgroundService
 {
@@ -40,8 +41,11 @@ public sealed partial class DeliveryQueue : BackgroundService
     private readonly CancellationTokenSource _abort = new();
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _routeSuccessWritten = new(StringComparer.Ordinal);
 
-    // Inbound-first pacing: catching up with every slot; the last claim was paced and full; when the backlog was last looked at.
-    private volatile bool _catchingUp;
+    // Inbound-first pacing: the next claim fills every slot (a top-up); the last claim was paced and full; when the backlog was last looked at.
+    private readonly FairShare _fairShare;
+    /// <summary>Set when a first attempt waited the longest allowed: the next claim may use every slot.</summary>
+    private volatile bool _topUp;
+    private long _lastTopUpLog;
     private volatile bool _pacedFull;
     private long _lastBacklogCheck;
 
@@ -58,6 +62,7 @@ public sealed partial class DeliveryQueue : BackgroundService
         _time = time;
         _logger = logger;
         _dsn = new DsnBuilder(_options, time);
+        _fairShare = new FairShare(_options.FairShare);
         LeaseOwner = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
     }
 
@@ -108,7 +113,7 @@ public sealed partial class DeliveryQueue : BackgroundService
                     var claimedFull = await ClaimAndStartAsync(stoppingToken).ConfigureAwait(false);
                     if (await BacklogTooOldAsync(stoppingToken).ConfigureAwait(false))
                     {
-                        // Catching up: claim with every slot at once.
+                        // Topping up: the next claim fills every slot.
                         continue;
                     }
 
@@ -170,7 +175,7 @@ public sealed partial class DeliveryQueue : BackgroundService
 
     /// <summary>The slots deliveries may use now: all of them, or while messages are being received, the inbound-first share.</summary>
     private int Slots()
-        => _inbound is null || _catchingUp || _inbound.MessagesReceiving == 0 ? _options.Parallelism : _options.EffectiveInboundFirstParallelism;
+        => _inbound is null || _topUp || _inbound.MessagesReceiving == 0 ? _options.Parallelism : _options.EffectiveInboundFirstParallelism;
 
     /// <summary>
     /// While paced and all of the paced slots are busy, looks (at most once a second) whether a message has waited
@@ -179,7 +184,7 @@ public sealed partial class DeliveryQueue : BackgroundService
     /// </summary>
     private async Task<bool> BacklogTooOldAsync(CancellationToken stoppingToken)
     {
-        if (_catchingUp || Slots() == _options.Parallelism || InFlightCount() < Slots() || _time.GetElapsedTime(_lastBacklogCheck) < BacklogCheckInterval)
+        if (_topUp || Slots() == _options.Parallelism || InFlightCount() < Slots() || _time.GetElapsedTime(_lastBacklogCheck) < BacklogCheckInterval)
         {
             return false;
         }
@@ -192,19 +197,23 @@ public sealed partial class DeliveryQueue : BackgroundService
             return false;
         }
 
-        CatchUp(waited);
+        TopUp(waited);
         return true;
     }
 
-    /// <summary>A first attempt waited <paramref name="waited"/>, the longest allowed: every slot from now until caught up.</summary>
-    private void CatchUp(TimeSpan waited)
+    /// <summary>
+    /// A first attempt waited <paramref name="waited"/>, the longest allowed: the next claim fills every slot. Logged at
+    /// most once a minute (a saturated relay tops up every second).
+    /// </summary>
+    private void TopUp(TimeSpan waited)
     {
-        if (!_catchingUp)
+        if (_lastTopUpLog == 0 || _time.GetElapsedTime(_lastTopUpLog) >= TimeSpan.FromMinutes(1))
         {
-            Log.DeliveryCatchingUp(_logger, waited.TotalSeconds);
+            _lastTopUpLog = _time.GetTimestamp();
+            Log.DeliveryToppingUp(_logger, waited.TotalSeconds);
         }
 
-        _catchingUp = true;
+        _topUp = true;
     }
 
     /// <summary>The SMTP side went quiet: when the pacing held deliveries back, claim the rest now.</summary>
@@ -228,8 +237,10 @@ public sealed partial class DeliveryQueue : BackgroundService
             return false;
         }
 
-        var claimed = await _repository.ClaimDueAsync(LeaseOwner, free, _options.LeaseDuration, _options.MaxQueueLifetime, stoppingToken).ConfigureAwait(false);
-        NotePacing(claimed, claimed.Count == free, slots < _options.Parallelism);
+        var fair = _fairShare.Next(free);
+        var claimed = await _repository.ClaimDueAsync(LeaseOwner, free, _options.LeaseDuration, _options.MaxQueueLifetime, stoppingToken, fair, _fairShare.After).ConfigureAwait(false);
+        _fairShare.Note(claimed);
+        NotePacing(claimed.Count == free, slots < _options.Parallelism);
         foreach (var message in claimed)
         {
             lock (_inFlightLock)
@@ -241,31 +252,11 @@ public sealed partial class DeliveryQueue : BackgroundService
         return claimed.Count == free;
     }
 
-    /// <summary>
-    /// Inbound-first bookkeeping after a claim: catching up (all slots) once a first attempt waited the longest allowed,
-    /// until a claim finds first attempts that waited less than half of it, or nothing due (the queue is drained).
-    /// </summary>
-    private void NotePacing(IReadOnlyList<QueuedMessage> claimed, bool full, bool paced)
+    /// <summary>Inbound-first bookkeeping after a claim: whether it was paced and full, and a top-up is used by the claim that had it.</summary>
+    private void NotePacing(bool full, bool paced)
     {
         _pacedFull = paced && full;
-        var now = _time.GetUtcNow().UtcDateTime;
-        var longestWait = TimeSpan.Zero;
-        foreach (var message in claimed)
-        {
-            if (message.Attempts == 0 && now - message.ReceivedAt > longestWait)
-            {
-                longestWait = now - message.ReceivedAt;
-            }
-        }
-
-        if (longestWait >= _options.InboundFirstMaxWait)
-        {
-            CatchUp(longestWait);
-        }
-        else if (longestWait < _options.InboundFirstMaxWait / 2)
-        {
-            _catchingUp = false;
-        }
+        _topUp = false;
     }
 
     private async Task RunAttemptAsync(QueuedMessage message)

@@ -71,6 +71,6 @@ internal static partial class Log
     [LoggerMessage(4033, LogLevel.Warning, "Removed {Count} orphan spool files (content no message row needs, older than an hour)")]
     public static partial void OrphanSpoolFilesRemoved(ILogger logger, int count);
 
-    [LoggerMessage(4034, LogLevel.Information, "Delivery catching up: a message waited {WaitSeconds:0.0} s for its first attempt, so every delivery slot is used while messages are being received")]
-    public static partial void DeliveryCatchingUp(ILogger logger, double waitSeconds);
+    [LoggerMessage(4034, LogLevel.Information, "Delivery topping up: a message waited {WaitSeconds:0.0} s for its first attempt, so every delivery slot is filled while messages are being received (once a second while that lasts; logged at most once a minute)")]
+    public static partial void DeliveryToppingUp(ILogger logger, double waitSeconds);
 }

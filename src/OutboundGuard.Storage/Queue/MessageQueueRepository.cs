@@ -19,21 +19,51 @@ public sealed partial class MessageQueueRepository(NpgsqlDataSource dataSource)
 
     // Each kind of due row is read in index order with its own limit (an ordered index scan that stops early
     // and skips the index entries of rows already delivered), not as one OR that collects every match first.
+    // The fair share: accounts with a first attempt due, in account order after @After (a loose index scan, one
+    // probe per account, at most @Fair), each giving its oldest; they come after lost leases and before the rest
+    // in order of due time. Rows are locked only where they are taken (a recursive query cannot lock).
     private const string ClaimSql = """
-        WITH lost AS (
-            SELECT id FROM messages
+        WITH RECURSIVE lost AS (
+            SELECT id, lease_expires_at AS due_at FROM messages
             WHERE state = 'delivering' AND lease_expires_at <= now()
             ORDER BY lease_expires_at
             LIMIT @Batch
             FOR UPDATE SKIP LOCKED),
+        senders (account_id, n) AS (
+            (SELECT account_id, 1 FROM messages
+             WHERE @Fair > 0 AND state = 'queued' AND account_id > @After AND next_attempt_at <= now()
+             ORDER BY account_id
+             LIMIT 1)
+            UNION ALL
+            SELECT (SELECT m.account_id FROM messages m
+                    WHERE m.state = 'queued' AND m.account_id > s.account_id AND m.next_attempt_at <= now()
+                    ORDER BY m.account_id
+                    LIMIT 1), s.n + 1
+            FROM senders s
+            WHERE s.account_id IS NOT NULL AND s.n < @Fair),
+        firsts AS (
+            SELECT id, next_attempt_at AS due_at FROM messages
+            WHERE state = 'queued' AND id IN (
+                SELECT (SELECT f.id FROM messages f
+                        WHERE f.account_id = s.account_id AND f.state = 'queued' AND f.next_attempt_at <= now()
+                        ORDER BY f.next_attempt_at
+                        LIMIT 1)
+                FROM senders s
+                WHERE s.account_id IS NOT NULL)
+            FOR UPDATE SKIP LOCKED),
         waiting AS (
-            SELECT id FROM messages
+            SELECT id, next_attempt_at AS due_at FROM messages
             WHERE state IN ('queued', 'deferred') AND next_attempt_at <= now()
             ORDER BY next_attempt_at
             LIMIT @Batch
             FOR UPDATE SKIP LOCKED),
         due AS (
-            SELECT id FROM lost UNION ALL SELECT id FROM waiting
+            SELECT id, min(share) AS share FROM (
+                SELECT id, 0 AS share, due_at FROM lost
+                UNION ALL SELECT id, 1, due_at FROM firsts
+                UNION ALL SELECT id, 2, due_at FROM waiting) d
+            GROUP BY id
+            ORDER BY min(share), min(due_at)
             LIMIT @Batch)
         UPDATE messages m
         SET state = 'delivering', lease_owner = @Owner, lease_expires_at = now() + @Lease,
@@ -45,24 +75,29 @@ public sealed partial class MessageQueueRepository(NpgsqlDataSource dataSource)
                   m.dsn_ret AS DsnRet, m.dsn_envid AS DsnEnvid, m.recipient_notify AS RecipientNotify,
                   m.size_octets AS SizeOctets, m.spool_path AS SpoolPath, m.route AS Route, m.attempts AS Attempts,
                   m.received_at AS ReceivedAt, (m.received_at + @Lifetime <= now()) AS LifetimeExpired,
-                  m.subject AS Subject, m.bounce_of AS BounceOf
+                  m.subject AS Subject, m.bounce_of AS BounceOf, (due.share = 1) AS FairShare
         """;
 
     /// <summary>
     /// Claims up to <paramref name="batch"/> due messages (queued or deferred with next_attempt_at passed, or
     /// 'delivering' with an expired lease) for <paramref name="owner"/>: state 'delivering', lease until now +
-    /// <paramref name="lease"/>, attempts + 1.
+    /// <paramref name="lease"/>, attempts + 1. Up to <paramref name="fair"/> of them are the fair share: the oldest
+    /// first attempt of each account after <paramref name="afterAccount"/> in account order
+    /// (<see cref="QueuedMessage.FairShare"/>); lost leases come first, and the rest in order of due time.
     /// </summary>
     /// <param name="owner">Lease owner, unique per running queue (node and process).</param>
     /// <param name="batch">Most rows to claim.</param>
     /// <param name="lease">How long the claim holds without renewal.</param>
     /// <param name="lifetime">Maximum queue lifetime; sets <see cref="QueuedMessage.LifetimeExpired"/>.</param>
     /// <param name="cancellationToken">Cancels the query.</param>
-    public async Task<IReadOnlyList<QueuedMessage>> ClaimDueAsync(string owner, int batch, TimeSpan lease, TimeSpan lifetime, CancellationToken cancellationToken)
+    /// <param name="fair">Most accounts in the fair share; 0 claims in order of due time only.</param>
+    /// <param name="afterAccount">The fair share starts after this account id (the last one the previous share reached; 0 from the start).</param>
+    public async Task<IReadOnlyList<QueuedMessage>> ClaimDueAsync(string owner, int batch, TimeSpan lease, TimeSpan lifetime, CancellationToken cancellationToken, int fair = 0, long afterAccount = 0)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         var rows = await connection.QueryAsync<QueuedMessage>(new CommandDefinition(ClaimSql,
-            new { Owner = owner, Batch = batch, Lease = lease, Lifetime = lifetime }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            new { Owner = owner, Batch = batch, Lease = lease, Lifetime = lifetime, Fair = Math.Min(fair, batch), After = afterAccount },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
         return rows.OrderBy(r => r.ReceivedAt).ToList();
     }
 
