@@ -41,9 +41,10 @@ public sealed partial class DeliveryQueue : BackgroundService
     private readonly CancellationTokenSource _abort = new();
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _routeSuccessWritten = new(StringComparer.Ordinal);
 
-    // Inbound-first pacing: the next claim fills every slot (a top-up); the last claim was paced and full; when the backlog was last looked at.
     private readonly FairShare _fairShare;
-    /// <summary>Set when a first attempt waited the longest allowed: the next claim may use every slot.</summary>
+
+    // Inbound-first pacing: the next claim fills every slot (a top-up); when a top-up was last logged; the last claim was
+    // paced and full; when the backlog was last looked at.
     private volatile bool _topUp;
     private long _lastTopUpLog;
     private volatile bool _pacedFull;
@@ -179,7 +180,7 @@ public sealed partial class DeliveryQueue : BackgroundService
 
     /// <summary>
     /// While paced and all of the paced slots are busy, looks (at most once a second) whether a message has waited
-    /// the longest allowed for its first attempt; if so the queue catches up with every slot. A claim alone cannot
+    /// the longest allowed for its first attempt; if so the next claim fills every slot. A claim alone cannot
     /// tell: while paced there is no room to claim what waits.
     /// </summary>
     private async Task<bool> BacklogTooOldAsync(CancellationToken stoppingToken)

@@ -11,7 +11,6 @@ namespace OutboundGuard.Delivery;
 /// </summary>
 public sealed class FairShare(bool enabled)
 {
-    private long _after;
     private int _turn;
     private int _asked;
 
@@ -23,7 +22,7 @@ public sealed class FairShare(bool enabled)
     }
 
     /// <summary>The account id the next share starts after.</summary>
-    public long After => _after;
+    public long After { get; private set; }
 
     /// <summary>
     /// Notes what the claim took: the next share starts after the last account this one reached, or from the first
@@ -47,6 +46,6 @@ public sealed class FairShare(bool enabled)
             }
         }
 
-        _after = taken < _asked ? 0 : last;
+        After = taken < _asked ? 0 : last;
     }
 }

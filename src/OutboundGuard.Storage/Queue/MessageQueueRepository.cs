@@ -19,9 +19,10 @@ public sealed partial class MessageQueueRepository(NpgsqlDataSource dataSource)
 
     // Each kind of due row is read in index order with its own limit (an ordered index scan that stops early
     // and skips the index entries of rows already delivered), not as one OR that collects every match first.
-    // The fair share: accounts with a first attempt due, in account order after @After (a loose index scan, one
-    // probe per account, at most @Fair), each giving its oldest; they come after lost leases and before the rest
-    // in order of due time. Rows are locked only where they are taken (a recursive query cannot lock).
+    // The fair share: accounts with a first attempt due, in account order after @After, each with its oldest (a loose
+    // index scan over (account_id, next_attempt_at): one probe per account finds both, at most @Fair); they come after
+    // lost leases and before the rest in order of due time. Rows are locked only where they are taken (a recursive
+    // query cannot lock).
     private const string ClaimSql = """
         WITH RECURSIVE lost AS (
             SELECT id, lease_expires_at AS due_at FROM messages
@@ -29,27 +30,23 @@ public sealed partial class MessageQueueRepository(NpgsqlDataSource dataSource)
             ORDER BY lease_expires_at
             LIMIT @Batch
             FOR UPDATE SKIP LOCKED),
-        senders (account_id, n) AS (
-            (SELECT account_id, 1 FROM messages
+        senders (account_id, id, n) AS (
+            (SELECT account_id, id, 1 FROM messages
              WHERE @Fair > 0 AND state = 'queued' AND account_id > @After AND next_attempt_at <= now()
-             ORDER BY account_id
+             ORDER BY account_id, next_attempt_at
              LIMIT 1)
             UNION ALL
-            SELECT (SELECT m.account_id FROM messages m
-                    WHERE m.state = 'queued' AND m.account_id > s.account_id AND m.next_attempt_at <= now()
-                    ORDER BY m.account_id
-                    LIMIT 1), s.n + 1
+            SELECT next.account_id, next.id, s.n + 1
             FROM senders s
-            WHERE s.account_id IS NOT NULL AND s.n < @Fair),
+            CROSS JOIN LATERAL (
+                SELECT m.account_id, m.id FROM messages m
+                WHERE m.state = 'queued' AND m.account_id > s.account_id AND m.next_attempt_at <= now()
+                ORDER BY m.account_id, m.next_attempt_at
+                LIMIT 1) next
+            WHERE s.n < @Fair),
         firsts AS (
             SELECT id, next_attempt_at AS due_at FROM messages
-            WHERE state = 'queued' AND id IN (
-                SELECT (SELECT f.id FROM messages f
-                        WHERE f.account_id = s.account_id AND f.state = 'queued' AND f.next_attempt_at <= now()
-                        ORDER BY f.next_attempt_at
-                        LIMIT 1)
-                FROM senders s
-                WHERE s.account_id IS NOT NULL)
+            WHERE state = 'queued' AND id IN (SELECT id FROM senders)
             FOR UPDATE SKIP LOCKED),
         waiting AS (
             SELECT id, next_attempt_at AS due_at FROM messages
