@@ -6,6 +6,7 @@ using OutboundGuard.Delivery.Bounces;
 using OutboundGuard.Delivery.Routes;
 using OutboundGuard.Storage.Notifications;
 using OutboundGuard.Storage.Queue;
+using OutboundGuard.Storage.Spool;
 
 namespace OutboundGuard.Delivery;
 
@@ -25,6 +26,7 @@ public sealed partial class DeliveryQueue : BackgroundService
     /// <summary>How often a paced queue looks at the age of what waits (<see cref="BacklogTooOldAsync"/>).</summary>
     private static readonly TimeSpan BacklogCheckInterval = TimeSpan.FromSeconds(1);
 
+    private readonly FileSpool? _spool;
     private readonly OrphanSpoolSweep? _orphans;
     private readonly MessageQueueRepository _repository;
     private readonly NotificationHub? _hub;
@@ -51,11 +53,12 @@ public sealed partial class DeliveryQueue : BackgroundService
     private long _lastBacklogCheck;
 
     internal DeliveryQueue(MessageQueueRepository repository, IOptions<DeliveryOptions> options, DeliveryRouter router, IDownstreamFeedback feedback, TimeProvider time, ILogger<DeliveryQueue> logger,
-        string? spoolDirectory = null, NotificationHub? hub = null, InboundActivity? inbound = null)
+        FileSpool? spool = null, NotificationHub? hub = null, InboundActivity? inbound = null)
     {
         _hub = hub;
         _inbound = inbound;
-        _orphans = spoolDirectory is null ? null : new OrphanSpoolSweep(spoolDirectory, repository, time, logger);
+        _spool = spool;
+        _orphans = spool is null ? null : new OrphanSpoolSweep(spool.Directory, repository, time, logger);
         _repository = repository;
         _options = options.Value;
         _router = router;
@@ -371,11 +374,20 @@ public sealed partial class DeliveryQueue : BackgroundService
         await _repository.MarkSpoolRemovedAsync(removed, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Removes a file the row no longer needs (kept for reuse by the relay's spool when it keeps files).</summary>
     private bool TryDeleteSpoolFile(string path)
     {
         try
         {
-            File.Delete(path);
+            if (_spool is null)
+            {
+                File.Delete(path);
+            }
+            else
+            {
+                _spool.Remove(path);
+            }
+
             return true;
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)

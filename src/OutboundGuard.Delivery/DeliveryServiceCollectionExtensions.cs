@@ -38,7 +38,7 @@ public static class DeliveryServiceCollectionExtensions
             sp.GetRequiredService<IDownstreamFeedback>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<DeliveryQueue>>(),
-            sp.GetService<OutboundGuard.Storage.Spool.FileSpool>()?.Directory,
+            sp.GetService<OutboundGuard.Storage.Spool.FileSpool>(),
             sp.GetRequiredService<NotificationHub>(),
             sp.GetRequiredService<InboundActivity>()));
         services.AddHostedService(sp => sp.GetRequiredService<DeliveryQueue>());

@@ -18,6 +18,7 @@ namespace OutboundGuard.Relay;
 /// </summary>
 internal sealed partial class ActionDispatcher(
     SpoolCommitter committer,
+    FileSpool spool,
     VerdictRepository verdicts,
     IAccountActions accounts,
     IDeliverySignal delivery,
@@ -53,7 +54,7 @@ internal sealed partial class ActionDispatcher(
         {
             // Storage is unavailable: nothing was accepted, the client keeps the message and retries.
             LogStorageFailed(logger, e, message.Id, message.Session.SessionId);
-            FileSpool.Delete(message.SpoolPath);
+            spool.Remove(message.SpoolPath);
             return SmtpReplies.StorageUnavailable;
         }
     }
@@ -128,7 +129,7 @@ internal sealed partial class ActionDispatcher(
 
     private async Task<SmtpReply> ThrottleAsync(IncomingMessage message, ScoredMessage scored, CancellationToken cancellationToken)
     {
-        FileSpool.Delete(message.SpoolPath);
+        spool.Remove(message.SpoolPath);
         var verdictId = await StoreRefusedAsync(message, scored, cancellationToken);
         if (gate.IsThrottled(message.Account))
         {
@@ -142,7 +143,7 @@ internal sealed partial class ActionDispatcher(
 
     private async Task<SmtpReply> SuspendAsync(IncomingMessage message, ScoredMessage scored, CancellationToken cancellationToken)
     {
-        FileSpool.Delete(message.SpoolPath);
+        spool.Remove(message.SpoolPath);
         var verdictId = await StoreRefusedAsync(message, scored, cancellationToken);
         var outcome = await accounts.SuspendAsync(message.Account.Id, scored.Verdict.Reason, AccountActions.PolicyActor, verdictId, cancellationToken);
         LogAccountSuspended(logger, message.Account.Address, scored.Verdict.Reason, outcome?.HeldMessages ?? 0);

@@ -6,25 +6,47 @@ namespace OutboundGuard.Storage.Spool;
 /// and would put every file of a decade in one folder, whose lock every create and delete then waits for). The row
 /// keeps each file's full path, so files stored under another scheme stay readable. A file is written while the
 /// message arrives, then fsynced with its folder before the envelope row commits and the client gets its 250.
+/// With <c>recycledFiles</c> above zero, removed files are emptied and reused by later messages of the same folder
+/// (<see cref="RecycledSpoolFiles"/>) instead of being unlinked and created again.
 /// </summary>
 public sealed class FileSpool
 {
-    /// <summary>Creates the spool under <paramref name="directory"/> with its 256 subfolders, synced once.</summary>
-    public FileSpool(string directory)
+    /// <summary>Emptied files the relay keeps for reuse unless configured otherwise (16 per folder; an empty file is one inode).</summary>
+    public const int DefaultRecycledFiles = 4096;
+
+    private const int Folders = 256;
+
+    private readonly RecycledSpoolFiles? _recycled;
+
+    /// <summary>
+    /// Creates the spool under <paramref name="directory"/> with its 256 subfolders, synced once. With
+    /// <paramref name="recycledFiles"/> above zero, up to that many emptied files are kept for reuse, and free files an
+    /// earlier process left are unlinked now (another node's on a shared spool too: that node then creates new files
+    /// where its free ones are gone). The relay passes <c>Storage:RecycledSpoolFiles</c>; command-line tools pass 0.
+    /// </summary>
+    public FileSpool(string directory, int recycledFiles = 0)
     {
         Directory = Path.GetFullPath(directory);
         System.IO.Directory.CreateDirectory(Directory);
-        for (var i = 0; i < 256; i++)
+        for (var i = 0; i < Folders; i++)
         {
             var sub = Path.Combine(Directory, i.ToString("x2", System.Globalization.CultureInfo.InvariantCulture));
             if (!System.IO.Directory.Exists(sub))
             {
                 System.IO.Directory.CreateDirectory(sub);
             }
+            else if (recycledFiles > 0)
+            {
+                RecycledSpoolFiles.RemoveLeftovers(sub);
+            }
         }
 
         NativeMethods.FsyncDirectory(Directory);
+        _recycled = recycledFiles > 0 ? new RecycledSpoolFiles(Directory, Folders, recycledFiles) : null;
     }
+
+    /// <summary>Emptied files kept for reuse now.</summary>
+    public int RecycledFiles => _recycled?.Count ?? 0;
 
     /// <summary>The spool's root folder.</summary>
     public string Directory { get; }
@@ -36,14 +58,40 @@ public sealed class FileSpool
         return Path.Combine(Directory, name[^2..], name + ".eml");
     }
 
-    /// <summary>Starts writing a new message's content.</summary>
-    public SpoolWriter Create(Guid messageId) => new(PathOf(messageId));
+    /// <summary>Starts writing a new message's content (in an emptied file of its folder when one is kept).</summary>
+    public SpoolWriter Create(Guid messageId)
+    {
+        var path = PathOf(messageId);
+        var recycled = _recycled?.TryTake(FolderOf(messageId));
+        return new SpoolWriter(this, path, recycled);
+    }
+
+    /// <summary>
+    /// Removes a message's content the row no longer needs: emptied and kept for reuse when this spool keeps files and
+    /// the file is one of its message files, otherwise unlinked. A missing file is fine.
+    /// </summary>
+    /// <exception cref="IOException">The file could not be unlinked.</exception>
+    public void Remove(string path)
+    {
+        if (_recycled?.TryKeep(path) != true)
+        {
+            Delete(path);
+        }
+    }
+
+    private static int FolderOf(Guid messageId)
+    {
+        // The last byte of the id as PathOf prints it ("N" format: the last two hex digits are the last octet).
+        Span<byte> octets = stackalloc byte[16];
+        messageId.TryWriteBytes(octets, bigEndian: true, out _);
+        return octets[15];
+    }
 
     /// <summary>Opens a stored message's content for reading (a small file is read without thread hops, see <see cref="SpoolReadStream"/>).</summary>
     /// <exception cref="FileNotFoundException">The file is gone.</exception>
     public static SpoolReadStream OpenRead(string path) => new(path);
 
-    /// <summary>Removes a message's content; a missing file is fine.</summary>
+    /// <summary>Unlinks a message's content (for callers without the relay's spool); a missing file is fine.</summary>
     public static void Delete(string path)
     {
         try

@@ -2,7 +2,10 @@ using System.Runtime.InteropServices;
 
 namespace OutboundGuard.Storage.Spool;
 
-/// <summary>libc calls .NET does not expose: fsync of a directory, so a new spool file's name is durable too.</summary>
+/// <summary>
+/// libc calls .NET does not expose: fsync of a directory, so a new spool file's name is durable too; truncate by name,
+/// so emptying a file for reuse is one call rather than open, truncate and close.
+/// </summary>
 internal static class NativeMethods
 {
     private const int ReadOnly = 0;
@@ -22,6 +25,28 @@ internal static class NativeMethods
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
     private static extern int Close(int fd);
 #pragma warning restore SYSLIB1054
+
+    [DllImport("libc", EntryPoint = "truncate", SetLastError = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+#pragma warning disable CA2101, SYSLIB1054
+    private static extern int TruncateFile([MarshalAs(UnmanagedType.LPStr)] string path, long length);
+#pragma warning restore CA2101, SYSLIB1054
+
+    /// <summary>Cuts a file to zero length.</summary>
+    /// <exception cref="IOException">The file could not be truncated (missing, or an I/O error).</exception>
+    public static void Truncate(string path)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            using var file = File.OpenHandle(path, FileMode.Truncate, FileAccess.Write);
+            return;
+        }
+
+        if (TruncateFile(path, 0) != 0)
+        {
+            throw new IOException($"Could not empty spool file {path} (errno {Marshal.GetLastPInvokeError()}).");
+        }
+    }
 
     /// <summary>fsyncs a directory so that entries created in it survive a crash.</summary>
     /// <exception cref="IOException">The directory could not be opened or synced.</exception>

@@ -18,17 +18,38 @@ public sealed class SpoolWriter : IAsyncDisposable
     /// <summary>Octets collected before they are written to the file: 64 KiB.</summary>
     public const int BufferOctets = 64 * 1024;
 
+    private readonly FileSpool _spool;
     private readonly SafeFileHandle _file;
     private byte[]? _buffer;
     private int _buffered;
     private long _written;
     private bool _committed;
 
-    internal SpoolWriter(string path)
+    /// <summary>Writes to a new file at <paramref name="path"/>, made from <paramref name="recycled"/> (an emptied file) when given.</summary>
+    internal SpoolWriter(FileSpool spool, string path, string? recycled)
     {
+        _spool = spool;
         Path = path;
-        _file = File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read);
+        _file = recycled is not null && TryRename(recycled, path)
+            // Truncate again (a no-op on an emptied file) so the file's time is now: the orphan sweep judges a file by it.
+            ? File.OpenHandle(path, FileMode.Truncate, FileAccess.Write, FileShare.Read)
+            : File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read);
         _buffer = ArrayPool<byte>.Shared.Rent(BufferOctets);
+    }
+
+    private static bool TryRename(string from, string to)
+    {
+        try
+        {
+            // The target is a new message id's name, so nothing is overwritten; overwrite lets .NET use one rename().
+            File.Move(from, to, overwrite: true);
+            return true;
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            // Left where it is (the next start removes it); this message gets a new file.
+            return false;
+        }
     }
 
     /// <summary>Where the content is stored.</summary>
@@ -106,7 +127,7 @@ public sealed class SpoolWriter : IAsyncDisposable
     public ValueTask DiscardAsync()
     {
         Release();
-        FileSpool.Delete(Path);
+        _spool.Remove(Path);
         _committed = true;
         return ValueTask.CompletedTask;
     }
@@ -116,7 +137,7 @@ public sealed class SpoolWriter : IAsyncDisposable
         Release();
         if (!_committed)
         {
-            FileSpool.Delete(Path);
+            _spool.Remove(Path);
         }
 
         return ValueTask.CompletedTask;

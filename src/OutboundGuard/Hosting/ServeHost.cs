@@ -119,7 +119,7 @@ internal static partial class ServeHost
         builder.Services.AddSingleton<AuditLogRepository>();
         builder.Services.AddSingleton<SpooledMessageRepository>();
         builder.Services.AddSingleton<SpoolCommitter>();
-        builder.Services.AddSingleton(new FileSpool(Path.Combine(storage.DataDirectory, "spool")));
+        builder.Services.AddSingleton(new FileSpool(Path.Combine(storage.DataDirectory, "spool"), storage.RecycledSpoolFiles));
 
         // Session → spool → pipeline → verdict → action → delivery
         builder.Services.AddSmtpServer(configuration.GetSection(SmtpOptions.SectionName));

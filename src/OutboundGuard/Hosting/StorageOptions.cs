@@ -13,4 +13,10 @@ public sealed class StorageOptions
 
     /// <summary>Folder for the private cluster, the spool, the sink and keys. Defaults to ./data.</summary>
     public string DataDirectory { get; set; } = "data";
+
+    /// <summary>
+    /// Emptied spool files kept for reuse by later messages instead of being unlinked and created again (see
+    /// docs/storage.md); 0 unlinks every removed file.
+    /// </summary>
+    public int RecycledSpoolFiles { get; set; } = OutboundGuard.Storage.Spool.FileSpool.DefaultRecycledFiles;
 }

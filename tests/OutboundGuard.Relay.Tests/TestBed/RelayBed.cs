@@ -33,7 +33,7 @@ internal sealed class RelayBed : IAsyncDisposable
     {
         DataSource = postgres.DataSource;
         Scoring = scoring ?? new ScoringOptions();
-        Spool = new FileSpool(_spoolDirectory);
+        Spool = new FileSpool(_spoolDirectory, FileSpool.DefaultRecycledFiles);
         Accounts = new AccountRepository(DataSource);
         Actions = new AccountActions(Accounts, []);
         Verdicts = new VerdictRepository(DataSource);
@@ -44,7 +44,7 @@ internal sealed class RelayBed : IAsyncDisposable
             NullLogger<SharedActivity>.Instance);
         Scorer = new MessageScorer(pipeline, shared, Metrics, Options.Create(AccountLimits.Default));
         _committer = new SpoolCommitter(DataSource);
-        Dispatcher = new ActionDispatcher(_committer, Verdicts, Actions, Delivery, Gate, Options.Create(Scoring), Time, Metrics,
+        Dispatcher = new ActionDispatcher(_committer, Spool, Verdicts, Actions, Delivery, Gate, Options.Create(Scoring), Time, Metrics,
             NullLogger<ActionDispatcher>.Instance);
     }
 

@@ -19,9 +19,18 @@ public sealed class MessageLimitTests(AbuseRelayFixture relay) : IClassFixture<A
         return client;
     }
 
-    private int SpoolFiles() => Directory.Exists(Path.Combine(relay.Harness.DataDirectory, "spool"))
-        ? Directory.GetFiles(Path.Combine(relay.Harness.DataDirectory, "spool"), "*", SearchOption.AllDirectories).Length
-        : 0;
+    /// <summary>Message files in the spool; an emptied file kept for reuse (<c>.free</c>) holds nothing and is not counted, but must be empty.</summary>
+    private int SpoolFiles()
+    {
+        var spool = Path.Combine(relay.Harness.DataDirectory, "spool");
+        if (!Directory.Exists(spool))
+        {
+            return 0;
+        }
+
+        Assert.All(Directory.GetFiles(spool, "*.free", SearchOption.AllDirectories), free => Assert.Equal(0, new FileInfo(free).Length));
+        return Directory.GetFiles(spool, "*.eml", SearchOption.AllDirectories).Length;
+    }
 
     [Fact]
     public async Task The_101st_recipient_gets_452_and_the_message_goes_out_to_the_first_100()

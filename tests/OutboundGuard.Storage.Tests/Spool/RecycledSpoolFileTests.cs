@@ -1,0 +1,185 @@
+using OutboundGuard.Storage.Spool;
+using Xunit;
+
+namespace OutboundGuard.Storage.Tests.Spool;
+
+/// <summary>Removed spool files emptied and reused by later messages of the same folder (<see cref="FileSpool.Remove"/>), on the real file system.</summary>
+public sealed class RecycledSpoolFileTests : IDisposable
+{
+    private readonly string _spoolDirectory = Path.Combine(Path.GetTempPath(), "og-recycled-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_spoolDirectory))
+        {
+            Directory.Delete(_spoolDirectory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task A_removed_file_is_emptied_then_becomes_the_next_message_of_its_folder_with_only_that_messages_content()
+    {
+        var spool = new FileSpool(_spoolDirectory, FileSpool.DefaultRecycledFiles);
+        var first = IdInFolder(0x3c);
+        var firstContent = Content(50_000, 1);
+        await StoreAsync(spool, first, firstContent);
+
+        spool.Remove(spool.PathOf(first));
+
+        Assert.False(File.Exists(spool.PathOf(first)));
+        var free = Assert.Single(Directory.GetFiles(Path.Combine(_spoolDirectory, "3c")));
+        Assert.EndsWith(".free", free, StringComparison.Ordinal);
+        Assert.Equal(0, new FileInfo(free).Length);
+        Assert.Equal(1, spool.RecycledFiles);
+
+        // Shorter than the first: nothing of the first message may follow it.
+        var second = IdInFolder(0x3c);
+        var secondContent = Content(700, 2);
+        await StoreAsync(spool, second, secondContent);
+
+        Assert.Equal(0, spool.RecycledFiles);
+        Assert.False(File.Exists(free));
+        Assert.Equal(secondContent, await File.ReadAllBytesAsync(spool.PathOf(second)));
+        Assert.Single(Directory.GetFiles(Path.Combine(_spoolDirectory, "3c")));
+    }
+
+    [Fact]
+    public async Task A_message_in_another_folder_gets_a_new_file_and_the_free_one_waits()
+    {
+        var spool = new FileSpool(_spoolDirectory, FileSpool.DefaultRecycledFiles);
+        var first = IdInFolder(0x01);
+        await StoreAsync(spool, first, Content(100, 3));
+        spool.Remove(spool.PathOf(first));
+
+        var other = IdInFolder(0x02);
+        await StoreAsync(spool, other, Content(100, 4));
+
+        Assert.Equal(1, spool.RecycledFiles);
+        Assert.True(File.Exists(spool.PathOf(other)));
+        Assert.Single(Directory.GetFiles(Path.Combine(_spoolDirectory, "01"), "*.free"));
+    }
+
+    [Fact]
+    public async Task A_reused_file_carries_the_time_it_was_taken_so_the_orphan_sweep_never_judges_it_old()
+    {
+        var spool = new FileSpool(_spoolDirectory, FileSpool.DefaultRecycledFiles);
+        var first = IdInFolder(0x77);
+        await StoreAsync(spool, first, Content(100, 5));
+        spool.Remove(spool.PathOf(first));
+        var free = Directory.GetFiles(Path.Combine(_spoolDirectory, "77"), "*.free").Single();
+        File.SetLastWriteTimeUtc(free, DateTime.UtcNow.AddHours(-3));
+
+        // A writer still buffering (nothing written to the file yet) already has a file of now.
+        var second = IdInFolder(0x77);
+        await using var writer = spool.Create(second);
+        await writer.WriteAsync(Content(10, 6), CancellationToken.None);
+
+        Assert.True(File.GetLastWriteTimeUtc(spool.PathOf(second)) > DateTime.UtcNow.AddMinutes(-5));
+    }
+
+    [Fact]
+    public async Task A_discarded_or_abandoned_writer_leaves_an_empty_free_file_and_no_message_file()
+    {
+        var spool = new FileSpool(_spoolDirectory, FileSpool.DefaultRecycledFiles);
+        var discarded = IdInFolder(0x10);
+        await using (var writer = spool.Create(discarded))
+        {
+            await writer.WriteAsync(Content(200_000, 7), CancellationToken.None);
+            await writer.DiscardAsync();
+        }
+
+        var abandoned = IdInFolder(0x11);
+        await using (var writer = spool.Create(abandoned))
+        {
+            await writer.WriteAsync(Content(200_000, 8), CancellationToken.None);
+        }
+
+        Assert.False(File.Exists(spool.PathOf(discarded)));
+        Assert.False(File.Exists(spool.PathOf(abandoned)));
+        Assert.Equal(2, spool.RecycledFiles);
+        Assert.All(Directory.GetFiles(_spoolDirectory, "*.free", SearchOption.AllDirectories), f => Assert.Equal(0, new FileInfo(f).Length));
+    }
+
+    [Fact]
+    public async Task Each_folder_keeps_its_share_and_unlinks_the_rest()
+    {
+        // 256 kept in all: one per folder.
+        var spool = new FileSpool(_spoolDirectory, 256);
+        var ids = new[] { IdInFolder(0xa0), IdInFolder(0xa0), IdInFolder(0xa0) };
+        foreach (var id in ids)
+        {
+            await StoreAsync(spool, id, Content(100, 9));
+        }
+
+        foreach (var id in ids)
+        {
+            spool.Remove(spool.PathOf(id));
+        }
+
+        Assert.Equal(1, spool.RecycledFiles);
+        Assert.Single(Directory.GetFiles(Path.Combine(_spoolDirectory, "a0")));
+    }
+
+    [Fact]
+    public async Task Free_files_of_an_earlier_process_are_unlinked_at_start_and_never_reused()
+    {
+        var before = new FileSpool(_spoolDirectory, FileSpool.DefaultRecycledFiles);
+        var id = IdInFolder(0x42);
+        await StoreAsync(before, id, Content(100, 10));
+        before.Remove(before.PathOf(id));
+        var kept = IdInFolder(0x42);
+        await StoreAsync(before, kept, Content(100, 11));
+        Assert.Single(Directory.GetFiles(Path.Combine(_spoolDirectory, "42"), "*.eml"));
+        await File.WriteAllBytesAsync(Path.Combine(_spoolDirectory, "42", Guid.NewGuid().ToString("N") + ".free"), []);
+
+        var after = new FileSpool(_spoolDirectory, FileSpool.DefaultRecycledFiles);
+
+        Assert.Equal(0, after.RecycledFiles);
+        Assert.Empty(Directory.GetFiles(_spoolDirectory, "*.free", SearchOption.AllDirectories));
+        Assert.Equal(Content(100, 11), await File.ReadAllBytesAsync(after.PathOf(kept)));
+    }
+
+    [Fact]
+    public async Task Without_recycling_and_for_files_outside_the_spool_removal_unlinks()
+    {
+        var plain = new FileSpool(_spoolDirectory);
+        var id = IdInFolder(0x05);
+        await StoreAsync(plain, id, Content(100, 12));
+        plain.Remove(plain.PathOf(id));
+        Assert.Empty(Directory.GetFiles(_spoolDirectory, "*", SearchOption.AllDirectories));
+
+        var recycling = new FileSpool(_spoolDirectory, FileSpool.DefaultRecycledFiles);
+        var outside = Path.Combine(Path.GetTempPath(), "og-recycled-outside-" + Guid.NewGuid().ToString("N") + ".eml");
+        await File.WriteAllBytesAsync(outside, Content(100, 13));
+        recycling.Remove(outside);
+        Assert.False(File.Exists(outside));
+        Assert.Equal(0, recycling.RecycledFiles);
+
+        // A missing file is fine.
+        recycling.Remove(recycling.PathOf(IdInFolder(0x06)));
+    }
+
+    private static async Task StoreAsync(FileSpool spool, Guid id, byte[] content)
+    {
+        await using var writer = spool.Create(id);
+        await writer.WriteAsync(content, CancellationToken.None);
+        await writer.CommitAsync(CancellationToken.None);
+    }
+
+    /// <summary>A random id whose file lands in spool folder <paramref name="folder"/> (its last octet).</summary>
+    private static Guid IdInFolder(byte folder)
+    {
+        var octets = Guid.NewGuid().ToByteArray(bigEndian: true);
+        octets[15] = folder;
+        var id = new Guid(octets, bigEndian: true);
+        Assert.EndsWith(folder.ToString("x2", System.Globalization.CultureInfo.InvariantCulture), id.ToString("N"), StringComparison.Ordinal);
+        return id;
+    }
+
+    private static byte[] Content(int size, int seed)
+    {
+        var content = new byte[size];
+        new Random(seed).NextBytes(content);
+        return content;
+    }
+}
