@@ -89,10 +89,10 @@ def main():
     ap.add_argument("--only", default="")
     args = ap.parse_args()
     ctx = Ctx(args)
-    import protocol, relay, scoring, scale, micro, profile, dirauth, submission, importtime, report  # noqa: E401,E402
+    import protocol, relay, scoring, scale, micro, profile, dirauth, submission, importtime, spoolfiles, report  # noqa: E401,E402
     sections = [("protocol", protocol.run), ("relay", relay.run), ("scale", scale.run), ("submission", submission.run),
                 ("small", submission.run_small), ("refusal", submission.run_refusal), ("scoring", scoring.run), ("micro", micro.run),
-                ("import", importtime.run), ("profile", profile.run), ("dirauth", dirauth.run)]
+                ("import", importtime.run), ("spoolfiles", spoolfiles.run), ("profile", profile.run), ("dirauth", dirauth.run)]
     only = set(filter(None, args.only.split(",")))
     opt_in = {"profile", "dirauth"} if ctx.mode != "full" else set()  # sections that run only when named, except in full mode
     results = {"mode": ctx.mode, "stamp": ctx.stamp, "machine": machine()}

@@ -126,8 +126,16 @@ class OutboundGuard:
             self.ctx.reg.stop(self.proc, sig=2, wait=60)
 
 
+def machine_ticks():
+    """(steal, total) jiffies of the whole machine: steal is time the hypervisor gave this guest's CPUs to others."""
+    with open("/proc/stat") as f:
+        values = [int(x) for x in f.readline().split()[1:]]
+    return values[7] if len(values) > 7 else 0, sum(values[:8])
+
+
 def measure(ctx, name, roots, main_pid, port, sink, already, n, conc, size):
     """Feeds n messages with smtp-source; times acceptance and delivery at the sink; CPU and peak memory."""
+    steal0, total0 = machine_ticks()
     cpu0 = sum(procs.tree_cpu(r) for r in roots())
     main0 = procs.tree_cpu(main_pid)
     switches0 = procs.context_switches(main_pid)
@@ -140,8 +148,11 @@ def measure(ctx, name, roots, main_pid, port, sink, already, n, conc, size):
     # Threads that ended during the run take their counts with them: a lower bound.
     switches = procs.context_switches(main_pid) - switches0
     delivered = sink.count() - already
+    steal1, total1 = machine_ticks()
     return {
+        "steal_share": (steal1 - steal0) / max(1, total1 - total0),
         "product": name, "messages": n, "concurrency": conc, "size": size, "ok": ok,
+        "seconds": seconds, "delivery_seconds": (done - start) if done else None,
         "accepted_per_second": n / seconds,
         "delivered": delivered,
         "delivered_per_second": (n / (done - start)) if done else delivered / (time.monotonic() - start),
@@ -170,47 +181,96 @@ def latency(ctx, name, port, count, conc, size):
 # Messages sent before each relay is measured, at the measured concurrency and size (the same for both relays).
 WARM_UP = {"smoke": 20, "quick": 1500, "full": 3000}
 
+# The measured messages go in rounds, the two relays taking turns (which goes first alternates), so that a drift of the
+# machine's speed during the section (other guests, the file system's state after earlier work) falls on both alike.
+ROUNDS = {"smoke": 1, "quick": 2, "full": 4}
+
+
+def combine(rounds):
+    """One relay's rounds as one figure set: rates over the summed times, CPU and switches summed, peaks the largest."""
+    n = sum(r["messages"] for r in rounds)
+    seconds = sum(r["seconds"] for r in rounds)
+    delivery = [r["delivery_seconds"] for r in rounds]
+    out = dict(rounds[0])
+    out.update({
+        "messages": n, "ok": all(r["ok"] for r in rounds), "seconds": seconds,
+        "delivery_seconds": sum(delivery) if all(delivery) else None,
+        "accepted_per_second": n / seconds,
+        "delivered": sum(r["delivered"] for r in rounds),
+        "delivered_per_second": n / sum(delivery) if all(delivery) else sum(r["delivered"] for r in rounds) / seconds,
+        "cpu_seconds": sum(r["cpu_seconds"] for r in rounds),
+        "peak_rss_mb": max(r["peak_rss_mb"] for r in rounds),
+        "main_process_peak_rss_mb": max(r["main_process_peak_rss_mb"] for r in rounds),
+        "rounds": [{k: r[k] for k in ("messages", "accepted_per_second", "delivered_per_second", "cpu_per_1000", "steal_share")} for r in rounds],
+    })
+    out["cpu_per_1000"] = 1000 * out["cpu_seconds"] / n
+    out["main_process_cpu_per_1000"] = sum(r["main_process_cpu_per_1000"] * r["messages"] for r in rounds) / n
+    out["main_process_context_switches_per_message"] = sum(r["main_process_context_switches_per_message"] * r["messages"] for r in rounds) / n
+    return out
+
 
 def run(ctx):
     n = {"smoke": 60, "quick": 3000, "full": 12000}[ctx.mode]
     lat_n = {"smoke": 40, "quick": 1000, "full": 4000}[ctx.mode]
+    rounds = ROUNDS[ctx.mode]
     conc, size = 20, 10240
     results = {}
-    steps = 4
-    # OutboundGuard
+    steps = 2 + 2 * rounds
+    step = 0
+    # Both relays up and warmed at the measured shape until the runtime has compiled the hot paths (a long-running
+    # relay's steady state); each waits idle while the other is measured.
     sink = Sink(ctx, "og")
     og = OutboundGuard(ctx, sink.port)
-    # Warm-up at the measured shape until the runtime has compiled the hot paths (a long-running relay's steady state).
     warm = WARM_UP[ctx.mode]
     smtp_source(ctx, og.port, conc, warm, size, sender=SENDER)
     sink.wait_for(warm, 120)
-    pg0 = og.pg_stats()
-    results["outboundguard"] = measure(ctx, "outboundguard", og.roots, og.proc.pid, og.port, sink, sink.count(), n, conc, size)
-    pg1 = og.pg_stats()
-    if pg0 and pg1:
-        # Where the time goes: every commit waits for a WAL fsync (PostgreSQL batches concurrent ones).
-        results["outboundguard"]["postgres_per_message"] = {k: (pg1[k] - pg0[k]) / n for k in pg0}
-    ctx.progress("relay outboundguard", f"{results['outboundguard']['accepted_per_second']:.0f} accepted/s, {results['outboundguard']['delivered_per_second']:.0f} delivered/s", 1, steps)
-    results["outboundguard"]["latency"] = latency(ctx, "outboundguard", og.port, lat_n, conc, size)
-    ctx.progress("relay outboundguard latency", json.dumps(results["outboundguard"]["latency"]), 2, steps)
-    ctx.og_for_scale = og  # the scale runs reuse this instance
-    ctx.og_sink = sink
-    # Postfix
     psink = Sink(ctx, "postfix")
     pf = postfix_instance.Instance(ctx, psink.port)
     smtp_source(ctx, pf.port, conc, warm, size, sender=SENDER)
     psink.wait_for(warm, 120)
-    results["postfix"] = measure(ctx, "postfix", pf.roots, pf.master_pid(), pf.port, psink, psink.count(), n, conc, size)
-    ctx.progress("relay postfix", f"{results['postfix']['accepted_per_second']:.0f} accepted/s, {results['postfix']['delivered_per_second']:.0f} delivered/s", 3, steps)
-    results["postfix"]["latency"] = latency(ctx, "postfix", pf.port, lat_n, conc, size)
-    ctx.progress("relay postfix latency", json.dumps(results["postfix"]["latency"]), 4, steps)
+    ctx.og_for_scale = og  # the scale runs reuse these instances
+    ctx.og_sink = sink
     ctx.postfix_for_scale = pf
     ctx.postfix_sink = psink
+
+    per_round = n // rounds
+    measured = {"outboundguard": [], "postfix": []}
+    pg_delta = None
+    for i in range(rounds):
+        turns = [("outboundguard", og), ("postfix", pf)]
+        for name, relay in (turns if i % 2 == 0 else turns[::-1]):
+            if name == "outboundguard":
+                pg0 = og.pg_stats()
+                r = measure(ctx, name, og.roots, og.proc.pid, og.port, sink, sink.count(), per_round, conc, size)
+                pg1 = og.pg_stats()
+                if pg0 and pg1:
+                    pg_delta = {k: (pg_delta or {}).get(k, 0) + pg1[k] - pg0[k] for k in pg0}
+            else:
+                r = measure(ctx, name, pf.roots, pf.master_pid(), pf.port, psink, psink.count(), per_round, conc, size)
+            measured[name].append(r)
+            step += 1
+            ctx.progress(f"relay {name} round {i + 1}/{rounds}", f"{r['accepted_per_second']:.0f} accepted/s, {r['delivered_per_second']:.0f} delivered/s, "
+                         f"{r['cpu_per_1000']:.2f} CPU ms/msg, steal {r['steal_share']:.1%}", step, steps)
+    results["outboundguard"] = combine(measured["outboundguard"])
+    results["postfix"] = combine(measured["postfix"])
+    if pg_delta:
+        # Where the time goes: every commit waits for a WAL fsync (PostgreSQL batches concurrent ones).
+        results["outboundguard"]["postgres_per_message"] = {k: v / results["outboundguard"]["messages"] for k, v in pg_delta.items()}
+
+    results["outboundguard"]["latency"] = latency(ctx, "outboundguard", og.port, lat_n, conc, size)
+    step += 1
+    ctx.progress("relay outboundguard latency", json.dumps(results["outboundguard"]["latency"]), step, steps)
+    results["postfix"]["latency"] = latency(ctx, "postfix", pf.port, lat_n, conc, size)
+    step += 1
+    ctx.progress("relay postfix latency", json.dumps(results["postfix"]["latency"]), step, steps)
     og_r, pf_r = results["outboundguard"], results["postfix"]
+    per_round_ratios = [a["accepted_per_second"] / b["accepted_per_second"] for a, b in zip(measured["outboundguard"], measured["postfix"])]
     results["ratios"] = {
         "accepted": og_r["accepted_per_second"] / pf_r["accepted_per_second"],
         "delivered": og_r["delivered_per_second"] / pf_r["delivered_per_second"],
         "cpu_per_1000": og_r["cpu_per_1000"] / pf_r["cpu_per_1000"] if pf_r["cpu_per_1000"] else None,
+        # Each round's pair side by side: the spread says how far the machine moved during the section.
+        "accepted_by_round": per_round_ratios,
     }
     if og_r["latency"] and pf_r["latency"]:
         results["ratios"]["p50"] = og_r["latency"]["p50_ms"] / pf_r["latency"]["p50_ms"]

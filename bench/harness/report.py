@@ -19,7 +19,9 @@ def table(results):
     if isinstance(rl, dict) and "ratios" in rl:
         og, pf, ra = rl["outboundguard"], rl["postfix"], rl["ratios"]
         lo, lp = og.get("latency") or {}, pf.get("latency") or {}
-        lines += [f"Durable relay (10 KB, concurrency 20, {og['messages']} messages)",
+        by_round = ", ".join(f"{x:.2f}×" for x in ra.get("accepted_by_round") or [])
+        lines += [f"Durable relay (10 KB, concurrency 20, {og['messages']} messages in {len(og.get('rounds') or [1])} rounds, the relays taking turns;"
+                  f" accepted ratio by round: {by_round or 'n/a'})",
                   "| figure | OutboundGuard | Postfix | ratio |", "|---|---|---|---|",
                   f"| accepted msgs/s | {_f(og['accepted_per_second'])} | {_f(pf['accepted_per_second'])} | {ra['accepted']:.2f}× (target ≥1.5×: {'met' if ra['accepted'] >= 1.5 else 'not met'}) |",
                   f"| delivered msgs/s | {_f(og['delivered_per_second'])} | {_f(pf['delivered_per_second'])} | {ra['delivered']:.2f}× |",
@@ -33,6 +35,11 @@ def table(results):
         if og.get("main_process_context_switches_per_message") is not None:
             lines.append(f"| relay process context switches per msg | {og['main_process_context_switches_per_message']:.1f} | | |")
         lines.append("")
+    sf = results.get("spoolfiles")
+    if isinstance(sf, dict) and "median_total_us" in sf:
+        lines += [f"Spool files (10 KB, {sf['messages_per_round']} messages a round through a queue of {sf.get('queued')}; CPU µs per message, store + remove, median of rounds)",
+                  "| new file per message | emptied file reused | ratio |", "|---|---|---|",
+                  f"| {sf['median_total_us']['new_file']:.0f} | {sf['median_total_us']['recycled']:.0f} | {sf['ratio_recycled_to_new']:.2f}× |", ""]
     lines += _submission(results)
     sc = results.get("scoring")
     if isinstance(sc, dict) and "outboundguard" in sc:
