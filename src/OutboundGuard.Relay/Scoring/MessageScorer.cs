@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using MimeKit;
 using OutboundGuard.Cluster;
@@ -93,16 +94,27 @@ internal sealed class MessageScorer(
 
     private const int KeptHeaderOctets = 64 * 1024;
 
+    /// <summary>Octets read first to find the end of the header block.</summary>
+    private const int ProbeOctets = 16 * 1024;
+
     /// <summary>Returns <paramref name="file"/> itself, or an in-memory copy with an over-long header block cut.</summary>
     private static async Task<Stream> BoundHeaderBlockAsync(Stream file, CancellationToken cancellationToken)
     {
-        // Most messages end their header block within the first read: look there before renting anything large.
-        var probe = new byte[16 * 1024];
-        var probed = await file.ReadAtLeastAsync(probe, probe.Length, throwOnEndOfStream: false, cancellationToken);
-        if (probed < probe.Length || probe.AsSpan(0, probed).IndexOf("\r\n\r\n"u8) >= 0)
+        // Most messages end their header block within the first read: look there (in a pooled buffer: this runs for every
+        // message) before allocating anything large.
+        var probe = ArrayPool<byte>.Shared.Rent(ProbeOctets);
+        try
         {
-            file.Position = 0;
-            return new NonDisposingStream(file);
+            var probed = await file.ReadAtLeastAsync(probe.AsMemory(0, ProbeOctets), ProbeOctets, throwOnEndOfStream: false, cancellationToken);
+            if (probed < ProbeOctets || probe.AsSpan(0, probed).IndexOf("\r\n\r\n"u8) >= 0)
+            {
+                file.Position = 0;
+                return new NonDisposingStream(file);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(probe);
         }
 
         file.Position = 0;
