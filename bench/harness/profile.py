@@ -55,8 +55,10 @@ def run(ctx):
     og = relay.OutboundGuard(ctx, sink.port, extra_env={
         # JIT symbols for perf: a perf map, and code not double-mapped (W^X) so samples land on it.
         "DOTNET_PerfMapEnabled": "1", "DOTNET_EnableWriteXorExecute": "0"})
-    smtp_source(ctx, og.port, 5, 200, 10240, sender=relay.SENDER)  # warm-up: JIT, caches
-    sink.wait_for(200, 60)
+    # Warm-up at the measured shape, as the relay section does, so the profile is of tiered-up code, not quick-JIT's.
+    warm = relay.WARM_UP[ctx.mode]
+    smtp_source(ctx, og.port, 20, warm, 10240, sender=relay.SENDER)
+    sink.wait_for(warm, 120)
     data = os.path.join(ctx.work, "perf.data")
     rec = subprocess.Popen(["perf", "record", "-F", "499", "-p", str(og.proc.pid), "-o", data, "--", "sleep", "600"],
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)

@@ -34,7 +34,7 @@ def _store(base, content, free):
 
 
 def _remove(folder, path, free):
-    """Removes a delivered message's content: unlinked, or emptied and kept (16 per folder, as FileSpool does)."""
+    """Removes a delivered message's content: unlinked, or emptied and kept (64 per folder, as FileSpool does)."""
     if free is not None and len(free[folder]) < FREE_PER_FOLDER:
         os.truncate(path, 0)
         spare = path[:-len(".eml")] + ".free"
@@ -44,7 +44,7 @@ def _remove(folder, path, free):
         os.unlink(path)
 
 
-FREE_PER_FOLDER = 16
+FREE_PER_FOLDER = 64
 
 
 def _steady(base, n, content, free, queued):

@@ -11,8 +11,8 @@ namespace OutboundGuard.Storage.Spool;
 /// </summary>
 public sealed class FileSpool
 {
-    /// <summary>Emptied files the relay keeps for reuse unless configured otherwise (16 per folder; an empty file is one inode).</summary>
-    public const int DefaultRecycledFiles = 4096;
+    /// <summary>Emptied files the relay keeps for reuse unless configured otherwise (64 per folder; an empty file is one inode and its name, no data block).</summary>
+    public const int DefaultRecycledFiles = 16384;
 
     private const int Folders = 256;
 
