@@ -63,8 +63,8 @@ internal sealed class RecycledSpoolFiles
     }
 
     /// <summary>
-    /// Empties <paramref name="path"/> and keeps it for reuse; false (nothing done) when it is not a message file of
-    /// this spool, its folder has enough free files, or the file could not be emptied or renamed.
+    /// Empties <paramref name="path"/> and keeps it for reuse; false (nothing kept: the caller unlinks it) when it is not
+    /// a message file of this spool, its folder has enough free files, or the file could not be emptied or renamed.
     /// </summary>
     public bool TryKeep(string path)
     {

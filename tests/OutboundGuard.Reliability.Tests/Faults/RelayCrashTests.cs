@@ -58,6 +58,12 @@ public sealed class RelayCrashTests(ITestOutputHelper output)
         // Only messages in delivery at the moment of the kill can go out twice (docs/delivery.md, case 1 and 2).
         Assert.InRange(accounting.Duplicates.Count, 0, 8);
         Assert.Equal(0, pending);
+
+        // The restarted relay reuses the files of what it delivered (docs/delivery.md, "Removed files are reused"): they
+        // wait emptied, none holds content.
+        var free = Directory.GetFiles(Path.Combine(harness.DataDirectory, "spool"), "*.free", SearchOption.AllDirectories);
+        Assert.NotEmpty(free);
+        Assert.All(free, f => Assert.Equal(0, new FileInfo(f).Length));
     }
 
     private static async Task<long> WaitForQueueToDrainAsync(RelayHarness harness)
