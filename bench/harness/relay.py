@@ -192,6 +192,7 @@ def combine(rounds):
     seconds = sum(r["seconds"] for r in rounds)
     delivery = [r["delivery_seconds"] for r in rounds]
     out = dict(rounds[0])
+    del out["steal_share"]  # per round only (in "rounds"): the first round's would pass for the whole
     out.update({
         "messages": n, "ok": all(r["ok"] for r in rounds), "seconds": seconds,
         "delivery_seconds": sum(delivery) if all(delivery) else None,
@@ -236,17 +237,14 @@ def run(ctx):
     per_round = n // rounds
     measured = {"outboundguard": [], "postfix": []}
     pg_delta = None
+    turns = [("outboundguard", og.roots, og.proc.pid, og.port, sink), ("postfix", pf.roots, pf.master_pid(), pf.port, psink)]
     for i in range(rounds):
-        turns = [("outboundguard", og), ("postfix", pf)]
-        for name, relay in (turns if i % 2 == 0 else turns[::-1]):
-            if name == "outboundguard":
-                pg0 = og.pg_stats()
-                r = measure(ctx, name, og.roots, og.proc.pid, og.port, sink, sink.count(), per_round, conc, size)
-                pg1 = og.pg_stats()
-                if pg0 and pg1:
-                    pg_delta = {k: (pg_delta or {}).get(k, 0) + pg1[k] - pg0[k] for k in pg0}
-            else:
-                r = measure(ctx, name, pf.roots, pf.master_pid(), pf.port, psink, psink.count(), per_round, conc, size)
+        for name, roots, main_pid, port, relay_sink in (turns if i % 2 == 0 else turns[::-1]):
+            pg0 = og.pg_stats() if name == "outboundguard" else None
+            r = measure(ctx, name, roots, main_pid, port, relay_sink, relay_sink.count(), per_round, conc, size)
+            pg1 = og.pg_stats() if pg0 else None
+            if pg0 and pg1:
+                pg_delta = {k: (pg_delta or {}).get(k, 0) + pg1[k] - pg0[k] for k in pg0}
             measured[name].append(r)
             step += 1
             ctx.progress(f"relay {name} round {i + 1}/{rounds}", f"{r['accepted_per_second']:.0f} accepted/s, {r['delivered_per_second']:.0f} delivered/s, "

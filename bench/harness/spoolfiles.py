@@ -9,6 +9,10 @@ import time
 import uuid
 
 FOLDERS = 256
+# Emptied files kept per folder, as FileSpool keeps them (Storage:RecycledSpoolFiles 16384 over 256 folders).
+FREE_PER_FOLDER = 64
+# Messages waiting between store and removal: about what the relay section's queue holds while it accepts.
+QUEUED = 1000
 
 
 def _folders(base):
@@ -34,7 +38,7 @@ def _store(base, content, free):
 
 
 def _remove(folder, path, free):
-    """Removes a delivered message's content: unlinked, or emptied and kept (64 per folder, as FileSpool does)."""
+    """Removes a delivered message's content: unlinked, or emptied and kept (FREE_PER_FOLDER per folder)."""
     if free is not None and len(free[folder]) < FREE_PER_FOLDER:
         os.truncate(path, 0)
         spare = path[:-len(".eml")] + ".free"
@@ -43,8 +47,6 @@ def _remove(folder, path, free):
     else:
         os.unlink(path)
 
-
-FREE_PER_FOLDER = 64
 
 
 def _steady(base, n, content, free, queued):
@@ -65,10 +67,6 @@ def _steady(base, n, content, free, queued):
         _remove(*waiting.popleft(), free)
     remove += time.thread_time() - t1
     return store / n, remove / n
-
-
-# Messages waiting between store and removal: about what the relay section's queue holds while it accepts.
-QUEUED = 1000
 
 
 def run(ctx):

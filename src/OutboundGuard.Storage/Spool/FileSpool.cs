@@ -35,10 +35,6 @@ public sealed class FileSpool
             {
                 System.IO.Directory.CreateDirectory(sub);
             }
-            else if (recycledFiles > 0)
-            {
-                RecycledSpoolFiles.RemoveLeftovers(sub);
-            }
         }
 
         NativeMethods.FsyncDirectory(Directory);
@@ -62,8 +58,7 @@ public sealed class FileSpool
     public SpoolWriter Create(Guid messageId)
     {
         var path = PathOf(messageId);
-        var recycled = _recycled?.TryTake(FolderOf(messageId));
-        return new SpoolWriter(this, path, recycled);
+        return new SpoolWriter(this, path, _recycled?.TryTake(path));
     }
 
     /// <summary>
@@ -77,14 +72,6 @@ public sealed class FileSpool
         {
             Delete(path);
         }
-    }
-
-    private static int FolderOf(Guid messageId)
-    {
-        // The last byte of the id as PathOf prints it ("N" format: the last two hex digits are the last octet).
-        Span<byte> octets = stackalloc byte[16];
-        messageId.TryWriteBytes(octets, bigEndian: true, out _);
-        return octets[15];
     }
 
     /// <summary>Opens a stored message's content for reading (a small file is read without thread hops, see <see cref="SpoolReadStream"/>).</summary>

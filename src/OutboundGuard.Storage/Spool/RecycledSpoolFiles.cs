@@ -36,30 +36,27 @@ internal sealed class RecycledSpoolFiles
         {
             _free[i] = new ConcurrentQueue<string>();
         }
-    }
 
-    /// <summary>Files kept for reuse now.</summary>
-    public int Count => _counts.Sum();
-
-    /// <summary>Unlinks every free file an earlier process left in <paramref name="folder"/>.</summary>
-    public static void RemoveLeftovers(string folder)
-    {
-        foreach (var path in Directory.EnumerateFiles(folder, "*" + Extension))
+        // Free files an earlier process left are unlinked, never reused (see the remarks).
+        foreach (var path in Directory.EnumerateFiles(root, "*" + Extension, SearchOption.AllDirectories))
         {
             FileSpool.Delete(path);
         }
     }
 
-    /// <summary>An emptied file in folder <paramref name="folder"/> for the caller to rename, or null.</summary>
-    public string? TryTake(int folder)
+    /// <summary>Files kept for reuse now.</summary>
+    public int Count => _counts.Sum();
+
+    /// <summary>An emptied file in the folder of <paramref name="path"/> (a new message's file) for the caller to rename, or null.</summary>
+    public string? TryTake(string path)
     {
-        if (!_free[folder].TryDequeue(out var path))
+        if (FolderOf(path) is not { } folder || !_free[folder].TryDequeue(out var free))
         {
             return null;
         }
 
         Interlocked.Decrement(ref _counts[folder]);
-        return path;
+        return free;
     }
 
     /// <summary>

@@ -47,9 +47,7 @@ public sealed class RecycledSpoolFileTests : IDisposable
     public async Task A_message_in_another_folder_gets_a_new_file_and_the_free_one_waits()
     {
         var spool = new FileSpool(_spoolDirectory, FileSpool.DefaultRecycledFiles);
-        var first = IdInFolder(0x01);
-        await StoreAsync(spool, first, Content(100, 3));
-        spool.Remove(spool.PathOf(first));
+        await StoreThenRemoveAsync(spool, 0x01, 3);
 
         var other = IdInFolder(0x02);
         await StoreAsync(spool, other, Content(100, 4));
@@ -63,9 +61,7 @@ public sealed class RecycledSpoolFileTests : IDisposable
     public async Task A_reused_file_carries_the_time_it_was_taken_so_the_orphan_sweep_never_judges_it_old()
     {
         var spool = new FileSpool(_spoolDirectory, FileSpool.DefaultRecycledFiles);
-        var first = IdInFolder(0x77);
-        await StoreAsync(spool, first, Content(100, 5));
-        spool.Remove(spool.PathOf(first));
+        await StoreThenRemoveAsync(spool, 0x77, 5);
         var free = Directory.GetFiles(Path.Combine(_spoolDirectory, "77"), "*.free").Single();
         File.SetLastWriteTimeUtc(free, DateTime.UtcNow.AddHours(-3));
 
@@ -124,9 +120,7 @@ public sealed class RecycledSpoolFileTests : IDisposable
     public async Task Free_files_of_an_earlier_process_are_unlinked_at_start_and_never_reused()
     {
         var before = new FileSpool(_spoolDirectory, FileSpool.DefaultRecycledFiles);
-        var id = IdInFolder(0x42);
-        await StoreAsync(before, id, Content(100, 10));
-        before.Remove(before.PathOf(id));
+        await StoreThenRemoveAsync(before, 0x42, 10);
         var kept = IdInFolder(0x42);
         await StoreAsync(before, kept, Content(100, 11));
         Assert.Single(Directory.GetFiles(Path.Combine(_spoolDirectory, "42"), "*.eml"));
@@ -143,9 +137,7 @@ public sealed class RecycledSpoolFileTests : IDisposable
     public async Task Without_recycling_and_for_files_outside_the_spool_removal_unlinks()
     {
         var plain = new FileSpool(_spoolDirectory);
-        var id = IdInFolder(0x05);
-        await StoreAsync(plain, id, Content(100, 12));
-        plain.Remove(plain.PathOf(id));
+        await StoreThenRemoveAsync(plain, 0x05, 12);
         Assert.Empty(Directory.GetFiles(_spoolDirectory, "*", SearchOption.AllDirectories));
 
         var recycling = new FileSpool(_spoolDirectory, FileSpool.DefaultRecycledFiles);
@@ -157,6 +149,14 @@ public sealed class RecycledSpoolFileTests : IDisposable
 
         // A missing file is fine.
         recycling.Remove(recycling.PathOf(IdInFolder(0x06)));
+    }
+
+    /// <summary>Stores 100 octets as a message of folder <paramref name="folder"/>, then removes its content.</summary>
+    private static async Task StoreThenRemoveAsync(FileSpool spool, byte folder, int seed)
+    {
+        var id = IdInFolder(folder);
+        await StoreAsync(spool, id, Content(100, seed));
+        spool.Remove(spool.PathOf(id));
     }
 
     private static async Task StoreAsync(FileSpool spool, Guid id, byte[] content)
