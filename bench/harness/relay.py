@@ -127,28 +127,32 @@ class OutboundGuard:
 
 
 def machine_ticks():
-    """(steal, total) jiffies of the whole machine: steal is time the hypervisor gave this guest's CPUs to others."""
+    """(steal, total, busy) jiffies of the whole machine: steal is time the hypervisor gave this guest's CPUs to others;
+    busy is every CPU's non-idle time here (both relays' clients and sinks, and kernel threads such as write-back)."""
     with open("/proc/stat") as f:
         values = [int(x) for x in f.readline().split()[1:]]
-    return values[7] if len(values) > 7 else 0, sum(values[:8])
+    steal = values[7] if len(values) > 7 else 0
+    return steal, sum(values[:8]), sum(values[:8]) - values[3] - values[4] - steal
 
 
 def measure(ctx, name, roots, main_pid, port, sink, already, n, conc, size):
     """Feeds n messages with smtp-source; times acceptance and delivery at the sink; CPU and peak memory."""
-    steal0, total0 = machine_ticks()
+    steal0, total0, busy0 = machine_ticks()
     cpu0 = sum(procs.tree_cpu(r) for r in roots())
     main0 = procs.tree_cpu(main_pid)
     switches0 = procs.context_switches(main_pid)
     with procs.Sampler(roots) as sampler:
         start = time.monotonic()
         seconds, ok = smtp_source(ctx, port, conc, n, size, sender=SENDER)
+        # What is still to deliver once the last message is accepted, and how long that tail takes.
+        backlog = n - (sink.count() - already)
         done = sink.wait_for(already + n, timeout=max(60, n / 20))
     cpu = sum(procs.tree_cpu(r) for r in roots()) - cpu0
     main_cpu = procs.tree_cpu(main_pid) - main0
     # Threads that ended during the run take their counts with them: a lower bound.
     switches = procs.context_switches(main_pid) - switches0
     delivered = sink.count() - already
-    steal1, total1 = machine_ticks()
+    steal1, total1, busy1 = machine_ticks()
     return {
         "steal_share": (steal1 - steal0) / max(1, total1 - total0),
         "product": name, "messages": n, "concurrency": conc, "size": size, "ok": ok,
@@ -156,7 +160,12 @@ def measure(ctx, name, roots, main_pid, port, sink, already, n, conc, size):
         "accepted_per_second": n / seconds,
         "delivered": delivered,
         "delivered_per_second": (n / (done - start)) if done else delivered / (time.monotonic() - start),
+        "backlog_at_accepted": backlog,
+        "drain_seconds": (done - start - seconds) if done else None,
         "cpu_seconds": cpu, "cpu_per_1000": 1000 * cpu / n,
+        # The whole machine, kernel threads included (write-back done for a syncfs runs in them, not in the relay's tree).
+        "machine_cpu_seconds": (busy1 - busy0) / os.sysconf("SC_CLK_TCK"),
+        "machine_cpu_per_1000": 1000 * (busy1 - busy0) / os.sysconf("SC_CLK_TCK") / n,
         # The relay process alone (OutboundGuard without its PostgreSQL; Postfix's master with its daemons).
         "main_process_cpu_per_1000": 1000 * main_cpu / n,
         "main_process_context_switches_per_message": switches / n,
@@ -200,11 +209,14 @@ def combine(rounds):
         "delivered": sum(r["delivered"] for r in rounds),
         "delivered_per_second": n / sum(delivery) if all(delivery) else sum(r["delivered"] for r in rounds) / seconds,
         "cpu_seconds": sum(r["cpu_seconds"] for r in rounds),
+        "machine_cpu_seconds": sum(r["machine_cpu_seconds"] for r in rounds),
         "peak_rss_mb": max(r["peak_rss_mb"] for r in rounds),
         "main_process_peak_rss_mb": max(r["main_process_peak_rss_mb"] for r in rounds),
-        "rounds": [{k: r[k] for k in ("messages", "accepted_per_second", "delivered_per_second", "cpu_per_1000", "steal_share")} for r in rounds],
+        "rounds": [{k: r[k] for k in ("messages", "accepted_per_second", "delivered_per_second", "backlog_at_accepted", "drain_seconds",
+                                      "cpu_per_1000", "machine_cpu_per_1000", "steal_share")} for r in rounds],
     })
     out["cpu_per_1000"] = 1000 * out["cpu_seconds"] / n
+    out["machine_cpu_per_1000"] = 1000 * out["machine_cpu_seconds"] / n
     out["main_process_cpu_per_1000"] = sum(r["main_process_cpu_per_1000"] * r["messages"] for r in rounds) / n
     out["main_process_context_switches_per_message"] = sum(r["main_process_context_switches_per_message"] * r["messages"] for r in rounds) / n
     return out
@@ -247,8 +259,9 @@ def run(ctx):
                 pg_delta = {k: (pg_delta or {}).get(k, 0) + pg1[k] - pg0[k] for k in pg0}
             measured[name].append(r)
             step += 1
-            ctx.progress(f"relay {name} round {i + 1}/{rounds}", f"{r['accepted_per_second']:.0f} accepted/s, {r['delivered_per_second']:.0f} delivered/s, "
-                         f"{r['cpu_per_1000']:.2f} CPU ms/msg, steal {r['steal_share']:.1%}", step, steps)
+            ctx.progress(f"relay {name} round {i + 1}/{rounds}", f"{r['accepted_per_second']:.0f} accepted/s, {r['delivered_per_second']:.0f} delivered/s "
+                         f"(backlog {r['backlog_at_accepted']}, drained in {r['drain_seconds'] or 0:.1f} s), "
+                         f"{r['cpu_per_1000']:.2f} CPU ms/msg (machine {r['machine_cpu_per_1000']:.2f}), steal {r['steal_share']:.1%}", step, steps)
     results["outboundguard"] = combine(measured["outboundguard"])
     results["postfix"] = combine(measured["postfix"])
     if pg_delta:
@@ -267,6 +280,7 @@ def run(ctx):
         "accepted": og_r["accepted_per_second"] / pf_r["accepted_per_second"],
         "delivered": og_r["delivered_per_second"] / pf_r["delivered_per_second"],
         "cpu_per_1000": og_r["cpu_per_1000"] / pf_r["cpu_per_1000"] if pf_r["cpu_per_1000"] else None,
+        "machine_cpu_per_1000": og_r["machine_cpu_per_1000"] / pf_r["machine_cpu_per_1000"] if pf_r["machine_cpu_per_1000"] else None,
         # Each round's pair side by side: the spread says how far the machine moved during the section.
         "accepted_by_round": per_round_ratios,
     }

@@ -28,6 +28,7 @@ def table(results):
                   f"| DATA→250 p50 ms | {_f(lo.get('p50_ms'), '{:.1f}')} | {_f(lp.get('p50_ms'), '{:.1f}')} | {_f(ra.get('p50'), '{:.2f}×')} |",
                   f"| DATA→250 p99 ms | {_f(lo.get('p99_ms'), '{:.1f}')} | {_f(lp.get('p99_ms'), '{:.1f}')} | {_f(ra.get('p99'), '{:.2f}×')} |",
                   f"| CPU s per 1,000 msgs | {_f(og['cpu_per_1000'], '{:.2f}')} | {_f(pf['cpu_per_1000'], '{:.2f}')} | {_f(ra.get('cpu_per_1000'), '{:.2f}×')} |",
+                  f"| whole machine's CPU s per 1,000 msgs (clients, sink, kernel threads too) | {_f(og.get('machine_cpu_per_1000'), '{:.2f}')} | {_f(pf.get('machine_cpu_per_1000'), '{:.2f}')} | {_f(ra.get('machine_cpu_per_1000'), '{:.2f}×')} |",
                   f"| peak memory (PSS, MB) | {_f(og['peak_rss_mb'])} | {_f(pf['peak_rss_mb'])} | |"]
         if og.get("postgres_per_message"):
             pg = og["postgres_per_message"]

@@ -88,6 +88,7 @@ internal sealed partial class ActionDispatcher(
             DsnEnvid = envelope.DsnEnvelopeId,
             SizeOctets = message.SizeOctets,
             SpoolPath = message.SpoolPath,
+            SpoolSyncEpoch = message.SpoolSyncEpoch,
             Subject = Truncate(scored.Subject, 500),
             HeaderFrom = Truncate(scored.Review.Content?.From?.ToString(), 500),
             State = state,

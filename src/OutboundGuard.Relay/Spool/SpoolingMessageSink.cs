@@ -9,8 +9,9 @@ namespace OutboundGuard.Relay;
 /// One message on its way through the relay: session → spool → pipeline → verdict → action. The content
 /// streams into a spool file (through the <see cref="HeaderFieldFilter"/> when the sender is settled by its
 /// header block); at the end of DATA the sender is settled (<see cref="SenderConfirmation"/>), the file is
-/// fsynced (its folder with the row, by <see cref="SpoolCommitter"/>), the message is scored, and the
-/// action decides the reply. A 250 is only returned after the envelope row has committed.
+/// fsynced (its folder with the row, by <see cref="SpoolCommitter"/>; or, when the spool syncs as a group, written and
+/// made durable by the committer with its group), the message is scored, and the action decides the reply. A 250 is
+/// only returned after the file is durable and the envelope row has committed.
 /// </summary>
 internal sealed class SpoolingMessageSink(
     Guid id,
@@ -60,7 +61,7 @@ internal sealed class SpoolingMessageSink(
             return SmtpReplies.StorageUnavailable;
         }
 
-        var incoming = new IncomingMessage(id, writer.Path, writer.Length, session, envelope, account!);
+        var incoming = new IncomingMessage(id, writer.Path, writer.Length, session, envelope, account!, writer.SyncEpoch);
         var result = await scorer.ScoreAsync(incoming, cancellationToken);
         return await dispatcher.ApplyAsync(incoming, result, cancellationToken);
     }

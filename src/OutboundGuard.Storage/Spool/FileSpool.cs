@@ -7,9 +7,11 @@ namespace OutboundGuard.Storage.Spool;
 /// keeps each file's full path, so files stored under another scheme stay readable. A file is written while the
 /// message arrives, then fsynced with its folder before the envelope row commits and the client gets its 250.
 /// With <c>recycledFiles</c> above zero, removed files are emptied and reused by later messages of the same folder
-/// (<see cref="RecycledSpoolFiles"/>) instead of being unlinked and created again.
+/// (<see cref="RecycledSpoolFiles"/>) instead of being unlinked and created again. With <see cref="SpoolSync.Group"/>
+/// the files are made durable by the spool committer, a group at a time (<see cref="SpoolFileSystemSync"/>), instead of
+/// one fsync each.
 /// </summary>
-public sealed class FileSpool
+public sealed class FileSpool : IDisposable
 {
     /// <summary>Emptied files the relay keeps for reuse unless configured otherwise (64 per folder; an empty file is one inode and its name, no data block).</summary>
     public const int DefaultRecycledFiles = 16384;
@@ -22,9 +24,10 @@ public sealed class FileSpool
     /// Creates the spool under <paramref name="directory"/> with its 256 subfolders, synced once. With
     /// <paramref name="recycledFiles"/> above zero, up to that many emptied files are kept for reuse, and free files an
     /// earlier process left are unlinked now (another node's on a shared spool too: that node then creates new files
-    /// where its free ones are gone). The relay passes <c>Storage:RecycledSpoolFiles</c>; command-line tools pass 0.
+    /// where its free ones are gone). The relay passes <c>Storage:RecycledSpoolFiles</c> and <c>Storage:SpoolSync</c>;
+    /// command-line tools pass neither (they store nothing through the committer).
     /// </summary>
-    public FileSpool(string directory, int recycledFiles = 0)
+    public FileSpool(string directory, int recycledFiles = 0, SpoolSync sync = SpoolSync.File)
     {
         Directory = Path.GetFullPath(directory);
         System.IO.Directory.CreateDirectory(Directory);
@@ -39,7 +42,17 @@ public sealed class FileSpool
 
         NativeMethods.FsyncDirectory(Directory);
         _recycled = recycledFiles > 0 ? new RecycledSpoolFiles(Directory, Folders, recycledFiles) : null;
+        Sync = sync == SpoolSync.Auto ? (NativeMethods.SupportsGroupSync(Directory) ? SpoolSync.Group : SpoolSync.File)
+            : sync == SpoolSync.Group && !NativeMethods.SupportsGroupSync(Directory) ? throw new IOException($"The spool {Directory} cannot be synced as a group (not a local Linux file system); use Storage:SpoolSync File.")
+            : sync;
+        GroupSync = Sync == SpoolSync.Group ? new SpoolFileSystemSync(Directory) : null;
     }
+
+    /// <summary>How this spool's files are made durable (<see cref="SpoolSync.Auto"/> resolved).</summary>
+    public SpoolSync Sync { get; }
+
+    /// <summary>The group sync of this spool's file system when <see cref="Sync"/> is <see cref="SpoolSync.Group"/>.</summary>
+    internal SpoolFileSystemSync? GroupSync { get; }
 
     /// <summary>Emptied files kept for reuse now.</summary>
     public int RecycledFiles => _recycled?.Count ?? 0;
@@ -89,4 +102,7 @@ public sealed class FileSpool
         {
         }
     }
+
+    /// <summary>Closes the group sync's handle on the spool folder.</summary>
+    public void Dispose() => GroupSync?.Dispose();
 }

@@ -13,7 +13,9 @@ namespace OutboundGuard.Storage.Spool;
 /// waiter. A waiter is completed only after its own row committed; when a batch fails, every waiter of that
 /// batch gets the failure (the session answers 451 and the client keeps the message), except when the server
 /// refused the transaction (nothing of it committed): then each row is committed on its own, so a row the
-/// database refuses fails only its own session.
+/// database refuses fails only its own session. When the spool syncs as a group (<see cref="SpoolSync.Group"/>), one
+/// <c>syncfs</c> of the spool's file system replaces the sessions' file fsyncs and the folder fsyncs
+/// (<see cref="SpoolFileSystemSync"/>).
 /// </summary>
 public sealed class SpoolCommitter : IAsyncDisposable
 {
@@ -23,10 +25,19 @@ public sealed class SpoolCommitter : IAsyncDisposable
     private readonly NpgsqlDataSource _dataSource;
     private readonly GroupCommit<Pending, bool> _group;
     private readonly HashSet<string> _syncedFolders = new(StringComparer.Ordinal);
+    private readonly SpoolFileSystemSync? _groupSync;
 
+    /// <summary>A committer for a spool whose files are fsynced by their sessions (<see cref="SpoolSync.File"/>).</summary>
     public SpoolCommitter(NpgsqlDataSource dataSource)
+        : this(dataSource, null)
+    {
+    }
+
+    /// <summary>A committer for <paramref name="spool"/>, synced as that spool says (<see cref="FileSpool.Sync"/>).</summary>
+    public SpoolCommitter(NpgsqlDataSource dataSource, FileSpool? spool)
     {
         _dataSource = dataSource;
+        _groupSync = spool?.GroupSync;
         _group = new GroupCommit<Pending, bool>(MaxBatch, CommitBatchAsync, () => new IOException("The spool is shutting down."));
     }
 
@@ -40,13 +51,39 @@ public sealed class SpoolCommitter : IAsyncDisposable
     /// Durably accepts a message whose content file is already fsynced: returns once its folder is synced and
     /// its row (and <paramref name="verdict"/>) have committed.
     /// </summary>
-    /// <exception cref="IOException">The folder could not be synced, or the committer is stopping.</exception>
+    /// <exception cref="IOException">The file or folder could not be synced, or the committer is stopping.</exception>
     /// <exception cref="NpgsqlException">The transaction failed.</exception>
-    public Task CommitAsync(SpooledMessage message, VerdictRow? verdict) => _group.CommitAsync(new Pending(message, verdict));
+    public async Task CommitAsync(SpooledMessage message, VerdictRow? verdict)
+    {
+        if (!await _group.CommitAsync(new Pending(message, verdict)).ConfigureAwait(false))
+        {
+            throw new IOException("A write-back error of the spool's file system was reported while this message's file was being written; its row was not stored.");
+        }
+    }
 
+    /// <summary>Makes the batch's files durable, then commits the rows of those whose files are; true for each row committed.</summary>
     private async Task<bool[]> CommitBatchAsync(IReadOnlyList<Pending> batch)
     {
-        SyncFolders(batch);
+        var durable = new bool[batch.Count];
+        if (_groupSync is { } sync)
+        {
+            // Every file of the batch was written before its session handed the row over: one sync covers them all.
+            sync.SyncAll();
+            for (var i = 0; i < batch.Count; i++)
+            {
+                durable[i] = sync.WrittenSafely(batch[i].Message.SpoolSyncEpoch);
+            }
+        }
+        else
+        {
+            SyncFolders(batch);
+            Array.Fill(durable, true);
+        }
+
+        if (Array.IndexOf(durable, true) < 0)
+        {
+            return durable;
+        }
 
         // One batch is one implicit transaction (Npgsql sends a single Sync after its last statement): all of it commits,
         // with its WAL flush, before the reply to that Sync, or none of it does. An explicit BEGIN … COMMIT would cost a
@@ -54,8 +91,14 @@ public sealed class SpoolCommitter : IAsyncDisposable
         await using var connection = await _dataSource.OpenConnectionAsync();
         await using var command = new NpgsqlBatch(connection);
         var queued = false;
-        foreach (var pending in batch)
+        for (var i = 0; i < batch.Count; i++)
         {
+            var pending = batch[i];
+            if (!durable[i])
+            {
+                continue;
+            }
+
             command.BatchCommands.Add(InsertCommand(pending.Message));
             if (pending.Verdict is { } verdict)
             {
@@ -75,7 +118,7 @@ public sealed class SpoolCommitter : IAsyncDisposable
         }
 
         await command.ExecuteNonQueryAsync();
-        return new bool[batch.Count];
+        return durable;
     }
 
     /// <summary>fsyncs each spool subfolder the batch's files were created in, once (a batch spans a few of the 256).</summary>

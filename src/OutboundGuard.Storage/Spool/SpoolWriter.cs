@@ -12,6 +12,8 @@ namespace OutboundGuard.Storage.Spool;
 /// asynchronously (a large message), the rest at commit with one synchronous write and one fsync. A message
 /// that fits the buffer (most mail) thus costs open, one write, one fsync and close, and no hop to the
 /// thread pool: on Linux every asynchronous file write is one, and this one goes to the page cache anyway.
+/// When the spool syncs as a group (<see cref="SpoolSync.Group"/>), <see cref="CommitFileAsync"/> leaves out the fsync:
+/// the spool committer's sync makes the file durable before its row commits.
 /// </remarks>
 public sealed class SpoolWriter : IAsyncDisposable
 {
@@ -24,12 +26,15 @@ public sealed class SpoolWriter : IAsyncDisposable
     private int _buffered;
     private long _written;
     private bool _committed;
+    private readonly bool _groupSync;
 
     /// <summary>Writes to a new file at <paramref name="path"/>, made from <paramref name="recycled"/> (an emptied file) when given.</summary>
     internal SpoolWriter(FileSpool spool, string path, string? recycled)
     {
         _spool = spool;
         Path = path;
+        _groupSync = spool.GroupSync is not null;
+        SyncEpoch = spool.GroupSync?.Begin() ?? 0;
         _file = recycled is not null && TryRename(recycled, path)
             // Truncate again (a no-op on an emptied file) so the file's time is now: the orphan sweep judges a file by it.
             ? File.OpenHandle(path, FileMode.Truncate, FileAccess.Write, FileShare.Read)
@@ -51,6 +56,9 @@ public sealed class SpoolWriter : IAsyncDisposable
             return false;
         }
     }
+
+    /// <summary>The group sync's error epoch when this file began (<see cref="SpooledMessage.SpoolSyncEpoch"/>).</summary>
+    public long SyncEpoch { get; }
 
     /// <summary>Where the content is stored.</summary>
     public string Path { get; }
@@ -93,22 +101,23 @@ public sealed class SpoolWriter : IAsyncDisposable
     /// <summary>Flushes the content and fsyncs the file and its folder: after this, a crash keeps the file.</summary>
     public ValueTask CommitAsync(CancellationToken cancellationToken)
     {
-        CommitFile();
+        CommitFile(fsync: true);
         NativeMethods.FsyncDirectory(System.IO.Path.GetDirectoryName(Path)!);
         return ValueTask.CompletedTask;
     }
 
     /// <summary>
     /// Flushes the content and fsyncs the file only; its folder entry is made durable by
-    /// <see cref="SpoolCommitter"/>, once for every message of a batch created in the same folder.
+    /// <see cref="SpoolCommitter"/>, once for every message of a batch created in the same folder. When the spool syncs
+    /// as a group, the content is written but not fsynced: the committer's sync makes it durable with the group's.
     /// </summary>
     public ValueTask CommitFileAsync(CancellationToken cancellationToken)
     {
-        CommitFile();
+        CommitFile(fsync: !_groupSync);
         return ValueTask.CompletedTask;
     }
 
-    private void CommitFile()
+    private void CommitFile(bool fsync)
     {
         var buffer = _buffer ?? throw new ObjectDisposedException(nameof(SpoolWriter));
         if (_buffered > 0)
@@ -118,7 +127,11 @@ public sealed class SpoolWriter : IAsyncDisposable
             _buffered = 0;
         }
 
-        RandomAccess.FlushToDisk(_file);
+        if (fsync)
+        {
+            RandomAccess.FlushToDisk(_file);
+        }
+
         Release();
         _committed = true;
     }

@@ -14,6 +14,12 @@ public sealed record SpooledMessage
     public string? DsnEnvid { get; init; }
     public required long SizeOctets { get; init; }
     public required string SpoolPath { get; init; }
+
+    /// <summary>
+    /// When the spool syncs as a group: the sync's error epoch when the file's writing began (<see cref="SpoolWriter.SyncEpoch"/>).
+    /// A sync that failed since then may have lost its pages, so the row is refused (not stored in the table).
+    /// </summary>
+    public long SpoolSyncEpoch { get; init; }
     public string? Subject { get; init; }
     public string? HeaderFrom { get; init; }
 

@@ -59,6 +59,9 @@ internal static partial class ServeHost
                 ? await DemoAccount.EnsureAsync(app.Services.GetRequiredService<AccountRepository>(), storage.DataDirectory, cancellationToken)
                 : null;
             await app.StartAsync(cancellationToken);
+            var spool = app.Services.GetRequiredService<FileSpool>();
+            Log.Information("Spool: {SpoolDirectory}, files made durable by {SpoolSync} sync, {RecycledSpoolFiles} emptied files kept for reuse at most",
+                spool.Directory, spool.Sync, storage.RecycledSpoolFiles);
             StartupBanner.Print(configuration, storage, demo);
             await app.WaitForShutdownAsync(cancellationToken);
             await app.DisposeAsync();
@@ -119,7 +122,7 @@ internal static partial class ServeHost
         builder.Services.AddSingleton<AuditLogRepository>();
         builder.Services.AddSingleton<SpooledMessageRepository>();
         builder.Services.AddSingleton<SpoolCommitter>();
-        builder.Services.AddSingleton(new FileSpool(Path.Combine(storage.DataDirectory, "spool"), storage.RecycledSpoolFiles));
+        builder.Services.AddSingleton(new FileSpool(Path.Combine(storage.DataDirectory, "spool"), storage.RecycledSpoolFiles, storage.SpoolSync));
 
         // Session → spool → pipeline → verdict → action → delivery
         builder.Services.AddSmtpServer(configuration.GetSection(SmtpOptions.SectionName));

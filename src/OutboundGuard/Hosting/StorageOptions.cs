@@ -19,4 +19,11 @@ public sealed class StorageOptions
     /// docs/storage.md); 0 unlinks every removed file.
     /// </summary>
     public int RecycledSpoolFiles { get; set; } = OutboundGuard.Storage.Spool.FileSpool.DefaultRecycledFiles;
+
+    /// <summary>
+    /// How a stored message's file is made durable before its 250 (docs/delivery.md): <c>Auto</c> (the default) syncs
+    /// the files of each group commit with one <c>syncfs</c> on a local Linux file system and fsyncs each file on a
+    /// network one; <c>Group</c> or <c>File</c> choose.
+    /// </summary>
+    public OutboundGuard.Storage.Spool.SpoolSync SpoolSync { get; set; } = OutboundGuard.Storage.Spool.SpoolSync.Auto;
 }

@@ -33,7 +33,7 @@ internal sealed class RelayBed : IAsyncDisposable
     {
         DataSource = postgres.DataSource;
         Scoring = scoring ?? new ScoringOptions();
-        Spool = new FileSpool(_spoolDirectory, FileSpool.DefaultRecycledFiles);
+        Spool = new FileSpool(_spoolDirectory, FileSpool.DefaultRecycledFiles, SpoolSync.Auto);
         Accounts = new AccountRepository(DataSource);
         Actions = new AccountActions(Accounts, []);
         Verdicts = new VerdictRepository(DataSource);
@@ -43,7 +43,7 @@ internal sealed class RelayBed : IAsyncDisposable
         var shared = new SharedActivity(new SharedCounterRepository(DataSource), pipeline.Tracker, new ClusterPeers(Options.Create(new ClusterOptions()), Time), Options.Create(new ClusterOptions()), Time,
             NullLogger<SharedActivity>.Instance);
         Scorer = new MessageScorer(pipeline, shared, Metrics, Options.Create(AccountLimits.Default));
-        _committer = new SpoolCommitter(DataSource);
+        _committer = new SpoolCommitter(DataSource, Spool);
         Dispatcher = new ActionDispatcher(_committer, Spool, Verdicts, Actions, Delivery, Gate, Options.Create(Scoring), Time, Metrics,
             NullLogger<ActionDispatcher>.Instance);
     }
@@ -153,6 +153,7 @@ internal sealed class RelayBed : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _committer.DisposeAsync();
+        Spool.Dispose();
         Directory.Delete(_spoolDirectory, recursive: true);
     }
 }
