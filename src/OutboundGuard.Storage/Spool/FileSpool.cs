@@ -5,7 +5,8 @@ namespace OutboundGuard.Storage.Spool;
 /// random in a version 7 id, so files spread evenly and no folder grows huge; the first two are the clock's top bits
 /// and would put every file of a decade in one folder, whose lock every create and delete then waits for). The row
 /// keeps each file's full path, so files stored under another scheme stay readable. A file is written while the
-/// message arrives, then fsynced with its folder before the envelope row commits and the client gets its 250.
+/// message arrives, then made durable (fsynced with its folder, or synced with its group) before the envelope row
+/// commits and the client gets its 250.
 /// With <c>recycledFiles</c> above zero, removed files are emptied and reused by later messages of the same folder
 /// (<see cref="RecycledSpoolFiles"/>) instead of being unlinked and created again. With <see cref="SpoolSync.Group"/>
 /// the files are made durable by the spool committer, a group at a time (<see cref="SpoolFileSystemSync"/>), instead of

@@ -48,8 +48,9 @@ public sealed class SpoolCommitter : IAsyncDisposable
     public long Rows => _group.Items;
 
     /// <summary>
-    /// Durably accepts a message whose content file is already fsynced: returns once its folder is synced and
-    /// its row (and <paramref name="verdict"/>) have committed.
+    /// Durably accepts a message whose content file is written (and already fsynced, unless the spool syncs as a
+    /// group): returns once its file is durable (its folder synced, or its group's file system synced) and its row
+    /// (and <paramref name="verdict"/>) have committed.
     /// </summary>
     /// <exception cref="IOException">The file or folder could not be synced, or the committer is stopping.</exception>
     /// <exception cref="NpgsqlException">The transaction failed.</exception>
