@@ -80,6 +80,28 @@ public sealed class PostfixSmtpSink : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Waits until at least <paramref name="count"/> received messages contain <paramref name="text"/>; returns the
+    /// contents of those that do (fewer once <paramref name="timeout"/> ran out). smtp-sink creates a message's file when
+    /// the transaction starts and writes it as the data arrives, so a file listed (what <see cref="WaitForMessagesAsync"/>
+    /// counts) may not hold its content yet.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> WaitForMessagesContainingAsync(string text, int count, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var contents = await Task.WhenAll(ReceivedFiles().Select(f => File.ReadAllTextAsync(f)));
+            var matching = contents.Where(c => c.Contains(text, StringComparison.Ordinal)).ToList();
+            if (matching.Count >= count || DateTime.UtcNow > deadline)
+            {
+                return matching;
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
     /// <summary>Waits until a received message contains <paramref name="text"/>; returns its content, or null after the timeout.</summary>
     public async Task<string?> WaitForMessageContainingAsync(string text, TimeSpan timeout)
     {
