@@ -43,9 +43,13 @@ public sealed class FileSpool : IDisposable
 
         NativeMethods.FsyncDirectory(Directory);
         _recycled = recycledFiles > 0 ? new RecycledSpoolFiles(Directory, Folders, recycledFiles) : null;
-        Sync = sync == SpoolSync.Auto ? (NativeMethods.SupportsGroupSync(Directory) ? SpoolSync.Group : SpoolSync.File)
-            : sync == SpoolSync.Group && !NativeMethods.SupportsGroupSync(Directory) ? throw new IOException($"The spool {Directory} cannot be synced as a group (not a local Linux file system); use Storage:SpoolSync File.")
-            : sync;
+        Sync = sync switch
+        {
+            SpoolSync.Auto => NativeMethods.SupportsGroupSync(Directory) ? SpoolSync.Group : SpoolSync.File,
+            SpoolSync.Group when !NativeMethods.SupportsGroupSync(Directory) =>
+                throw new IOException($"The spool {Directory} cannot be synced as a group (not a local Linux file system); use Storage:SpoolSync File."),
+            _ => sync,
+        };
         GroupSync = Sync == SpoolSync.Group ? new SpoolFileSystemSync(Directory) : null;
     }
 

@@ -21,11 +21,7 @@ internal static class NativeMethods
     [DllImport("libc", EntryPoint = "fsync", SetLastError = true)]
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
 #pragma warning disable SYSLIB1054
-    private static extern int Fsync(int fd);
-
-    [DllImport("libc", EntryPoint = "close", SetLastError = true)]
-    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
-    private static extern int Close(int fd);
+    private static extern int Fsync(SafeFileHandle fd);
 #pragma warning restore SYSLIB1054
 
     [DllImport("libc", EntryPoint = "truncate", SetLastError = true)]
@@ -49,14 +45,14 @@ internal static class NativeMethods
     /// <summary>f_type of the file systems whose durability is the server's (statfs(2)): NFS, SMB/CIFS (two), Ceph, FUSE, 9p.</summary>
     private static readonly long[] NetworkFileSystems = [0x6969, 0xFF534D42, 0xFE534D42, 0x00C36400, 0x65735546, 0x01021997];
 
-    /// <summary>Opens a folder for <see cref="SyncFileSystem"/>.</summary>
+    /// <summary>Opens a folder to sync it (<see cref="FsyncDirectory"/>, <see cref="SyncFileSystem"/>).</summary>
     /// <exception cref="IOException">The folder could not be opened.</exception>
     public static SafeFileHandle OpenDirectory(string path)
     {
         var fd = Open(path, ReadOnly);
         if (fd < 0)
         {
-            throw new IOException($"Could not open spool folder {path} (errno {Marshal.GetLastPInvokeError()}).");
+            throw new IOException($"Could not open spool folder {path} to sync it (errno {Marshal.GetLastPInvokeError()}).");
         }
 
         return new SafeFileHandle(fd, ownsHandle: true);
@@ -116,22 +112,10 @@ internal static class NativeMethods
             return;
         }
 
-        var fd = Open(path, ReadOnly);
-        if (fd < 0)
+        using var folder = OpenDirectory(path);
+        if (Fsync(folder) != 0)
         {
-            throw new IOException($"Could not open spool folder {path} to sync it (errno {Marshal.GetLastPInvokeError()}).");
-        }
-
-        try
-        {
-            if (Fsync(fd) != 0)
-            {
-                throw new IOException($"Could not sync spool folder {path} (errno {Marshal.GetLastPInvokeError()}).");
-            }
-        }
-        finally
-        {
-            _ = Close(fd);
+            throw new IOException($"Could not sync spool folder {path} (errno {Marshal.GetLastPInvokeError()}).");
         }
     }
 }

@@ -26,14 +26,12 @@ public sealed class SpoolWriter : IAsyncDisposable
     private int _buffered;
     private long _written;
     private bool _committed;
-    private readonly bool _groupSync;
 
     /// <summary>Writes to a new file at <paramref name="path"/>, made from <paramref name="recycled"/> (an emptied file) when given.</summary>
     internal SpoolWriter(FileSpool spool, string path, string? recycled)
     {
         _spool = spool;
         Path = path;
-        _groupSync = spool.GroupSync is not null;
         SyncEpoch = spool.GroupSync?.Begin() ?? 0;
         _file = recycled is not null && TryRename(recycled, path)
             // Truncate again (a no-op on an emptied file) so the file's time is now: the orphan sweep judges a file by it.
@@ -113,7 +111,7 @@ public sealed class SpoolWriter : IAsyncDisposable
     /// </summary>
     public ValueTask CommitFileAsync(CancellationToken cancellationToken)
     {
-        CommitFile(fsync: !_groupSync);
+        CommitFile(fsync: _spool.GroupSync is null);
         return ValueTask.CompletedTask;
     }
 

@@ -37,7 +37,8 @@ public sealed class SpoolCommitterTests(PostgresFixture postgres) : IDisposable
         };
     }
 
-    private static VerdictRow VerdictFor(SpooledMessage row)
+    /// <summary>A clean verdict for <paramref name="row"/>, committed with it (also used by <see cref="SpoolGroupSyncTests"/>).</summary>
+    internal static VerdictRow VerdictFor(SpooledMessage row)
         => new(null, row.Id, row.SessionId, new Verdict(VerdictAction.Relay, 0, [], "clean"), row.EnvelopeFrom, row.Recipients.Count, row.Subject);
 
     private async Task<(long Messages, long Verdicts)> CountAsync(IEnumerable<Guid> ids)

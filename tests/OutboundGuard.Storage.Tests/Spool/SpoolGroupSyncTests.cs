@@ -1,6 +1,5 @@
 using Dapper;
 using OutboundGuard.Storage.Spool;
-using OutboundGuard.Storage.Verdicts;
 using OutboundGuard.Testing.Postgres;
 using Xunit;
 
@@ -49,7 +48,7 @@ public sealed class SpoolGroupSyncTests(PostgresFixture postgres) : IDisposable
             await writer.WriteAsync(content, CancellationToken.None);
             await writer.CommitFileAsync(CancellationToken.None);
             var row = Row(writer.Path, id, writer.SyncEpoch);
-            await committer.CommitAsync(row, VerdictFor(row));
+            await committer.CommitAsync(row, SpoolCommitterTests.VerdictFor(row));
             return (id, content, writer.Path);
         })));
 
@@ -75,8 +74,8 @@ public sealed class SpoolGroupSyncTests(PostgresFixture postgres) : IDisposable
         var row = Row(writer.Path, id, writer.SyncEpoch - 1);
         var fine = Row(writer.Path, Guid.CreateVersion7(), writer.SyncEpoch);
 
-        var refused = committer.CommitAsync(row, VerdictFor(row));
-        var stored = committer.CommitAsync(fine, VerdictFor(fine));
+        var refused = committer.CommitAsync(row, SpoolCommitterTests.VerdictFor(row));
+        var stored = committer.CommitAsync(fine, SpoolCommitterTests.VerdictFor(fine));
 
         var error = await Assert.ThrowsAsync<IOException>(() => refused);
         Assert.Contains("write-back error", error.Message, StringComparison.Ordinal);
@@ -114,9 +113,6 @@ public sealed class SpoolGroupSyncTests(PostgresFixture postgres) : IDisposable
         SpoolSyncEpoch = epoch,
         State = MessageState.Quarantined,
     };
-
-    private static VerdictRow VerdictFor(SpooledMessage row)
-        => new(null, row.Id, row.SessionId, new Verdict(VerdictAction.Relay, 0, [], "clean"), row.EnvelopeFrom, row.Recipients.Count, row.Subject);
 
     private static byte[] Content(int length, int seed)
     {

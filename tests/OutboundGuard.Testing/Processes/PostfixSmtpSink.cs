@@ -105,22 +105,8 @@ public sealed class PostfixSmtpSink : IAsyncDisposable
     /// <summary>Waits until a received message contains <paramref name="text"/>; returns its content, or null after the timeout.</summary>
     public async Task<string?> WaitForMessageContainingAsync(string text, TimeSpan timeout)
     {
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow <= deadline)
-        {
-            foreach (var file in ReceivedFiles())
-            {
-                var content = await File.ReadAllTextAsync(file);
-                if (content.Contains(text, StringComparison.Ordinal))
-                {
-                    return content;
-                }
-            }
-
-            await Task.Delay(100);
-        }
-
-        return null;
+        var found = await WaitForMessagesContainingAsync(text, 1, timeout);
+        return found.Count > 0 ? found[0] : null;
     }
 
     public async ValueTask DisposeAsync()
