@@ -120,7 +120,7 @@ public sealed class PrivatePostgres : IAsyncDisposable
         Exception? lastError = null;
         for (var attempt = 0; attempt < 5; attempt++)
         {
-            var port = FindFreePort();
+            var port = LoopbackPorts.Next();
             var (code, output) = await ProcessRunner.RunAsync(binaries.PgCtl,
                 ["-D", dataDirectory, "-l", Path.Combine(clusterDirectory, "postgres.log"), "-w", "-t", "60",
                  "-o", $"-p {port} -c listen_addresses=127.0.0.1 -k {clusterDirectory} -c max_connections=200 -c shared_buffers=128MB", "start"],
@@ -292,10 +292,4 @@ public sealed class PrivatePostgres : IAsyncDisposable
         }
     }
 
-    private static int FindFreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -1,15 +1,9 @@
-using System.Net;
-using System.Net.Sockets;
+using OutboundGuard.Storage.Postgres;
 
 namespace OutboundGuard.Testing.Processes;
 
-/// <summary>Free loopback TCP ports for servers started by tests.</summary>
+/// <summary>Free loopback TCP ports for servers started by tests, below the kernel's ephemeral range (see <see cref="LoopbackPorts"/>).</summary>
 public static class FreePort
 {
-    public static int Next()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    public static int Next() => LoopbackPorts.Next();
 }
