@@ -19,7 +19,10 @@ namespace OutboundGuard.Delivery;
 /// is receiving messages (<see cref="InboundActivity"/>) it delivers with fewer slots
 /// (<see cref="DeliveryOptions.InboundFirstParallelism"/>) until a message has waited
 /// <see cref="DeliveryOptions.InboundFirstMaxWait"/> for its first attempt; then it fills every slot, once a second while
-/// that lasts. Claims take a fair share of accounts in turn (<see cref="FairShare"/>).
+/// that lasts. Claims take a fair share of accounts in turn (<see cref="FairShare"/>). An attempt counts against the
+/// slots while it transfers; once the route has its reply the slot is free for the next claim while the attempt is
+/// recorded (a commit that waits for its WAL flush), so connections do not idle behind records; at most as many
+/// attempts again may be recording at once. While paced, an attempt counts until it is recorded.
 /// </summary>
 public sealed partial class DeliveryQueue : BackgroundService
 {
@@ -39,6 +42,7 @@ public sealed partial class DeliveryQueue : BackgroundService
     private readonly ILogger<DeliveryQueue> _logger;
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly Dictionary<Guid, Task> _inFlight = [];
+    private readonly HashSet<Guid> _transferring = [];
     private readonly Lock _inFlightLock = new();
     private readonly CancellationTokenSource _abort = new();
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _routeSuccessWritten = new(StringComparer.Ordinal);
@@ -82,7 +86,7 @@ public sealed partial class DeliveryQueue : BackgroundService
     /// </summary>
     public void Notify()
     {
-        if (HasRoomToClaim(InFlightCount()))
+        if (HasRoomToClaim(Busy()))
         {
             _wake.Writer.TryWrite(true);
         }
@@ -139,7 +143,7 @@ public sealed partial class DeliveryQueue : BackgroundService
                         await _orphans.SweepAsync(stoppingToken).ConfigureAwait(false);
                     }
 
-                    if (claimedFull && InFlightCount() < Slots())
+                    if (claimedFull && HasRoomToClaim(Busy()))
                     {
                         // A full batch and room for more: there may be more due rows right now.
                         continue;
@@ -188,7 +192,7 @@ public sealed partial class DeliveryQueue : BackgroundService
     /// </summary>
     private async Task<bool> BacklogTooOldAsync(CancellationToken stoppingToken)
     {
-        if (_topUp || Slots() == _options.Parallelism || InFlightCount() < Slots() || _time.GetElapsedTime(_lastBacklogCheck) < BacklogCheckInterval)
+        if (_topUp || Slots() == _options.Parallelism || Busy().InFlight < Slots() || _time.GetElapsedTime(_lastBacklogCheck) < BacklogCheckInterval)
         {
             return false;
         }
@@ -232,14 +236,15 @@ public sealed partial class DeliveryQueue : BackgroundService
     /// <summary>Claims as many due messages as there are free delivery slots and starts them. True when the batch was full.</summary>
     private async Task<bool> ClaimAndStartAsync(CancellationToken stoppingToken)
     {
-        var inFlight = InFlightCount();
+        var busy = Busy();
         // The slots are read once: the SMTP side may start or finish receiving meanwhile.
         var slots = Slots();
-        var free = slots - inFlight;
-        if (!HasRoomToClaim(inFlight, slots))
+        if (!HasRoomToClaim(busy, slots))
         {
             return false;
         }
+
+        var free = Free(busy, slots);
 
         var fair = _fairShare.Next(free);
         var claimed = await _repository.ClaimDueAsync(LeaseOwner, free, _options.LeaseDuration, _options.MaxQueueLifetime, stoppingToken, fair, _fairShare.After).ConfigureAwait(false);
@@ -249,6 +254,7 @@ public sealed partial class DeliveryQueue : BackgroundService
         {
             lock (_inFlightLock)
             {
+                _transferring.Add(message.Id);
                 _inFlight[message.Id] = RunAttemptAsync(message);
             }
         }
@@ -280,8 +286,9 @@ public sealed partial class DeliveryQueue : BackgroundService
             bool room;
             lock (_inFlightLock)
             {
+                _transferring.Remove(message.Id);
                 _inFlight.Remove(message.Id);
-                room = HasRoomToClaim(_inFlight.Count);
+                room = HasRoomToClaim(BusyLocked());
             }
 
             // Enough slots are free: look for more work. Fewer wake nothing, as the loop would claim nothing.
@@ -292,19 +299,47 @@ public sealed partial class DeliveryQueue : BackgroundService
         }
     }
 
-    /// <summary>
-    /// Whether the queue claims with this many deliveries in flight: when idle, or when a quarter of the slots is free
-    /// (a batch per statement rather than a statement per freed slot); while paced (inbound first), half of its few slots.
-    /// </summary>
-    private bool HasRoomToClaim(int inFlight) => HasRoomToClaim(inFlight, Slots());
-
-    /// <summary>As <see cref="HasRoomToClaim(int)"/> for a number of slots read once by the caller.</summary>
-    private bool HasRoomToClaim(int inFlight, int slots)
+    /// <summary>The attempt's transfer is over (the route replied, or it never started): its slot is free while it is recorded.</summary>
+    private void EndTransfer(Guid id)
     {
-        var free = slots - inFlight;
-        var batch = slots < _options.Parallelism ? slots / 2 : slots / 4;
-        return free > 0 && (inFlight == 0 || free >= Math.Max(1, batch));
+        bool room;
+        lock (_inFlightLock)
+        {
+            room = _transferring.Remove(id) && HasRoomToClaim(BusyLocked());
+        }
+
+        if (room)
+        {
+            _wake.Writer.TryWrite(true);
+        }
     }
+
+    /// <summary>
+    /// Whether the queue claims with these attempts in flight: when none transfers, or when an eighth of the slots is free
+    /// (a batch per statement rather than a statement per freed slot; a claim commits without a WAL flush, so small
+    /// batches are cheap); while paced (inbound first), half of its few slots. Never while as many attempts again as
+    /// there are slots are still being recorded (the database is slow): they finish first.
+    /// </summary>
+    private bool HasRoomToClaim((int Transferring, int InFlight) busy) => HasRoomToClaim(busy, Slots());
+
+    /// <summary>As the overload without slots, for a number of slots read once by the caller.</summary>
+    private bool HasRoomToClaim((int Transferring, int InFlight) busy, int slots)
+    {
+        var free = Free(busy, slots);
+        var batch = slots < _options.Parallelism ? slots / 2 : slots / 8;
+        return free > 0 && (Occupied(busy, slots) == 0 || free >= Math.Max(1, batch));
+    }
+
+    /// <summary>Attempts the queue may start now: free slots, bounded by the room left for attempts being recorded.</summary>
+    private int Free((int Transferring, int InFlight) busy, int slots)
+        => Math.Min(slots - Occupied(busy, slots), (2 * _options.Parallelism) - busy.InFlight);
+
+    /// <summary>
+    /// The slots in use: the attempts transferring; while paced (inbound first), every attempt until it is recorded, so
+    /// the customers' sessions keep the CPU that the records' freed slots would give to more deliveries.
+    /// </summary>
+    private int Occupied((int Transferring, int InFlight) busy, int slots)
+        => slots < _options.Parallelism ? busy.InFlight : busy.Transferring;
 
     private async Task WaitAsync(CancellationToken stoppingToken)
     {
@@ -343,13 +378,16 @@ public sealed partial class DeliveryQueue : BackgroundService
         Log.QueueStopped(_logger, running.Length);
     }
 
-    private int InFlightCount()
+    /// <summary>Attempts transferring, and all attempts in flight (transferring or being recorded).</summary>
+    private (int Transferring, int InFlight) Busy()
     {
         lock (_inFlightLock)
         {
-            return _inFlight.Count;
+            return BusyLocked();
         }
     }
+
+    private (int Transferring, int InFlight) BusyLocked() => (_transferring.Count, _inFlight.Count);
 
     private Guid[] InFlightIds()
     {

@@ -90,7 +90,7 @@ public sealed class InboundFirstTests(PostgresFixture postgres)
             Server.OnData = _ =>
             {
                 var now = Interlocked.Increment(ref _held);
-                InterlockedMax(ref _mostHeld, now);
+                Counting.RaiseTo(ref _mostHeld, now);
                 _gate.Wait(Patience);
                 Interlocked.Decrement(ref _held);
                 return "250 2.0.0 Ok: queued";
@@ -120,21 +120,6 @@ public sealed class InboundFirstTests(PostgresFixture postgres)
             _gate.Set();
             await Server.DisposeAsync();
             _gate.Dispose();
-        }
-
-        private static void InterlockedMax(ref int target, int value)
-        {
-            var seen = Volatile.Read(ref target);
-            while (value > seen)
-            {
-                var previous = Interlocked.CompareExchange(ref target, value, seen);
-                if (previous == seen)
-                {
-                    return;
-                }
-
-                seen = previous;
-            }
         }
     }
 }

@@ -7,8 +7,8 @@ namespace OutboundGuard.Storage.Spool;
 /// keeps each file's full path, so files stored under another scheme stay readable. A file is written while the
 /// message arrives, then made durable (fsynced with its folder, or synced with its group) before the envelope row
 /// commits and the client gets its 250.
-/// With <c>recycledFiles</c> above zero, removed files are emptied and reused by later messages of the same folder
-/// (<see cref="RecycledSpoolFiles"/>) instead of being unlinked and created again. With <see cref="SpoolSync.Group"/>
+/// With <c>recycledFiles</c> above zero, removed files are emptied and reused by later messages, of the same folder
+/// first, else of another (<see cref="RecycledSpoolFiles"/>), instead of being unlinked and created again. With <see cref="SpoolSync.Group"/>
 /// the files are made durable by the spool committer, a group at a time (<see cref="SpoolFileSystemSync"/>), instead of
 /// one fsync each.
 /// </summary>
@@ -72,11 +72,21 @@ public sealed class FileSpool : IDisposable
         return Path.Combine(Directory, name[^2..], name + ".eml");
     }
 
-    /// <summary>Starts writing a new message's content (in an emptied file of its folder when one is kept).</summary>
+    /// <summary>
+    /// Starts writing a new message's content: in an emptied file when one is kept (renamed within its folder, which may
+    /// be another than <see cref="PathOf"/>'s; the writer's <see cref="SpoolWriter.Path"/> says where), else in a new
+    /// file at <see cref="PathOf"/>.
+    /// </summary>
     public SpoolWriter Create(Guid messageId)
     {
         var path = PathOf(messageId);
-        return new SpoolWriter(this, path, _recycled?.TryTake(path));
+        var free = _recycled?.TryTake(path);
+        if (free is not null)
+        {
+            path = Path.Combine(Path.GetDirectoryName(free)!, Path.GetFileName(path));
+        }
+
+        return new SpoolWriter(this, path, free);
     }
 
     /// <summary>

@@ -47,16 +47,30 @@ internal sealed class RecycledSpoolFiles
     /// <summary>Files kept for reuse now.</summary>
     public int Count => _counts.Sum();
 
-    /// <summary>An emptied file in the folder of <paramref name="path"/> (a new message's file) for the caller to rename, or null.</summary>
+    /// <summary>
+    /// An emptied file for a new message's file <paramref name="path"/>, for the caller to rename within the emptied
+    /// file's folder: one of the same folder, else one of the next folder that has any, or null when none is kept. The
+    /// folder named by the id is only where a file goes first: a burst spreads its files over the folders by chance, so
+    /// one folder runs out while others keep free files, and a file created costs an inode allocation.
+    /// </summary>
     public string? TryTake(string path)
     {
-        if (FolderOf(path) is not { } folder || !_free[folder].TryDequeue(out var free))
+        if (FolderOf(path) is not { } first)
         {
             return null;
         }
 
-        Interlocked.Decrement(ref _counts[folder]);
-        return free;
+        for (var i = 0; i < _free.Length; i++)
+        {
+            var folder = (first + i) % _free.Length;
+            if (Volatile.Read(ref _counts[folder]) > 0 && _free[folder].TryDequeue(out var free))
+            {
+                Interlocked.Decrement(ref _counts[folder]);
+                return free;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>

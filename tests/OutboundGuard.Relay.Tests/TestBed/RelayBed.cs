@@ -92,10 +92,12 @@ internal sealed class RelayBed : IAsyncDisposable
     {
         var id = Guid.NewGuid();
         var octets = Encoding.UTF8.GetBytes(content.ReplaceLineEndings("\r\n"));
+        string path;
         await using (var writer = Spool.Create(id))
         {
             await writer.WriteAsync(octets, CancellationToken.None);
             await writer.CommitFileAsync(CancellationToken.None);
+            path = writer.Path;
         }
 
         var session = new SmtpSessionInfo
@@ -112,7 +114,7 @@ internal sealed class RelayBed : IAsyncDisposable
             envelope.Recipients.Add(new SmtpRecipient(recipient));
         }
 
-        return new IncomingMessage(id, Spool.PathOf(id), octets.Length, session, envelope, account);
+        return new IncomingMessage(id, path, octets.Length, session, envelope, account);
     }
 
     /// <summary>An ordinary message from <paramref name="account"/>.</summary>

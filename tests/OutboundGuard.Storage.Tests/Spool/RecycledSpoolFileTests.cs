@@ -3,7 +3,7 @@ using Xunit;
 
 namespace OutboundGuard.Storage.Tests.Spool;
 
-/// <summary>Removed spool files emptied and reused by later messages of the same folder (<see cref="FileSpool.Remove"/>), on the real file system.</summary>
+/// <summary>Removed spool files emptied and reused by later messages, of the same folder first (<see cref="FileSpool.Remove"/>), on the real file system.</summary>
 public sealed class RecycledSpoolFileTests : IDisposable
 {
     private readonly string _spoolDirectory = Path.Combine(Path.GetTempPath(), "og-recycled-" + Guid.NewGuid().ToString("N"));
@@ -44,17 +44,29 @@ public sealed class RecycledSpoolFileTests : IDisposable
     }
 
     [Fact]
-    public async Task A_message_in_another_folder_gets_a_new_file_and_the_free_one_waits()
+    public async Task A_message_whose_folder_has_no_free_file_takes_one_of_another_folder_and_its_path_says_where()
     {
         var spool = new FileSpool(_spoolDirectory, FileSpool.DefaultRecycledFiles);
         await StoreThenRemoveAsync(spool, 0x01, 3);
 
         var other = IdInFolder(0x02);
-        await StoreAsync(spool, other, Content(100, 4));
+        var path = await StoreAsync(spool, other, Content(100, 4));
 
-        Assert.Equal(1, spool.RecycledFiles);
-        Assert.True(File.Exists(spool.PathOf(other)));
+        Assert.Equal(0, spool.RecycledFiles);
+        Assert.Equal(Path.Combine(_spoolDirectory, "01", other.ToString("N") + ".eml"), path);
+        Assert.Equal(Content(100, 4), await File.ReadAllBytesAsync(path));
+        Assert.False(File.Exists(spool.PathOf(other)));
+        Assert.Empty(Directory.GetFiles(_spoolDirectory, "*.free", SearchOption.AllDirectories));
+
+        // Removed, it is kept in the folder it is in.
+        spool.Remove(path);
         Assert.Single(Directory.GetFiles(Path.Combine(_spoolDirectory, "01"), "*.free"));
+
+        // With no free file anywhere, a new file is created where the id says.
+        var third = IdInFolder(0x03);
+        var created = await StoreAsync(spool, IdInFolder(0x01), Content(100, 5));
+        Assert.Equal(spool.PathOf(third), await StoreAsync(spool, third, Content(100, 6)));
+        Assert.StartsWith(Path.Combine(_spoolDirectory, "01"), created, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -77,22 +89,24 @@ public sealed class RecycledSpoolFileTests : IDisposable
     public async Task A_discarded_or_abandoned_writer_leaves_an_empty_free_file_and_no_message_file()
     {
         var spool = new FileSpool(_spoolDirectory, FileSpool.DefaultRecycledFiles);
-        var discarded = IdInFolder(0x10);
-        await using (var writer = spool.Create(discarded))
+        string discarded, abandoned;
+        await using (var writer = spool.Create(IdInFolder(0x10)))
         {
+            discarded = writer.Path;
             await writer.WriteAsync(Content(200_000, 7), CancellationToken.None);
             await writer.DiscardAsync();
         }
 
-        var abandoned = IdInFolder(0x11);
-        await using (var writer = spool.Create(abandoned))
+        // Its folder has no free file: it takes the one the discarded writer left in folder 10, and leaves it again.
+        await using (var writer = spool.Create(IdInFolder(0x11)))
         {
+            abandoned = writer.Path;
             await writer.WriteAsync(Content(200_000, 8), CancellationToken.None);
         }
 
-        Assert.False(File.Exists(spool.PathOf(discarded)));
-        Assert.False(File.Exists(spool.PathOf(abandoned)));
-        Assert.Equal(2, spool.RecycledFiles);
+        Assert.False(File.Exists(discarded));
+        Assert.False(File.Exists(abandoned));
+        Assert.Equal(1, spool.RecycledFiles);
         Assert.All(Directory.GetFiles(_spoolDirectory, "*.free", SearchOption.AllDirectories), f => Assert.Equal(0, new FileInfo(f).Length));
     }
 
@@ -153,17 +167,15 @@ public sealed class RecycledSpoolFileTests : IDisposable
 
     /// <summary>Stores 100 octets as a message of folder <paramref name="folder"/>, then removes its content.</summary>
     private static async Task StoreThenRemoveAsync(FileSpool spool, byte folder, int seed)
-    {
-        var id = IdInFolder(folder);
-        await StoreAsync(spool, id, Content(100, seed));
-        spool.Remove(spool.PathOf(id));
-    }
+        => spool.Remove(await StoreAsync(spool, IdInFolder(folder), Content(100, seed)));
 
-    private static async Task StoreAsync(FileSpool spool, Guid id, byte[] content)
+    /// <summary>Stores <paramref name="content"/> as message <paramref name="id"/>; returns where its file is.</summary>
+    private static async Task<string> StoreAsync(FileSpool spool, Guid id, byte[] content)
     {
         await using var writer = spool.Create(id);
         await writer.WriteAsync(content, CancellationToken.None);
         await writer.CommitAsync(CancellationToken.None);
+        return writer.Path;
     }
 
     /// <summary>A random id whose file lands in spool folder <paramref name="folder"/> (its last octet).</summary>
