@@ -79,9 +79,10 @@ public sealed partial class DeliveryQueue
     }
 
     /// <summary>
-    /// The transfer is over, so its slot goes to the next claim first. Then writes the outcome: per recipient accepted / deferred / rejected, the DSN for recipients that failed
-    /// for good, the new state; then route health, feedback and spool file removal. Runs to the end even
-    /// during shutdown (no token), so an attempt that happened is recorded.
+    /// The transfer is over, so its slot goes to the next claim first. Then writes the outcome: per recipient
+    /// accepted / deferred / rejected, the DSN for recipients that failed for good, the new state; then route health,
+    /// feedback and spool file removal. Runs to the end even during shutdown (no token), so an attempt that happened is
+    /// recorded.
     /// </summary>
     private async Task RecordAsync(QueuedMessage message, IDeliveryRoute route, RouteResult result)
     {

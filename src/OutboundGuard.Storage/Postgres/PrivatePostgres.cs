@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -291,5 +289,4 @@ public sealed class PrivatePostgres : IAsyncDisposable
             return null;
         }
     }
-
 }
