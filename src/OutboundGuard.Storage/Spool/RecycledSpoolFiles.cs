@@ -4,8 +4,8 @@ namespace OutboundGuard.Storage.Spool;
 
 /// <summary>
 /// Emptied spool files kept for the next messages: removing a message's content truncates its file and renames it
-/// to <c>&lt;id&gt;.free</c> in the same folder, and the next message stored in that folder renames it to its own name
-/// instead of creating a file. Creating a file costs the file system an inode allocation, and on ext4 without a
+/// to <c>&lt;id&gt;.free</c> in the same folder, and the next message whose id falls in that folder (or, when its own
+/// folder has none, any message) renames it to its own name within that folder instead of creating a file. Creating a file costs the file system an inode allocation, and on ext4 without a
 /// journal that allocation skips every inode freed in the last half minute (each one checked in the inode table), so
 /// a relay that creates and removes hundreds of files a second paid more per create the longer it ran; a rename within
 /// one folder allocates and frees nothing.
