@@ -13,13 +13,16 @@ namespace OutboundGuard.Storage.Postgres;
 public static class LoopbackPorts
 {
     private const int Lowest = 10_000;
+
+    /// <summary>The first port of the kernel's ephemeral range, read once per process rather than for every port.</summary>
+    private static readonly int Ceiling = EphemeralRangeStart();
+
     private static int _next = Lowest + Random.Shared.Next(20_000);
 
     /// <summary>A port nothing listens on now, distinct from every port this process chose before.</summary>
     public static int Next()
     {
-        var ceiling = EphemeralRangeStart();
-        var span = ceiling - Lowest;
+        var span = Ceiling - Lowest;
         for (var tried = 0; tried < span; tried++)
         {
             var port = Lowest + (Interlocked.Increment(ref _next) - Lowest) % span;
