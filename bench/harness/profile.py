@@ -13,7 +13,7 @@ from protocol import smtp_source
 CATEGORIES = [
     ("scoring", ("OutboundGuard.Scoring", "AngleSharp")),
     ("MIME parse (MimeKit)", ("MimeKit",)),
-    ("delivery client (MailKit)", ("MailKit", "OutboundGuard.Delivery")),
+    ("delivery (queue, smarthost client)", ("MailKit", "OutboundGuard.Delivery")),
     ("database client (Npgsql, Dapper)", ("Npgsql", "Dapper", "OutboundGuard.Storage")),
     ("SMTP server", ("OutboundGuard.Smtp", "Microsoft.AspNetCore", "System.IO.Pipelines")),
     ("relay glue", ("OutboundGuard",)),
