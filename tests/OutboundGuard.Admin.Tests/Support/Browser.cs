@@ -43,8 +43,22 @@ public sealed class Browser : IDisposable
         }
         catch (WebDriverTimeoutException e)
         {
-            // Say where the browser is, so that a failure tells a slow page from a wrong one.
-            throw new WebDriverTimeoutException($"{by} not shown on {Driver.Url} (title '{Driver.Title}')", e);
+            // Say where the browser is and what it shows, so that a failure tells a slow page from a wrong one or an error.
+            throw new WebDriverTimeoutException($"{by} not shown on {Driver.Url} (title '{Driver.Title}', page text '{PageText()}')", e);
+        }
+    }
+
+    /// <summary>The start of the page's visible text, on one line, for a failure's message.</summary>
+    private string PageText()
+    {
+        try
+        {
+            var text = string.Join(' ', Driver.FindElement(By.TagName("body")).Text.Split((char[])['\r', '\n', '\t', ' '], StringSplitOptions.RemoveEmptyEntries));
+            return text.Length > 300 ? text[..300] + "…" : text;
+        }
+        catch (WebDriverException)
+        {
+            return "(none)";
         }
     }
 
