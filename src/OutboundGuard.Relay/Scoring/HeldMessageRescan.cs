@@ -99,7 +99,10 @@ internal sealed partial class HeldMessageRescan(
                 Content = await MessageScorer.LoadAsync(held.SpoolPath, cancellationToken),
                 SizeOctets = held.SizeOctets,
             };
-            outcome = pipeline.Rescan(review, heldFor);
+            using (review.Content)
+            {
+                outcome = pipeline.Rescan(review, heldFor);
+            }
         }
 
         var verdict = new Verdict(outcome.Quarantine ? VerdictAction.Quarantine : VerdictAction.Relay, outcome.Learned.Sum(e => e.Weight), outcome.Learned, outcome.Reason);

@@ -62,7 +62,7 @@ internal sealed class SpoolingMessageSink(
         }
 
         var incoming = new IncomingMessage(id, writer.Path, writer.Length, session, envelope, account!, writer.SyncEpoch);
-        var result = await scorer.ScoreAsync(incoming, cancellationToken);
+        using var result = await scorer.ScoreAsync(incoming, cancellationToken);
         return await dispatcher.ApplyAsync(incoming, result, cancellationToken);
     }
 

@@ -69,7 +69,7 @@ public sealed class CorpusSource
         try
         {
             using var stream = File.OpenRead(file);
-            var message = MimeMessage.Load(new ParserOptions { MaxMimeDepth = 8 }, stream);
+            using var message = MimeMessage.Load(new ParserOptions { MaxMimeDepth = 8 }, stream);
             var body = message.TextBody ?? StripTags(message.HtmlBody);
             if (string.IsNullOrWhiteSpace(body) || string.IsNullOrWhiteSpace(message.Subject))
             {

@@ -50,7 +50,12 @@ public static class OfflineSimulation
                 Content = Load(burst.ContentPath(entry)),
                 SizeOctets = burst.ContentPath(entry) is { } p ? new FileInfo(p).Length : 0,
             };
-            var verdict = pipeline.Score(review);
+            Verdict verdict;
+            using (review.Content)
+            {
+                verdict = pipeline.Score(review);
+            }
+
             var action = verdict.Action < VerdictAction.Throttle && throttled ? VerdictAction.Throttle : verdict.Action;
             switch (action)
             {

@@ -28,7 +28,7 @@ public static class ContentModelTrainer
                 continue;
             }
 
-            MimeMessage? message = TryLoad(file);
+            using MimeMessage? message = TryLoad(file);
             if (message is null)
             {
                 continue;

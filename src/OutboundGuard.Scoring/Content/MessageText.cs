@@ -46,10 +46,12 @@ public sealed class MessageText
         IReadOnlyList<TextSection> sections = body.Sections;
         if (sections.Count == 1 && sections[0].Text.Length < MaxChars)
         {
-            return new MessageText(subject ?? string.Empty, sections[0].Text + "\n");
+            // One part: its text as it is, not a copy with the separator after it (nothing that reads the text tells
+            // a final newline from the end: tokens, words and phrases all end at either).
+            return new MessageText(subject ?? string.Empty, sections[0].Text);
         }
 
-        // One string of the exact length: sections, each followed by a newline, cut at MaxChars.
+        // One string of the exact length: sections, each followed by a newline (so no word runs across two), cut at MaxChars.
         int length = 0;
         foreach (TextSection section in sections)
         {

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using System.Text.Json;
 
 namespace OutboundGuard.Scoring.Content;
@@ -21,19 +20,23 @@ public sealed class NaiveBayesModel
     public const int MaxTokensRead = 10_000;
 
     private readonly Lock _lock = new();
-    /// <summary>Each bucket's spam and ham counts in one entry: classifying looks each token up once, not once per class.</summary>
-    private readonly Dictionary<int, BucketCounts> _counts = [];
-    private int _spamBuckets;
-    private int _hamBuckets;
-    private long _spamTokens;
-    private long _hamTokens;
 
-    public int SpamMessages { get; private set; }
+    /// <summary>
+    /// Each bucket's spam and ham counts, indexed by bucket (8 MiB, made at the first training): classifying looks a
+    /// token up with one array read instead of a hash-table probe, and the array holds no references for the
+    /// collector to scan. Written only under <see cref="_lock"/>; read without it.
+    /// </summary>
+    private BucketCounts[]? _counts;
 
-    public int HamMessages { get; private set; }
+    /// <summary>The totals as of the last completed <see cref="Learn"/>, replaced whole so that a reader sees one consistent set.</summary>
+    private Totals _totals = new(0, 0, 0, 0, 0, 0);
+
+    public int SpamMessages => Volatile.Read(ref _totals).SpamMessages;
+
+    public int HamMessages => Volatile.Read(ref _totals).HamMessages;
 
     /// <summary>Whether the model has seen both classes and can classify.</summary>
-    public bool IsTrained => SpamMessages > 0 && HamMessages > 0;
+    public bool IsTrained => Volatile.Read(ref _totals).IsTrained;
 
     /// <summary>Adds one message's text to the model as spam or ham (initial training or an ops decision).</summary>
     public void Learn(string subject, string body, bool spam)
@@ -41,72 +44,68 @@ public sealed class NaiveBayesModel
         TokenSet tokens = Tokens(subject, body);
         lock (_lock)
         {
-            foreach (int t in tokens.InOrder)
+            BucketCounts[] counts = _counts ??= new BucketCounts[Buckets];
+            Totals t = _totals;
+            int newBuckets = 0;
+            foreach (int bucket in tokens.InOrder)
             {
-                ref BucketCounts counts = ref CollectionsMarshal.GetValueRefOrAddDefault(_counts, t, out _);
+                ref BucketCounts c = ref counts[bucket];
                 if (spam)
                 {
-                    _spamBuckets += counts.InSpam ? 0 : 1;
-                    counts.InSpam = true;
-                    counts.Spam++;
+                    newBuckets += c.Spam == 0 ? 1 : 0;
+                    c.Spam++;
                 }
                 else
                 {
-                    _hamBuckets += counts.InHam ? 0 : 1;
-                    counts.InHam = true;
-                    counts.Ham++;
+                    newBuckets += c.Ham == 0 ? 1 : 0;
+                    c.Ham++;
                 }
             }
 
-            if (spam)
-            {
-                SpamMessages++;
-                _spamTokens += tokens.Count;
-            }
-            else
-            {
-                HamMessages++;
-                _hamTokens += tokens.Count;
-            }
+            Volatile.Write(ref _totals, spam
+                ? t with { SpamMessages = t.SpamMessages + 1, SpamBuckets = t.SpamBuckets + newBuckets, SpamTokens = t.SpamTokens + tokens.Count }
+                : t with { HamMessages = t.HamMessages + 1, HamBuckets = t.HamBuckets + newBuckets, HamTokens = t.HamTokens + tokens.Count });
         }
     }
 
-    /// <summary>The probability (0–1) that the text is spam; 0.5 while the model is untrained.</summary>
+    /// <summary>
+    /// The probability (0–1) that the text is spam; 0.5 while the model is untrained. Reads without the lock: every
+    /// scoring thread classifies at once, and training (an ops decision) is rare; a message classified while one is
+    /// being learned may see some of its counts a moment before the totals, which moves the result by a rounding.
+    /// </summary>
     public double SpamProbability(string subject, string body)
     {
-        TokenSet tokens = Tokens(subject, body);
-        lock (_lock)
+        Totals t = Volatile.Read(ref _totals);
+        BucketCounts[]? counts = Volatile.Read(ref _counts);
+        if (!t.IsTrained || counts is null)
         {
-            if (!IsTrained)
-            {
-                return 0.5;
-            }
-
-            // Σ log((count + 1) / (tokens + vocabulary)) per class, as Σ log(count + 1) − seen · log(tokens + vocabulary).
-            double vocabulary = Math.Max(1, _spamBuckets + _hamBuckets);
-            double logSpam = Math.Log((double)SpamMessages / (SpamMessages + HamMessages));
-            double logHam = Math.Log((double)HamMessages / (SpamMessages + HamMessages));
-            double sumSpam = 0, sumHam = 0;
-            int seen = 0;
-            foreach (int t in tokens.InOrder)
-            {
-                _counts.TryGetValue(t, out BucketCounts counts);
-                int s = counts.Spam;
-                int h = counts.Ham;
-                if (s == 0 && h == 0)
-                {
-                    continue; // unseen tokens say nothing
-                }
-
-                sumSpam += LogOf(s + 1);
-                sumHam += LogOf(h + 1);
-                seen++;
-            }
-
-            logSpam += sumSpam - (seen * Math.Log(_spamTokens + vocabulary));
-            logHam += sumHam - (seen * Math.Log(_hamTokens + vocabulary));
-            return 1 / (1 + Math.Exp(Math.Clamp(logHam - logSpam, -500, 500)));
+            return 0.5;
         }
+
+        TokenSet tokens = Tokens(subject, body);
+
+        // Σ log((count + 1) / (tokens + vocabulary)) per class, as Σ log(count + 1) − seen · log(tokens + vocabulary).
+        double vocabulary = Math.Max(1, t.SpamBuckets + t.HamBuckets);
+        double logSpam = Math.Log((double)t.SpamMessages / (t.SpamMessages + t.HamMessages));
+        double logHam = Math.Log((double)t.HamMessages / (t.SpamMessages + t.HamMessages));
+        double sumSpam = 0, sumHam = 0;
+        int seen = 0;
+        foreach (int bucket in tokens.InOrder)
+        {
+            BucketCounts c = counts[bucket];
+            if (c.Spam == 0 && c.Ham == 0)
+            {
+                continue; // unseen tokens say nothing
+            }
+
+            sumSpam += LogOf(c.Spam + 1);
+            sumHam += LogOf(c.Ham + 1);
+            seen++;
+        }
+
+        logSpam += sumSpam - (seen * Math.Log(t.SpamTokens + vocabulary));
+        logHam += sumHam - (seen * Math.Log(t.HamTokens + vocabulary));
+        return 1 / (1 + Math.Exp(Math.Clamp(logHam - logSpam, -500, 500)));
     }
 
     private static readonly double[] SmallLogs = [.. Enumerable.Range(0, 4096).Select(n => Math.Log(n))];
@@ -119,28 +118,30 @@ public sealed class NaiveBayesModel
         ModelFile file;
         lock (_lock)
         {
+            Totals t = _totals;
             file = new ModelFile
             {
                 Version = 1,
                 Buckets = Buckets,
-                SpamMessages = SpamMessages,
-                HamMessages = HamMessages,
-                SpamTokens = _spamTokens,
-                HamTokens = _hamTokens,
+                SpamMessages = t.SpamMessages,
+                HamMessages = t.HamMessages,
+                SpamTokens = t.SpamTokens,
+                HamTokens = t.HamTokens,
                 Spam = [],
                 Ham = [],
             };
 
-            foreach ((int bucket, BucketCounts counts) in _counts)
+            BucketCounts[] counts = _counts ?? [];
+            for (int bucket = 0; bucket < counts.Length; bucket++)
             {
-                if (counts.InSpam)
+                if (counts[bucket].Spam > 0)
                 {
-                    file.Spam[bucket] = counts.Spam;
+                    file.Spam[bucket] = counts[bucket].Spam;
                 }
 
-                if (counts.InHam)
+                if (counts[bucket].Ham > 0)
                 {
-                    file.Ham[bucket] = counts.Ham;
+                    file.Ham[bucket] = counts[bucket].Ham;
                 }
             }
         }
@@ -149,7 +150,7 @@ public sealed class NaiveBayesModel
     }
 
     /// <summary>Reads a model written by <see cref="Save(Stream)"/>.</summary>
-    /// <exception cref="InvalidDataException">The file is not a model of this version and bucket count.</exception>
+    /// <exception cref="InvalidDataException">The file is not a model of this version and bucket count, or a bucket or count is out of range.</exception>
     public static NaiveBayesModel Load(Stream stream)
     {
         ModelFile file = JsonSerializer.Deserialize<ModelFile>(stream) ?? throw new InvalidDataException("empty model file");
@@ -158,27 +159,28 @@ public sealed class NaiveBayesModel
             throw new InvalidDataException($"model file version {file.Version} with {file.Buckets} buckets is not supported (expected version 1, {Buckets} buckets)");
         }
 
-        var model = new NaiveBayesModel { SpamMessages = file.SpamMessages, HamMessages = file.HamMessages };
-        model._spamTokens = file.SpamTokens;
-        model._hamTokens = file.HamTokens;
-        foreach ((int k, int v) in file.Spam)
+        var counts = new BucketCounts[Buckets];
+        int spamBuckets = 0, hamBuckets = 0;
+        foreach ((int bucket, int n) in file.Spam)
         {
-            ref BucketCounts counts = ref CollectionsMarshal.GetValueRefOrAddDefault(model._counts, k, out _);
-            counts.Spam = v;
-            counts.InSpam = true;
-            model._spamBuckets++;
+            counts[Checked(bucket, n)].Spam = n;
+            spamBuckets++;
         }
 
-        foreach ((int k, int v) in file.Ham)
+        foreach ((int bucket, int n) in file.Ham)
         {
-            ref BucketCounts counts = ref CollectionsMarshal.GetValueRefOrAddDefault(model._counts, k, out _);
-            counts.Ham = v;
-            counts.InHam = true;
-            model._hamBuckets++;
+            counts[Checked(bucket, n)].Ham = n;
+            hamBuckets++;
         }
 
+        var model = new NaiveBayesModel { _counts = counts };
+        model._totals = new Totals(file.SpamMessages, file.HamMessages, spamBuckets, hamBuckets, file.SpamTokens, file.HamTokens);
         return model;
     }
+
+    private static int Checked(int bucket, int count) => bucket is >= 0 and < Buckets && count > 0
+        ? bucket
+        : throw new InvalidDataException($"model file has bucket {bucket} with count {count} (buckets are 0 to {Buckets - 1}, counts at least 1)");
 
     /// <summary>Loads a model from a file path.</summary>
     public static NaiveBayesModel Load(string path)
@@ -271,43 +273,49 @@ public sealed class NaiveBayesModel
         return h;
     }
 
+    /// <summary>
+    /// Adds the tokens of <paramref name="text"/> in one pass: each run of token characters is hashed as it is read,
+    /// in pieces of 24 characters; a piece shorter than 2 (a one-character run or remainder) is left out.
+    /// </summary>
     private static void AddTokens(string text, uint seed, TokenSet tokens, int limit)
     {
         ReadOnlySpan<char> all = text;
-        int i = 0;
         int read = 0;
+        int i = 0;
         while (i < all.Length)
         {
-            if (!IsTokenChar(all[i]))
+            char c = all[i++];
+            if (!IsTokenChar(c))
             {
-                i++;
                 continue;
             }
 
-            int start = i;
-            while (i < all.Length && IsTokenChar(all[i]))
+            uint h = (seed ^ Lower(c)) * 16777619;
+            int length = 1;
+            while (i < all.Length && IsTokenChar(c = all[i]))
             {
                 i++;
-            }
-
-            for (int piece = start; piece < i; piece += 24)
-            {
-                int length = Math.Min(24, i - piece);
-                if (length < 2)
+                if (length == 24)
                 {
-                    break;
+                    if (tokens.Count >= limit || read++ >= MaxTokensRead)
+                    {
+                        return;
+                    }
+
+                    tokens.Add((int)(h & (Buckets - 1)));
+                    h = seed;
+                    length = 0;
                 }
 
+                h = (h ^ Lower(c)) * 16777619;
+                length++;
+            }
+
+            if (length >= 2)
+            {
                 if (tokens.Count >= limit || read++ >= MaxTokensRead)
                 {
                     return;
-                }
-
-                uint h = seed;
-                foreach (char c in all.Slice(piece, length))
-                {
-                    char lower = c < 128 ? (char.IsAsciiLetterUpper(c) ? (char)(c | 0x20) : c) : char.ToLowerInvariant(c);
-                    h = (h ^ lower) * 16777619;
                 }
 
                 tokens.Add((int)(h & (Buckets - 1)));
@@ -315,17 +323,26 @@ public sealed class NaiveBayesModel
         }
     }
 
+    /// <summary>Which ASCII characters are token characters: letters, digits, '$', '%' and '!'.</summary>
+    private static readonly bool[] AsciiTokenChars = [.. Enumerable.Range(0, 128).Select(c => char.IsAsciiLetterOrDigit((char)c) || c is '$' or '%' or '!')];
+
     private static bool IsTokenChar(char c) => c < 128
-        ? char.IsAsciiLetterOrDigit(c) || c is '$' or '%' or '!'
+        ? AsciiTokenChars[c]
         : char.IsLetter(c) || char.IsNumber(c) || c is '€' or '£';
 
-    /// <summary>One bucket's counts per class, and whether the class has the bucket at all (the vocabulary counts buckets per class).</summary>
+    private static char Lower(char c) => c < 128 ? (char.IsAsciiLetterUpper(c) ? (char)(c | 0x20) : c) : char.ToLowerInvariant(c);
+
+    /// <summary>The counts and buckets of both classes, and the messages learned; immutable.</summary>
+    private sealed record Totals(int SpamMessages, int HamMessages, int SpamBuckets, int HamBuckets, long SpamTokens, long HamTokens)
+    {
+        public bool IsTrained => SpamMessages > 0 && HamMessages > 0;
+    }
+
+    /// <summary>One bucket's counts per class; a class has the bucket in its vocabulary when its count is above 0.</summary>
     private struct BucketCounts
     {
         public int Spam;
         public int Ham;
-        public bool InSpam;
-        public bool InHam;
     }
 
     private sealed class ModelFile

@@ -103,4 +103,65 @@ public class NaiveBayesModelTests
             Directory.Delete(root, recursive: true);
         }
     }
+
+    [Fact]
+    public void Long_runs_are_cut_into_pieces_of_24_characters_and_a_one_character_rest_is_left_out()
+    {
+        // 24 + 24 + 1 letters: two pieces; the single letter left over says nothing.
+        string run = new string('a', 24) + new string('b', 24) + "c";
+        var model = new NaiveBayesModel();
+        model.Learn(string.Empty, new string('a', 24) + " " + new string('b', 24), spam: true);
+        model.Learn(string.Empty, "ordinary words here", spam: false);
+        double joined = model.SpamProbability(string.Empty, run);
+        double apart = model.SpamProbability(string.Empty, new string('a', 24) + " " + new string('b', 24));
+        Assert.Equal(apart, joined, 12);
+        Assert.True(joined > 0.5);
+        // Upper case reads as lower case; the pieces start where the run starts (one letter more in front moves every cut).
+        Assert.Equal(apart, model.SpamProbability(string.Empty, new string('A', 24) + " " + new string('B', 24)), 12);
+        Assert.NotEqual(apart, model.SpamProbability(string.Empty, "x" + run), 12);
+    }
+
+    [Theory]
+    [InlineData("{\"Version\":1,\"Buckets\":1048576,\"SpamMessages\":1,\"HamMessages\":1,\"Spam\":{\"1048576\":3},\"Ham\":{}}", "bucket 1048576")]
+    [InlineData("{\"Version\":1,\"Buckets\":1048576,\"SpamMessages\":1,\"HamMessages\":1,\"Spam\":{\"-1\":3},\"Ham\":{}}", "bucket -1")]
+    [InlineData("{\"Version\":1,\"Buckets\":1048576,\"SpamMessages\":1,\"HamMessages\":1,\"Spam\":{},\"Ham\":{\"7\":0}}", "count 0")]
+    public void A_model_file_with_a_bucket_or_count_out_of_range_is_refused_with_what_is_wrong(string json, string expected)
+    {
+        using var stream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(json));
+        var error = Assert.Throws<InvalidDataException>(() => NaiveBayesModel.Load(stream));
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Classifying_on_many_threads_while_ops_decisions_are_learned_gives_answers_between_the_states_before_and_after()
+    {
+        NaiveBayesModel model = Trained();
+        const string text = "claim your free prize meeting tomorrow";
+        double before = model.SpamProbability(string.Empty, text);
+        var learned = 0;
+        var results = new System.Collections.Concurrent.ConcurrentBag<double>();
+        Parallel.Invoke(
+            () =>
+            {
+                for (int i = 0; i < 200; i++)
+                {
+                    model.Learn(string.Empty, "claim your free prize now", spam: true);
+                    Interlocked.Increment(ref learned);
+                }
+            },
+            () => Classify(),
+            () => Classify());
+        double after = model.SpamProbability(string.Empty, text);
+        Assert.Equal(206, model.SpamMessages);
+        Assert.True(after > before);
+        Assert.All(results, p => Assert.InRange(p, before - 1e-6, after + 1e-6));
+
+        void Classify()
+        {
+            while (Volatile.Read(ref learned) < 200)
+            {
+                results.Add(model.SpamProbability(string.Empty, text));
+            }
+        }
+    }
 }
