@@ -90,9 +90,17 @@ public sealed class NaiveBayesModel
         double logHam = Math.Log((double)t.HamMessages / (t.SpamMessages + t.HamMessages));
         double sumSpam = 0, sumHam = 0;
         int seen = 0;
-        foreach (int bucket in tokens.InOrder)
+        // The counts first, in a loop of loads only: they are spread over 8 MiB, and loads that do not wait on each other's
+        // branches overlap their cache misses; then the sums, in the same order as always.
+        ReadOnlySpan<int> buckets = tokens.InOrder;
+        Span<BucketCounts> found = tokens.Counts();
+        for (int k = 0; k < buckets.Length; k++)
         {
-            BucketCounts c = counts[bucket];
+            found[k] = counts[buckets[k]];
+        }
+
+        foreach (BucketCounts c in found)
+        {
             if (c.Spam == 0 && c.Ham == 0)
             {
                 continue; // unseen tokens say nothing
@@ -222,7 +230,19 @@ public sealed class NaiveBayesModel
     {
         private readonly ulong[] _seen = new ulong[Buckets / 64];
         private int[] _order = new int[MaxTokens];
+        private BucketCounts[] _counts = new BucketCounts[MaxTokens];
         private int _count;
+
+        /// <summary>Room for one <see cref="BucketCounts"/> per bucket of the set, in the same order (the classifier's gather buffer).</summary>
+        public Span<BucketCounts> Counts()
+        {
+            if (_counts.Length < _count)
+            {
+                _counts = new BucketCounts[_order.Length];
+            }
+
+            return _counts.AsSpan(0, _count);
+        }
 
         public int Count => _count;
 
@@ -339,7 +359,7 @@ public sealed class NaiveBayesModel
     }
 
     /// <summary>One bucket's counts per class; a class has the bucket in its vocabulary when its count is above 0.</summary>
-    private struct BucketCounts
+    internal struct BucketCounts
     {
         public int Spam;
         public int Ham;
