@@ -28,7 +28,10 @@ public sealed class SmarthostDeliveryTests(PostgresFixture postgres)
         var attempts = await harness.AttemptsAsync(id);
         Assert.Equal(3, attempts.Count);
         Assert.All(attempts, a => Assert.Equal((DeliveryAttempt.Accepted, 250, "default"), (a.Outcome, a.Code, a.Route)));
+        // The file goes only after the attempt's commit (docs/delivery.md, the queue's step 3), so a row already seen
+        // delivered may still have it for a moment: wait for the removal rather than race it.
         var row = await harness.RowAsync(id);
+        await harness.WaitUntilAsync(_ => !File.Exists(row.SpoolPath), what: "the spool file's removal");
         Assert.False(File.Exists(row.SpoolPath));
 
         // The removal is marked with a later group of recorded attempts, or by the periodic clean-up.
