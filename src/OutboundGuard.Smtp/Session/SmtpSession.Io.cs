@@ -84,14 +84,8 @@ internal sealed partial class SmtpSession
     /// Not needed for a relay that declares <see cref="ISmtpRelayHandler.NeverBlocks"/>, unless
     /// <paramref name="evenIfRelayNeverBlocks"/> (for what else may block).
     /// </summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private async ValueTask LeaveSocketThreadAsync(bool evenIfRelayNeverBlocks = false)
-    {
-        if ((evenIfRelayNeverBlocks || !_relayNeverBlocks) && !Thread.CurrentThread.IsThreadPoolThread)
-        {
-            await Task.Yield();
-        }
-    }
+    private SocketThreadExit LeaveSocketThreadAsync(bool evenIfRelayNeverBlocks = false) =>
+        new((evenIfRelayNeverBlocks || !_relayNeverBlocks) && !Thread.CurrentThread.IsThreadPoolThread);
 
     /// <summary>
     /// The one place where cancellation becomes a reply: idle timeout 421 4.4.2, shutdown 421 4.3.2, the account
