@@ -181,6 +181,19 @@ public sealed class AccountActionEntryPointTests : IAsyncLifetime
     /// <summary>One action on an account through the CLI (<paramref name="cliVerb"/>), the API (<paramref name="apiAction"/>) or the web UI's form.</summary>
     private async Task ActThroughAsync(string entryPoint, string address, string reason, string cliVerb, string apiAction, object apiBody, string uiAction, params string[] cliOptions)
     {
+        try
+        {
+            await ActAsync(entryPoint, address, reason, cliVerb, apiAction, apiBody, uiAction, cliOptions);
+        }
+        catch (HttpRequestException failed)
+        {
+            // A 500 says nothing by itself (safe by default); the server's own log says what went wrong.
+            throw new Xunit.Sdk.XunitException($"{entryPoint} {cliVerb}: {failed.Message}\nthe server's error lines:\n{_relay.Errors()}");
+        }
+    }
+
+    private async Task ActAsync(string entryPoint, string address, string reason, string cliVerb, string apiAction, object apiBody, string uiAction, string[] cliOptions)
+    {
         switch (entryPoint)
         {
             case "cli":

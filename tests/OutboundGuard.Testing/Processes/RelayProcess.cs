@@ -30,6 +30,31 @@ public sealed class RelayProcess : IAsyncDisposable
 
     public string Output => string.Join('\n', _output);
 
+    /// <summary>
+    /// The error and fatal log lines so far, each with the lines printed right after it (an exception's message),
+    /// at most <paramref name="max"/> lines: what a failed request's 500 says on the server side.
+    /// </summary>
+    public string Errors(int max = 40)
+    {
+        var lines = _output.ToArray();
+        var kept = new List<string>();
+        for (var i = 0; i < lines.Length && kept.Count < max; i++)
+        {
+            if (!lines[i].Contains(" ERR]", StringComparison.Ordinal) && !lines[i].Contains(" FTL]", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            kept.Add(lines[i]);
+            for (var j = i + 1; j < lines.Length && j <= i + 6 && !lines[j].StartsWith('[') && kept.Count < max; j++)
+            {
+                kept.Add(lines[j]);
+            }
+        }
+
+        return kept.Count == 0 ? "(no error lines)" : string.Join('\n', kept);
+    }
+
     /// <summary>The host's entry assembly, copied beside the test assembly by the project reference.</summary>
     public static string HostAssembly => Path.Combine(AppContext.BaseDirectory, "outboundguard.dll");
 
