@@ -1,10 +1,13 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using OutboundGuard.Admin.Alerts;
 using OutboundGuard.Admin.Apis;
 using OutboundGuard.Admin.Campaigns;
@@ -73,6 +76,12 @@ public static class AdminServiceCollectionExtensions
             }
         });
         services.AddOpenApi(o => o.AddDocumentTransformer<ApiSecuritySchemes>());
+        // The keys behind the sign-in cookie and the antiforgery tokens live in PostgreSQL, shared by every node and kept
+        // across restarts; one application name so that nodes installed in different folders read each other's tokens.
+        services.TryAddSingleton<KeyRingRepository>();
+        services.AddDataProtection().SetApplicationName("OutboundGuard");
+        services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp =>
+            new ConfigureOptions<KeyManagementOptions>(o => o.XmlRepository = new DatabaseKeyRing(sp.GetRequiredService<KeyRingRepository>())));
         services.AddAntiforgery(o =>
         {
             o.Cookie.Name = "og.af";

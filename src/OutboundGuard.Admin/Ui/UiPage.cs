@@ -19,7 +19,9 @@ internal static class UiPage
         public Task ExecuteAsync(HttpContext httpContext)
         {
             var headers = httpContext.Response.Headers;
-            headers.CacheControl = "no-store";
+            // What antiforgery sets on every page with a form; anything else it overrides, with a warning in the log per page.
+            headers.CacheControl = "no-cache, no-store";
+            headers.Pragma = "no-cache";
             headers.XFrameOptions = "DENY";
             headers.ContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'";
             return page.ExecuteAsync(httpContext);

@@ -11,13 +11,16 @@ namespace OutboundGuard.Admin.Tests.Support;
 public sealed partial class SignInClient : IDisposable
 {
     private readonly HttpClient _http;
+    private readonly CookieContainer _cookies = new();
+    private readonly Uri _baseAddress;
 
     public SignInClient(Uri baseAddress, IPAddress source)
     {
+        _baseAddress = baseAddress;
         var handler = new SocketsHttpHandler
         {
             AllowAutoRedirect = false,
-            CookieContainer = new CookieContainer(),
+            CookieContainer = _cookies,
             ConnectCallback = async (context, ct) =>
             {
                 var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
@@ -61,6 +64,9 @@ public sealed partial class SignInClient : IDisposable
 
     /// <summary>Requests a page with this client's cookies and returns the reply as it is (a redirect is not followed).</summary>
     public Task<HttpResponseMessage> GetAsync(string path) => _http.GetAsync(path);
+
+    /// <summary>The value of this client's cookie <paramref name="name"/> (e.g. the sign-in cookie "og.session"), or null.</summary>
+    public string? Cookie(string name) => _cookies.GetCookies(_baseAddress)[name]?.Value;
 
     public void Dispose() => _http.Dispose();
 
