@@ -5,13 +5,14 @@ namespace OutboundGuard.Storage.Admin;
 
 /// <summary>
 /// The admin console's key ring (table <c>admin_key_ring</c>): every key as data protection wrote it. Synchronous
-/// because data protection's key repository is; it reads the ring at start and when a key nears expiry, not per request.
+/// because data protection's key repository is; it reads the ring when it first needs a key and then about once a day
+/// (its own refresh), never per request.
 /// </summary>
 public sealed class KeyRingRepository(NpgsqlDataSource dataSource)
 {
     private const string AllSql = "SELECT xml FROM admin_key_ring ORDER BY created_at, name";
 
-    // A name seen twice (two nodes creating the first key at the same moment write different names) keeps the first.
+    // Names are unique ("key-{id}", a new id each); the conflict clause only makes a repeated write harmless.
     private const string AddSql = "INSERT INTO admin_key_ring (name, xml) VALUES (@name, @xml) ON CONFLICT (name) DO NOTHING";
 
     /// <summary>Every stored key, oldest first.</summary>
