@@ -52,11 +52,13 @@ public sealed class AdminHost : IAsyncDisposable
     {
         var dataSource = await postgres.CreateDatabaseAsync("admin_" + Guid.NewGuid().ToString("N")[..12]);
         var app = await BuildAndStartAsync(dataSource, settings, environment);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var spool = Path.Combine(Path.GetTempPath(), "og-admin-spool-" + Guid.NewGuid().ToString("N")[..10]);
         Directory.CreateDirectory(spool);
-        return new AdminHost(app, dataSource, new Uri(address), spool);
+        return new AdminHost(app, dataSource, AddressOf(app), spool);
     }
+
+    /// <summary>Where a started host of these tests listens (its one Kestrel address at 127.0.0.1:port).</summary>
+    internal static Uri AddressOf(WebApplication app) => new(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
 
     /// <summary>Builds and starts the admin endpoints over <paramref name="dataSource"/> (another node of the same database when it is shared).</summary>
     internal static async Task<WebApplication> BuildAndStartAsync(NpgsqlDataSource dataSource, IDictionary<string, string?>? settings, string? environment = null)

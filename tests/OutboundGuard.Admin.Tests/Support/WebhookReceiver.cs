@@ -1,10 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace OutboundGuard.Admin.Tests.Support;
@@ -50,7 +47,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
             return Results.Ok();
         });
         await app.StartAsync();
-        receiver.Url = new Uri(new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()), "/hook");
+        receiver.Url = new Uri(AdminHost.AddressOf(app), "/hook");
         return receiver;
     }
 

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using OutboundGuard.Smtp.Handoff;
 using OutboundGuard.Smtp.Hosting;
+using OutboundGuard.Testing.Logging;
 using OutboundGuard.Testing.Smtp;
 
 namespace OutboundGuard.Smtp.Tests.Support;

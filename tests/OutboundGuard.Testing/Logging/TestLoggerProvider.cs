@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace OutboundGuard.Smtp.Tests.Support;
+namespace OutboundGuard.Testing.Logging;
 
-/// <summary>Collects every log line (all levels) so tests can check the transcript and redaction.</summary>
+/// <summary>Collects every log line (all levels) so tests can check what a host logged: a transcript, redaction, warnings.</summary>
 public sealed class TestLoggerProvider : ILoggerProvider
 {
     public ConcurrentQueue<(int EventId, LogLevel Level, string Message)> Entries { get; } = new();
